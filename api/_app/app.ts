@@ -1,0 +1,105 @@
+/**
+ * The one Hono app, on basePath('/api'). Served by api/index.ts (Vercel) and api/_app/server.ts
+ * (plain Node). Middleware order: request id + access log → deps → body limit → routes
+ * (each route group adds auth, idempotency and rate limits as it needs).
+ */
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { ApiError, errorBody, statusOf } from '../_lib/errors';
+import type { ErrorCode } from '../../shared/errors';
+import { authRoutes } from '../_auth/routes';
+import { healthRoutes } from './health';
+import { meRoutes } from '../_me/routes';
+import { villageRoutes } from '../_villages/routes';
+import type { Deps } from './context';
+import { newRouter } from './router';
+
+export const JSON_BODY_LIMIT = 1024 * 1024;
+const REQUEST_ID_RE = /^[A-Za-z0-9._-]{8,64}$/;
+
+export function createApp(getDeps: () => Promise<Deps>) {
+  const app = newRouter().basePath('/api');
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID_RE.test(incoming) ? incoming : crypto.randomUUID();
+    c.set('requestId', requestId);
+    c.header('X-Request-Id', requestId);
+    let deps: Deps;
+    try {
+      deps = await getDeps();
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'error', msg: 'startup failed', requestId, err: String(err) }));
+      return c.json(errorBody({ code: 'INTERNAL' }, requestId), 500);
+    }
+    const log = deps.log.child({ requestId });
+    c.set('deps', deps);
+    c.set('log', log);
+    await next();
+    const auth = c.get('auth');
+    log('info', 'request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+      userId: auth?.userId,
+    });
+  });
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: (c) => c.json(errorBody({ code: 'PAYLOAD_TOO_LARGE' }, c.get('requestId')), 413),
+    }),
+  );
+
+  app.route('/', healthRoutes());
+  app.route('/auth', authRoutes());
+  app.route('/me', meRoutes());
+  app.route('/villages', villageRoutes());
+
+  app.doc31('/openapi.json', (c) => ({
+    openapi: '3.1.0',
+    info: {
+      title: '村民参与 API',
+      version: c.get('deps').config.version,
+      description:
+        'Errors: { error: { code, message, requestId, details? } }; codes and their statuses: shared/errors.ts',
+    },
+  }));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+
+  app.notFound((c) => c.json(errorBody({ code: 'NOT_FOUND' }, c.get('requestId') ?? 'none'), 404));
+
+  app.onError((err, c) => {
+    const requestId = c.get('requestId') ?? 'none';
+    if (err instanceof ApiError) {
+      return c.json(
+        errorBody({ code: err.code, message: err.message, details: err.details }, requestId),
+        statusOf(err.code),
+      );
+    }
+    if (err instanceof HTTPException) {
+      const code: ErrorCode =
+        err.status === 400
+          ? 'BAD_JSON'
+          : err.status === 415
+            ? 'UNSUPPORTED_MEDIA_TYPE'
+            : err.status === 413
+              ? 'PAYLOAD_TOO_LARGE'
+              : 'INTERNAL';
+      if (code !== 'INTERNAL') return c.json(errorBody({ code }, requestId), statusOf(code));
+    }
+    const log = c.get('log');
+    const fields = { err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) };
+    if (log) log('error', 'unhandled error', fields);
+    else console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', requestId, ...fields }));
+    return c.json(errorBody({ code: 'INTERNAL' }, requestId), 500);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,41 @@
+import type { Config } from '../_lib/config';
+import type { Logger } from '../_lib/log';
+import type { Database, Db } from '../_db/client';
+import type { RedisPort } from '../_redis';
+import type { WechatClient } from '../_wechat/client';
+import type { Role } from '../../shared/roles';
+
+/** Everything a request may use; built once per process (per warm Vercel instance). */
+export type Deps = {
+  config: Config;
+  database: Database;
+  db: Db;
+  redis: RedisPort;
+  wechat: WechatClient;
+  log: Logger;
+};
+
+export type AuthMembership = {
+  id: string;
+  role: Role;
+  villageId: string | null;
+  townId: string | null;
+  countyId: string | null;
+  gridId: string | null;
+};
+
+export type Auth = {
+  userId: string;
+  sessionId: string;
+  displayName: string;
+  memberships: AuthMembership[];
+};
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    deps: Deps;
+    auth: Auth;
+  };
+};

@@ -1,0 +1,64 @@
+/**
+ * Plain Node server: local runs (PGlite by default) and self-hosting (Postgres + Redis).
+ * Serves the API at /api and, when STATIC_DIR is set, the h5 build at /.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { loadConfig } from '../_lib/config';
+import { createApp } from './app';
+import { createDeps } from './deps';
+
+export async function startServer(opts: { port?: number; env?: Record<string, string | undefined> } = {}) {
+  const config = loadConfig(opts.env ?? process.env);
+  const deps = await createDeps(config);
+  const api = createApp(async () => deps);
+  const root = new Hono();
+  root.route('/', api);
+  if (config.staticDir) {
+    const dir = path.resolve(config.staticDir);
+    const index = await readFile(path.join(dir, 'index.html'), 'utf8').catch(() => null);
+    root.use('/*', serveStatic({ root: path.relative(process.cwd(), dir) || '.' }));
+    if (index) root.get('*', (c) => (c.req.path.startsWith('/api/') ? c.notFound() : c.html(index)));
+  }
+  const port = opts.port ?? Number(process.env.PORT ?? 3000);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: root.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => resolve(s));
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  deps.log('info', 'listening', {
+    port: actualPort,
+    database: deps.database.kind,
+    static: config.staticDir ?? null,
+  });
+  const close = async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    await deps.database.close();
+  };
+  return { port: actualPort, deps, close };
+}
+
+const isMain = process.argv[1] && /server\.(ts|mjs|js)$/.test(process.argv[1]);
+if (isMain) {
+  startServer()
+    .then(({ close, deps }) => {
+      const stop = () => {
+        deps.log('info', 'shutting down');
+        close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    })
+    .catch((err) => {
+      console.error(
+        JSON.stringify({ level: 'error', msg: 'server failed to start', err: String(err?.stack ?? err) }),
+      );
+      process.exit(1);
+    });
+}

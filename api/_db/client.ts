@@ -1,0 +1,104 @@
+/**
+ * Opens the database: real PostgreSQL when DATABASE_URL is a postgres:// URL, otherwise PGlite
+ * persisted under a data folder. PGlite has no cross-process lock, so this module takes one
+ * (proper-lockfile) and refuses to open a folder another live process holds.
+ * PGlite is imported dynamically so the Vercel bundle never carries it.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle has the same query surface as the database. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbKind = 'pglite' | 'postgres';
+
+export type Database = {
+  db: Db;
+  kind: DbKind;
+  migrate(): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+};
+
+export class DataDirLockedError extends Error {
+  constructor(dir: string) {
+    super(`PGlite data folder ${dir} is already open in another process; stop it or set PGLITE_DIR`);
+  }
+}
+
+export function migrationsFolder(): string {
+  return process.env.MIGRATIONS_DIR ?? path.resolve(process.cwd(), 'api/_db/migrations');
+}
+
+export async function openDatabase(opts: {
+  url?: string;
+  /** PGlite data folder; 'memory://' for an in-memory database (tests). */
+  dataDir?: string;
+  poolSize?: number;
+}): Promise<Database> {
+  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10);
+  return openPglite(opts.dataDir ?? '.data/pglite');
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const { default: pg } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on('error', () => {});
+  const db = drizzle({ client: pool, schema, casing: 'snake_case' });
+  return {
+    db: db as unknown as Db,
+    kind: 'postgres',
+    migrate: () => migrate(db, { migrationsFolder: migrationsFolder() }),
+    ping: async () => {
+      try {
+        await pool.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  let release: (() => Promise<void>) | undefined;
+  if (!dataDir.startsWith('memory://')) {
+    const dir = path.resolve(dataDir);
+    mkdirSync(dir, { recursive: true });
+    const lockfile = await import('proper-lockfile');
+    try {
+      release = await lockfile.lock(dir, { stale: 15_000, update: 5_000, realpath: false });
+    } catch {
+      throw new DataDirLockedError(dir);
+    }
+  }
+  const client = new PGlite(dataDir);
+  await client.waitReady;
+  const db = drizzle({ client, schema, casing: 'snake_case' });
+  return {
+    db: db as unknown as Db,
+    kind: 'pglite',
+    migrate: () => migrate(db, { migrationsFolder: migrationsFolder() }),
+    ping: async () => {
+      try {
+        await client.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      await client.close();
+      await release?.();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Every configuration variable the API reads, in one place (documented in README.md).
+ * Configuration, not code, chooses between the Vercel path and the self-hosted path.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+const ZEnv = z.object({
+  NODE_ENV: z.string().optional().default('development'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  PGLITE_DIR: z.string().optional().default('.data/pglite'),
+  /** Apply migrations at start (always on for PGlite). For Postgres, deploys run `npm run db:migrate`. */
+  AUTO_MIGRATE: bool,
+  SEED_DEMO: bool,
+  UPSTASH_REDIS_REST_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  REDIS_TIMEOUT_MS: z.coerce.number().int().positive().optional().default(150),
+  SESSION_SECRET: z.string().optional(),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .optional()
+    .default(24 * 30),
+  DEV_LOGIN: bool,
+  WECHAT_APP_ID: z.string().optional().default(''),
+  WECHAT_APP_SECRET: z.string().optional().default(''),
+  WECHAT_API_BASE: z.string().url().optional().default('https://api.weixin.qq.com'),
+  WECHAT_TIMEOUT_MS: z.coerce.number().int().positive().optional().default(5000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
+  STATIC_DIR: z.string().optional(),
+  APP_VERSION: z.string().optional(),
+});
+
+export type Config = {
+  nodeEnv: string;
+  production: boolean;
+  databaseUrl?: string;
+  pgliteDir: string;
+  autoMigrate: boolean;
+  seedDemo: boolean;
+  redis: { url?: string; token?: string; timeoutMs: number };
+  sessionSecret: string;
+  sessionTtlS: number;
+  /** Dev login is on only when asked for AND not in production. */
+  devLogin: boolean;
+  wechat: { appId: string; secret: string; apiBase: string; timeoutMs: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  staticDir?: string;
+  version: string;
+};
+
+const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const e = ZEnv.parse(env);
+  const production = e.NODE_ENV === 'production';
+  if (production && (!e.SESSION_SECRET || e.SESSION_SECRET.length < 32)) {
+    throw new Error('SESSION_SECRET (≥ 32 characters) is required when NODE_ENV=production');
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    production,
+    databaseUrl: e.DATABASE_URL,
+    pgliteDir: e.PGLITE_DIR,
+    autoMigrate: e.AUTO_MIGRATE || !e.DATABASE_URL,
+    seedDemo: e.SEED_DEMO,
+    redis: {
+      url: e.UPSTASH_REDIS_REST_URL,
+      token: e.UPSTASH_REDIS_REST_TOKEN,
+      timeoutMs: e.REDIS_TIMEOUT_MS,
+    },
+    sessionSecret: e.SESSION_SECRET ?? DEV_SECRET,
+    sessionTtlS: Math.round(e.SESSION_TTL_HOURS * 3600),
+    devLogin: e.DEV_LOGIN && !production,
+    wechat: {
+      appId: e.WECHAT_APP_ID,
+      secret: e.WECHAT_APP_SECRET,
+      apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
+      timeoutMs: e.WECHAT_TIMEOUT_MS,
+    },
+    logLevel: e.LOG_LEVEL,
+    staticDir: e.STATIC_DIR,
+    version: e.APP_VERSION ?? process.env.npm_package_version ?? '0.1.0',
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The closed set of error codes the API returns, in the one error shape
+ * `{ error: { code, message, requestId, details? } }`.
+ *
+ * Each code is stable (clients switch on it); `message` is the Chinese text shown to the user.
+ * `ERROR_STATUS` is the single place that maps a code to its HTTP status.
+ */
+export const ERROR_CODES = [
+  /** Body is not valid JSON. */
+  'BAD_JSON',
+  /** Body, query or path failed schema validation (wrong type, unknown field, missing field). */
+  'VALIDATION_FAILED',
+  /** Body larger than the route allows (1 MB for JSON). */
+  'PAYLOAD_TOO_LARGE',
+  /** Content-Type not accepted by the route. */
+  'UNSUPPORTED_MEDIA_TYPE',
+  /** No or malformed Authorization header. */
+  'UNAUTHENTICATED',
+  /** Session token expired. */
+  'TOKEN_EXPIRED',
+  /** Session token has a bad signature, was revoked or names an unknown user. */
+  'TOKEN_INVALID',
+  /** The user is known but their role does not allow this action on this object. */
+  'FORBIDDEN',
+  /** No such route or no such object within the caller's scope (another village's ids land here). */
+  'NOT_FOUND',
+  /** The request conflicts with the current state (e.g. already a member, already decided). */
+  'CONFLICT',
+  /** The same Idempotency-Key is being processed by another request right now. */
+  'IDEMPOTENCY_IN_PROGRESS',
+  /** The Idempotency-Key was used before with a different request body. */
+  'IDEMPOTENCY_MISMATCH',
+  /** The invite code matches no village. */
+  'INVITE_CODE_INVALID',
+  /** The uploaded roster has row errors; nothing was written. */
+  'ROSTER_INVALID',
+  /** Too many requests for this policy; retry after `details.retryAfterS`. */
+  'RATE_LIMITED',
+  /** WeChat rejected the login code (errcode 40029, 40163). */
+  'WECHAT_CODE_INVALID',
+  /** WeChat is unreachable or rate-limited us (errcode 45011, -1, network). */
+  'WECHAT_UNAVAILABLE',
+  /** The dev login is disabled (not enabled, or NODE_ENV=production). */
+  'DEV_LOGIN_DISABLED',
+  /** Something broke on our side; the requestId lets an operator find the log line. */
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ERROR_STATUS: Record<
+  ErrorCode,
+  400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503
+> = {
+  BAD_JSON: 400,
+  VALIDATION_FAILED: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAUTHENTICATED: 401,
+  TOKEN_EXPIRED: 401,
+  TOKEN_INVALID: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  IDEMPOTENCY_IN_PROGRESS: 409,
+  IDEMPOTENCY_MISMATCH: 422,
+  INVITE_CODE_INVALID: 404,
+  ROSTER_INVALID: 422,
+  RATE_LIMITED: 429,
+  WECHAT_CODE_INVALID: 400,
+  WECHAT_UNAVAILABLE: 503,
+  DEV_LOGIN_DISABLED: 404,
+  INTERNAL: 500,
+};
+
+/** Default Chinese message per code: short, plain, readable by an elderly villager. */
+export const ERROR_MESSAGES: Record<ErrorCode, string> = {
+  BAD_JSON: '提交的内容格式不对，请重试',
+  VALIDATION_FAILED: '填写的内容有误，请检查后再提交',
+  PAYLOAD_TOO_LARGE: '内容太大了，请减少后再提交',
+  UNSUPPORTED_MEDIA_TYPE: '不支持这种文件类型',
+  UNAUTHENTICATED: '请先登录',
+  TOKEN_EXPIRED: '登录已过期，请重新登录',
+  TOKEN_INVALID: '登录已失效，请重新登录',
+  FORBIDDEN: '您没有权限做这件事',
+  NOT_FOUND: '没有找到',
+  CONFLICT: '情况有变化，请刷新后再试',
+  IDEMPOTENCY_IN_PROGRESS: '正在处理，请稍候',
+  IDEMPOTENCY_MISMATCH: '这次提交和上次不一样，请刷新后再试',
+  INVITE_CODE_INVALID: '邀请码不对，请向村干部核实',
+  ROSTER_INVALID: '花名册有错误，请改正后重新上传',
+  RATE_LIMITED: '操作太频繁，请稍后再试',
+  WECHAT_CODE_INVALID: '微信登录失败，请重试',
+  WECHAT_UNAVAILABLE: '微信暂时连不上，请稍后再试',
+  DEV_LOGIN_DISABLED: '没有找到',
+  INTERNAL: '系统出错了，请稍后再试',
+};
+
+export type ApiErrorBody = {
+  error: { code: ErrorCode; message: string; requestId: string; details?: unknown };
+};
