@@ -1,0 +1,164 @@
+/**
+ * Tests of the benchmark library (not of the product): results file and table, budgets, weapp
+ * sizing, the load wrapper, temp databases. Quick: the load test runs 1 s against a toy server.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { serviceAvailable } from '../../tests/support/services';
+import { measureWeapp } from '../scenarios/size';
+import { runLoad } from './load';
+import { createTempDatabase } from './pg';
+import { runCleanups } from './processes';
+import { type ResultFile, checkBudgets, machine, updateResultsMd } from './results';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-lib-'));
+
+function result(scenario: string, over: Partial<ResultFile> = {}): ResultFile {
+  return {
+    scenario,
+    connections: null,
+    duration_s: null,
+    requests: null,
+    rps: null,
+    p50_ms: null,
+    p95_ms: null,
+    p99_ms: null,
+    errors: null,
+    non_2xx: null,
+    at: '2025-01-02T03:04:05.000Z',
+    machine: machine(),
+    git: { commit: 'abc1234', dirty: false },
+    budget: [],
+    pass: true,
+    ...over,
+  };
+}
+
+describe('budgets', () => {
+  it('checks ≤, ≥ and =, and fails a missing figure', () => {
+    const checks = checkBudgets({ p99_ms: 51, errors: 0, rps: 10 }, [
+      { metric: 'p99_ms', op: '<=', limit: 50 },
+      { metric: 'errors', op: '==', limit: 0 },
+      { metric: 'rps', op: '>=', limit: 5 },
+      { metric: 'missing', op: '<=', limit: 1 },
+    ]);
+    expect(checks.map((c) => c.pass)).toEqual([false, true, true, false]);
+    expect(checks[3]!.value).toBeNull();
+  });
+});
+
+describe('RESULTS.md', () => {
+  it('keeps one row per scenario, sorted, and replaces a scenario row in place', () => {
+    const file = path.join(tmp, 'RESULTS.md');
+    updateResultsMd(result('size'), 'main 1 KB', file);
+    updateResultsMd(result('me'), 'p99 1 ms', file);
+    updateResultsMd(
+      result('cold-start', {
+        pass: false,
+        budget: [{ metric: 'median_ms', op: '<=', limit: 300, value: 400, pass: false }],
+      }),
+      'median 400 ms',
+      file,
+    );
+    updateResultsMd(result('me'), 'p99 2 ms | piped', file);
+    const rows = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('| `'));
+    expect(rows.map((r) => /^\| `([^`]+)`/.exec(r)?.[1])).toEqual(['cold-start', 'me', 'size']);
+    expect(rows[1]).toContain('p99 2 ms \\| piped');
+    expect(rows[1]).toContain('[me.json](results/me.json)');
+    expect(rows[0]).toContain('❌ over: median_ms');
+    expect(rows[0]).toContain('median_ms ≤ 300');
+  });
+
+  it('keeps text a person added around the table', () => {
+    const file = path.join(tmp, 'RESULTS-notes.md');
+    updateResultsMd(result('me'), 'first', file);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n## Notes\nkeep me\n`);
+    updateResultsMd(result('size'), 'second', file);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('## Notes\nkeep me');
+    expect(text.indexOf('| `size`')).toBeLessThan(text.indexOf('## Notes'));
+  });
+});
+
+describe('weapp size', () => {
+  it('splits main package and subpackages by the roots in app.json', () => {
+    const dir = path.join(tmp, 'weapp');
+    const put = (f: string, bytes: number) => {
+      mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      writeFileSync(path.join(dir, f), 'x'.repeat(bytes));
+    };
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, 'app.json'),
+      JSON.stringify({
+        pages: ['pages/index/index'],
+        subPackages: [{ root: 'packages/admin/', pages: ['a'] }],
+      }),
+    );
+    const appJson = readFileSync(path.join(dir, 'app.json')).length;
+    put('app.js', 1000);
+    put('pages/index/index.js', 500);
+    put('packages/admin/a.js', 300);
+    put('packages/admin-other/b.js', 7); // not under "packages/admin/": main
+    put('taro.js.map', 40);
+    const m = measureWeapp(dir);
+    expect(m.subpackages).toEqual({ 'packages/admin': 300 });
+    expect(m.main_bytes).toBe(appJson + 1000 + 500 + 7 + 40);
+    expect(m.total_bytes).toBe(m.main_bytes + 300);
+    expect(m.map_bytes).toBe(40);
+    expect(m.main_largest[0]).toEqual({ file: 'app.js', bytes: 1000 });
+  });
+});
+
+describe('load', () => {
+  it('reports requests, exact percentiles and non-2xx from a run', async () => {
+    let n = 0;
+    const server = http.createServer((_req, res) => {
+      n++;
+      res.statusCode = n % 10 === 0 ? 503 : 200;
+      res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const f = await runLoad({ url: `http://127.0.0.1:${port}/`, connections: 2, durationS: 1, warmupS: 0 });
+      expect(f.requests).toBeGreaterThan(50);
+      expect(f.non_2xx).toBeGreaterThan(0);
+      expect(f.status_codes['503']).toBe(f.non_2xx);
+      expect(f.errors).toBe(0);
+      expect(f.p50_ms).toBeLessThanOrEqual(f.p95_ms);
+      expect(f.p95_ms).toBeLessThanOrEqual(f.p99_ms);
+      expect(f.p99_ms).toBeLessThanOrEqual(f.max_ms);
+      expect(f.rps).toBeGreaterThan(0);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('temp database', async () => {
+  const hasPg = await serviceAvailable('postgres');
+  afterAll(() => runCleanups());
+
+  it.skipIf(!hasPg)('creates bench_<pid>, usable, and drops it', async () => {
+    const db = await createTempDatabase();
+    expect(db.name).toMatch(/^bench_\d+(_\d+)?$/);
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    expect((await c.query('select current_database() as d')).rows[0].d).toBe(db.name);
+    await c.end();
+    await db.drop();
+    const admin = new pg.Client({ connectionString: db.url.replace(db.name, 'postgres') });
+    await admin.connect();
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [db.name]);
+    await admin.end();
+    expect(rowCount).toBe(0);
+  });
+});
