@@ -1,0 +1,53 @@
+/**
+ * Types of the API contract, inferred from the zod schemas in /shared (the one contract).
+ * Type-only imports: zod itself never reaches the mini-program bundle.
+ */
+import type { z } from 'zod';
+import type {
+  ZAuditListSchema,
+  ZDevUsersSchema,
+  ZGridListSchema,
+  ZHouseholdListSchema,
+  ZJoinRequestListSchema,
+  ZJoinResultSchema,
+  ZLoginResultSchema,
+  ZMeSchema,
+  ZMemberListSchema,
+  ZMembershipSchema,
+  ZRosterImportResultSchema,
+  ZRosterRowErrorSchema,
+  ZUpdateMeSchema,
+  ZVillageLookupSchema,
+} from '@shared/schemas';
+
+export type { ApiErrorBody, ErrorCode } from '@shared/errors';
+export type { Role, VillageRole } from '@shared/roles';
+
+export type TMe = z.infer<typeof ZMeSchema>;
+export type TMembership = z.infer<typeof ZMembershipSchema>;
+export type TUpdateMe = z.input<typeof ZUpdateMeSchema>;
+export type TDevUsers = z.infer<typeof ZDevUsersSchema>;
+export type TDevUser = TDevUsers['users'][number];
+export type TLoginResult = z.infer<typeof ZLoginResultSchema>;
+export type TVillageLookup = z.infer<typeof ZVillageLookupSchema>;
+export type TJoinResult = z.infer<typeof ZJoinResultSchema>;
+export type TJoinRequestList = z.infer<typeof ZJoinRequestListSchema>;
+export type TJoinRequestItem = TJoinRequestList['items'][number];
+export type TRosterImportResult = z.infer<typeof ZRosterImportResultSchema>;
+export type TRosterRowError = z.infer<typeof ZRosterRowErrorSchema>;
+export type THouseholdList = z.infer<typeof ZHouseholdListSchema>;
+export type THousehold = THouseholdList['items'][number];
+export type TGridList = z.infer<typeof ZGridListSchema>;
+export type TGrid = TGridList['items'][number];
+export type TMemberList = z.infer<typeof ZMemberListSchema>;
+export type TMember = TMemberList['items'][number];
+export type TAuditList = z.infer<typeof ZAuditListSchema>;
+export type TAuditItem = TAuditList['items'][number];
+
+/** Body of POST /api/villages/join as the client sends it (before server-side normalisation). */
+export type TJoinVillageBody = {
+  inviteCode: string;
+  name: string;
+  phone: string;
+  householdNo?: string;
+};

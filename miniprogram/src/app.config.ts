@@ -1,0 +1,71 @@
+export default defineAppConfig({
+  pages: [
+    'pages/home/index',
+    'pages/council/index',
+    'pages/disclosure/index',
+    'pages/services/index',
+    'pages/mine/index',
+    'pages/login/index',
+    'pages/join/index',
+  ],
+  subPackages: [
+    {
+      root: 'subpackages/manage',
+      pages: [
+        'index/index',
+        'join-requests/index',
+        'roster/index',
+        'households/index',
+        'members/index',
+        'audit/index',
+      ],
+    },
+  ],
+  window: {
+    navigationBarTitleText: '村民参与',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f2f3f5',
+    backgroundTextStyle: 'dark',
+  },
+  // h5: no sliding page transitions (calmer for older eyes, and screenshots are never mid-slide).
+  animation: false,
+  tabBar: {
+    color: '#4b5563',
+    selectedColor: '#1d4ed8',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      {
+        pagePath: 'pages/home/index',
+        text: '首页',
+        iconPath: 'assets/tab/home.png',
+        selectedIconPath: 'assets/tab/home-on.png',
+      },
+      {
+        pagePath: 'pages/council/index',
+        text: '议事',
+        iconPath: 'assets/tab/council.png',
+        selectedIconPath: 'assets/tab/council-on.png',
+      },
+      {
+        pagePath: 'pages/disclosure/index',
+        text: '公开',
+        iconPath: 'assets/tab/disclosure.png',
+        selectedIconPath: 'assets/tab/disclosure-on.png',
+      },
+      {
+        pagePath: 'pages/services/index',
+        text: '办事',
+        iconPath: 'assets/tab/services.png',
+        selectedIconPath: 'assets/tab/services-on.png',
+      },
+      {
+        pagePath: 'pages/mine/index',
+        text: '我的',
+        iconPath: 'assets/tab/mine.png',
+        selectedIconPath: 'assets/tab/mine-on.png',
+      },
+    ],
+  },
+});

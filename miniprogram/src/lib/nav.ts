@@ -1,0 +1,55 @@
+/** Page paths and navigation helpers. Tab pages need switchTab; others navigateTo. */
+import Taro from '@tarojs/taro';
+
+export const PAGES = {
+  home: '/pages/home/index',
+  council: '/pages/council/index',
+  disclosure: '/pages/disclosure/index',
+  services: '/pages/services/index',
+  mine: '/pages/mine/index',
+  login: '/pages/login/index',
+  join: '/pages/join/index',
+  manage: '/subpackages/manage/index/index',
+  joinRequests: '/subpackages/manage/join-requests/index',
+  roster: '/subpackages/manage/roster/index',
+  households: '/subpackages/manage/households/index',
+  members: '/subpackages/manage/members/index',
+  audit: '/subpackages/manage/audit/index',
+} as const;
+
+const TAB_PAGES: ReadonlySet<string> = new Set([
+  PAGES.home,
+  PAGES.council,
+  PAGES.disclosure,
+  PAGES.services,
+  PAGES.mine,
+]);
+
+export function go(path: string, params?: Record<string, string>): void {
+  if (TAB_PAGES.has(path)) {
+    void Taro.switchTab({ url: path });
+    return;
+  }
+  const q = params
+    ? `?${Object.entries(params)
+        .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+        .join('&')}`
+    : '';
+  void Taro.navigateTo({ url: `${path}${q}` });
+}
+
+/** Start over at a page (after login or logout): closes every open page. */
+export function restartAt(path: string): void {
+  void Taro.reLaunch({ url: path });
+}
+
+export function currentRoute(): string {
+  const pages = Taro.getCurrentPages();
+  const top = pages[pages.length - 1] as { route?: string } | undefined;
+  return top?.route ? `/${top.route.replace(/^\//, '')}` : '';
+}
+
+export function goLogin(): void {
+  if (currentRoute().startsWith(PAGES.login)) return;
+  restartAt(PAGES.login);
+}

@@ -1,0 +1,159 @@
+import { Text, View } from '@tarojs/components';
+import { useDidShow } from '@tarojs/taro';
+import { useEffect, useState } from 'react';
+import { api } from '../../api';
+import { errorMessage } from '../../api/client';
+import type { TMe } from '../../api/types';
+import { Gate } from '../../components/gate';
+import { Btn, Card, ComingSoon, LinkRow, Note, Screen, Tag } from '../../components/ui';
+import { PAGES, go } from '../../lib/nav';
+import { regionRolesOf, roleLabel, villagesOf, villagesWithRole, type VillageView } from '../../lib/roles';
+import { useSession } from '../../lib/session';
+
+export default function HomePage() {
+  const session = useSession();
+  const [shown, setShown] = useState(0);
+  // Coming back to 首页 (after joining, after an approval) shows fresh memberships and counts.
+  useDidShow(() => {
+    if (session.status === 'ready') void session.refresh();
+    setShown((n) => n + 1);
+  });
+
+  return (
+    <Screen>
+      <Gate anonymous={<Welcome />}>{(me) => <HomeContent me={me} shown={shown} />}</Gate>
+    </Screen>
+  );
+}
+
+function Welcome() {
+  return (
+    <View>
+      <View className="hero">
+        <Text className="hero-title">村民参与</Text>
+        <Text className="hero-sub">村里的事，大家一起提、一起商量、一起定。</Text>
+      </View>
+      <Card>
+        <Text className="muted">登录后可以：反映问题、参加议事投票、查看村务公开、预约办事。</Text>
+        <View className="actions">
+          <Btn onClick={() => go(PAGES.login)} testId="go-login">
+            登录
+          </Btn>
+        </View>
+      </Card>
+    </View>
+  );
+}
+
+export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
+  const villages = villagesOf(me);
+  const regions = regionRolesOf(me);
+  const roles = new Set(me.memberships.map((m) => m.role));
+  const isMember = villages.length > 0;
+  const place = [
+    ...villages.map((v) => (v.townName ? `${v.townName} ${v.villageName}` : v.villageName)),
+    ...regions.map((r) => (r.place ? `${r.place} ${roleLabel(r.role)}` : roleLabel(r.role))),
+  ];
+
+  return (
+    <View>
+      <View className="hello">
+        <Text className="hello-name">{me.displayName}，您好</Text>
+        <Text className="hello-place">{place.length ? place.join('、') : '还没有加入村'}</Text>
+      </View>
+
+      {me.pendingJoins
+        .filter((p) => p.status === 'pending')
+        .map((p) => (
+          <Note key={p.id} tone="warn">
+            {p.villageName}：您的入村申请正在等待村干部审核。
+          </Note>
+        ))}
+
+      {!isMember && regions.length === 0 ? (
+        <Card title="加入您的村">
+          <Text className="muted">输入村里给的邀请码，或扫村里的二维码，就能加入。</Text>
+          <View className="actions">
+            <Btn onClick={() => go(PAGES.join)} testId="go-join">
+              加入我的村
+            </Btn>
+          </View>
+        </Card>
+      ) : null}
+
+      {isMember ? (
+        <>
+          <ComingSoon title="我要反映">有问题、有建议、有矛盾纠纷，可以在这里告诉村里。</ComingSoon>
+          <ComingSoon title="我的事项">您反映的事办到哪一步了，在这里查看。</ComingSoon>
+        </>
+      ) : null}
+
+      {villagesWithRole(me, 'grid_worker').map((v) => (
+        <Card key={`grid-${v.villageId}`} title="我的网格" extra={<Tag tone="primary">网格员</Tag>}>
+          <Text className="kv-value">
+            {v.villageName}
+            {v.gridName ? ` · ${v.gridName}` : ''}
+          </Text>
+          <Text className="muted">网格里的事项、代办和回访即将开放。</Text>
+        </Card>
+      ))}
+
+      {villagesWithRole(me, 'cadre').map((v) => (
+        <CadreBlock key={`cadre-${v.villageId}`} village={v} shown={shown} />
+      ))}
+
+      {villagesWithRole(me, 'supervisor').map((v) => (
+        <Card
+          key={`sup-${v.villageId}`}
+          title={`${v.villageName} 监督`}
+          extra={<Tag tone="primary">监委会成员</Tag>}
+        >
+          <View className="kv">
+            <Text className="kv-key">待会签</Text>
+            <Text className="kv-value">即将开放</Text>
+          </View>
+          <LinkRow
+            label="操作记录"
+            onClick={() => go(PAGES.audit, { villageId: v.villageId, villageName: v.villageName })}
+          />
+        </Card>
+      ))}
+
+      {roles.has('town_officer') || roles.has('county_officer') ? (
+        <ComingSoon title="各村概况">各村事项办理、矛盾化解、村务公开和群众满意的情况。</ComingSoon>
+      ) : null}
+    </View>
+  );
+}
+
+function CadreBlock({ village, shown }: { village: VillageView; shown: number }) {
+  const [count, setCount] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shown` is the reload trigger
+  useEffect(() => {
+    setError(null);
+    api.villages
+      .joinRequests(village.villageId, 'pending')
+      .then((r) => setCount(r.items.length))
+      .catch((e: unknown) => setError(errorMessage(e)));
+  }, [village.villageId, shown]);
+
+  const params = { villageId: village.villageId, villageName: village.villageName };
+  return (
+    <Card title={`${village.villageName} 村务`} extra={<Tag tone="primary">村干部</Tag>}>
+      <View className="kv">
+        <Text className="kv-key">待审核入村申请</Text>
+        <Text className="kv-value" data-testid="pending-count">
+          {error ? error : count === null ? '正在加载…' : count === 0 ? '没有' : `${count} 条`}
+        </Text>
+      </View>
+      {count ? (
+        <View className="actions">
+          <Btn onClick={() => go(PAGES.joinRequests, params)}>去审核</Btn>
+        </View>
+      ) : null}
+      <LinkRow label="村务管理" value="进入" onClick={() => go(PAGES.manage, params)} />
+    </Card>
+  );
+}
