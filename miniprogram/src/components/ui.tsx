@@ -3,14 +3,16 @@
  * so elder mode (the `elder` class on Screen) reaches every page without per-page code.
  */
 import { Input, Text, View } from '@tarojs/components';
-import type { PropsWithChildren, ReactNode } from 'react';
+import type { CSSProperties, PropsWithChildren, ReactNode } from 'react';
 import type { ApiError } from '../api/client';
 import { useElder } from '../lib/elder';
 import { cx } from '../lib/format';
 
 export function Screen({ children, className }: PropsWithChildren<{ className?: string }>) {
   const elder = useElder();
-  const style = elder.fontScale !== 1 ? `--font-scale: ${elder.fontScale}` : undefined;
+  // A CSS variable in a style object: Taro's React runtime sets it with setProperty on weapp too.
+  const style =
+    elder.fontScale !== 1 ? ({ '--font-scale': String(elder.fontScale) } as CSSProperties) : undefined;
   return (
     <View className={cx('screen', elder.on && 'elder', className)} style={style}>
       {children}
@@ -108,6 +110,9 @@ export function Tag({
   return <Text className={cx('tag', `tag-${tone}`)}>{children}</Text>;
 }
 
+// weapp styles the placeholder through a class; h5 uses ::placeholder (see app.scss).
+const PLACEHOLDER_PROPS = process.env.TARO_ENV === 'weapp' ? { placeholderClass: 'field-placeholder' } : {};
+
 export function Field({
   label,
   name,
@@ -144,7 +149,7 @@ export function Field({
         value={value}
         maxlength={maxlength}
         placeholder={placeholder}
-        placeholderClass="field-placeholder"
+        {...PLACEHOLDER_PROPS}
         onInput={(e) => onChange(e.detail.value)}
       />
       {error ? (

@@ -182,7 +182,8 @@ export function JoinFlow({ initialCode = '' }: { initialCode?: string }) {
           <Field
             label="手机号"
             name="phone"
-            type="number"
+            // Number keypad in WeChat; plain text in a browser, where type=number would drop "139 0000…".
+            type={IS_WEAPP ? 'number' : 'text'}
             value={values.phone}
             onChange={change('phone')}
             placeholder="11位手机号"
