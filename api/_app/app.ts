@@ -11,6 +11,7 @@ import { authRoutes } from '../_auth/routes';
 import { healthRoutes } from './health';
 import { meRoutes } from '../_me/routes';
 import { villageRoutes } from '../_villages/routes';
+import { noticeRoutes } from '../_notices/routes';
 import type { Deps } from './context';
 import { newRouter } from './router';
 
@@ -59,6 +60,7 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/auth', authRoutes());
   app.route('/me', meRoutes());
   app.route('/villages', villageRoutes());
+  app.route('/', noticeRoutes());
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

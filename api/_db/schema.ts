@@ -131,6 +131,8 @@ export const users = pgTable('users', {
   /** Stored for contact; shown masked (138****1234) except to the user. */
   phone: text(),
   elderMode: boolean().notNull().default(false),
+  /** No pushes 21:00–07:00 Beijing time, except a vote closing within those hours. */
+  quietHours: boolean().notNull().default(true),
   /** Demo users can be picked on the dev login; never in production. */
   isDemo: boolean().notNull().default(false),
   /** Order on the dev login's short list of demo users (null: not listed). */
@@ -233,4 +235,186 @@ export const auditLog = pgTable(
     details: jsonb(),
   },
   (t) => [index().on(t.villageId, t.id)],
+);
+
+// ─── Notices and notifications ──────────────────────────────────────────────────────────────
+
+export const noticeAudienceEnum = pgEnum('notice_audience', ['village', 'grid', 'role']);
+
+/** 通知公告: published by cadres to the whole village, one grid, or one role. */
+export const notices = pgTable(
+  'notices',
+  {
+    id: id(),
+    villageId: uuid()
+      .notNull()
+      .references(() => villages.id),
+    title: text().notNull(),
+    body: text().notNull(),
+    audience: noticeAudienceEnum().notNull(),
+    gridId: uuid().references(() => grids.id),
+    role: roleEnum(),
+    pinned: boolean().notNull().default(false),
+    expiresAt: timestamp({ withTimezone: true }),
+    publishedBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    publishedAt: createdAt(),
+    withdrawnAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.villageId, t.publishedAt)],
+);
+
+export const noticeReads = pgTable(
+  'notice_reads',
+  {
+    noticeId: uuid()
+      .notNull()
+      .references(() => notices.id),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
+    readAt: createdAt(),
+  },
+  (t) => [uniqueIndex().on(t.noticeId, t.userId)],
+);
+
+export const notifyKindEnum = pgEnum('notify_kind', [
+  'notice_published',
+  'matter_moved',
+  'vote_opened',
+  'vote_closing',
+  'result_out',
+  'booking_near',
+  'disclosure_published',
+]);
+
+/** One inbox entry per person an event concerns; written in the transaction of the change. */
+export const inboxEntries = pgTable(
+  'inbox_entries',
+  {
+    id: id(),
+    eventId: uuid().notNull(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
+    villageId: uuid().references(() => villages.id),
+    kind: notifyKindEnum().notNull(),
+    title: text().notNull(),
+    summary: text().notNull(),
+    objectType: text().notNull(),
+    objectId: text().notNull(),
+    createdAt: createdAt(),
+    readAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex().on(t.eventId, t.userId), index().on(t.userId, t.createdAt)],
+);
+
+export const outboxStatusEnum = pgEnum('outbox_status', ['pending', 'sent', 'skipped', 'failed', 'digested']);
+
+/**
+ * WeChat subscribe messages waiting to go out, drained by the notify job. (event, user) is unique:
+ * never twice for the same event and person. `collapseKey` folds bursts about one object.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: id(),
+    eventId: uuid().notNull(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
+    kind: notifyKindEnum().notNull(),
+    collapseKey: text().notNull(),
+    /** Template data (thing1, time2…) as WeChat expects, built when the event happened. */
+    data: jsonb().notNull(),
+    page: text().notNull(),
+    /** Urgent messages (a vote closing) may go out in quiet hours. */
+    urgent: boolean().notNull().default(false),
+    status: outboxStatusEnum().notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastError: text(),
+    sentAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex().on(t.eventId, t.userId),
+    index().on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index().on(t.userId, t.collapseKey, t.sentAt),
+  ],
+);
+
+/** Per user, per kind: push on/off and daily digest instead of immediate pushes. Absent row = defaults. */
+export const notifySettings = pgTable(
+  'notify_settings',
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
+    kind: notifyKindEnum().notNull(),
+    push: boolean().notNull().default(true),
+    digest: boolean().notNull().default(false),
+  },
+  (t) => [uniqueIndex().on(t.userId, t.kind)],
+);
+
+export const consentKindEnum = pgEnum('consent_kind', ['one_time', 'long_term']);
+
+/**
+ * Subscribe-message consents from wx.requestSubscribeMessage. One-time consents are counted and
+ * spent one per message sent; long-term (政务民生) stay until the user turns them off.
+ */
+export const subscribeConsents = pgTable(
+  'subscribe_consents',
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
+    templateId: text().notNull(),
+    kind: consentKindEnum().notNull(),
+    remaining: integer().notNull().default(0),
+    updatedAt: createdAt(),
+  },
+  (t) => [uniqueIndex().on(t.userId, t.templateId)],
+);
+
+export const contentStatusEnum = pgEnum('content_status', ['pending', 'pass', 'review', 'risky']);
+
+/**
+ * Content safety (内容安全): every villager-written text or image others can see has a row here and
+ * is visible only once `status = 'pass'` (or a cadre cleared it in review). Texts are checked with
+ * msgSecCheck v2; images wait for mediaCheckAsync's verdict push (matched by trace id).
+ */
+export const contentChecks = pgTable(
+  'content_checks',
+  {
+    id: id(),
+    villageId: uuid()
+      .notNull()
+      .references(() => villages.id),
+    authorUserId: uuid()
+      .notNull()
+      .references(() => users.id),
+    /** What it belongs to, e.g. ('matter', id) or ('comment', id). */
+    targetType: text().notNull(),
+    targetId: text().notNull(),
+    mediaType: text().notNull(),
+    text: text(),
+    mediaUrl: text(),
+    traceId: text(),
+    status: contentStatusEnum().notNull().default('pending'),
+    /** WeChat's label (e.g. 20001 时政) or 'unreachable' when WeChat could not be asked. */
+    label: text(),
+    attempts: integer().notNull().default(0),
+    reviewedBy: uuid().references(() => users.id),
+    reviewNote: text(),
+    createdAt: createdAt(),
+    decidedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index().on(t.villageId, t.status),
+    uniqueIndex().on(t.traceId),
+    index().on(t.targetType, t.targetId),
+  ],
 );
