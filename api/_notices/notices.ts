@@ -149,14 +149,14 @@ export async function listNotices(
   const roles = villageRoles(auth, villageId);
   const seesAll = roles.has('cadre') || roles.has('supervisor');
   const readCounts = deps.db
-    .select({ noticeId: noticeReads.noticeId, n: sql<number>`count(*)`.as('n') })
+    .select({ noticeId: noticeReads.noticeId, n: sql<number>`count(*)`.as('read_n') })
     .from(noticeReads)
     .innerJoin(notices, eq(notices.id, noticeReads.noticeId))
     .where(eq(notices.villageId, villageId))
     .groupBy(noticeReads.noticeId)
     .as('rc');
   const audienceCounts = deps.db
-    .select({ objectId: inboxEntries.objectId, n: sql<number>`count(*)`.as('n') })
+    .select({ objectId: inboxEntries.objectId, n: sql<number>`count(*)`.as('audience_n') })
     .from(inboxEntries)
     .where(and(eq(inboxEntries.villageId, villageId), eq(inboxEntries.objectType, 'notice')))
     .groupBy(inboxEntries.objectId)
