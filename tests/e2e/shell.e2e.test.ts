@@ -88,7 +88,7 @@ describe.skipIf(missing !== null)('mini-program shell in a browser (h5)', () => 
     expect(res.status, 'the server must offer dev login (DEV_LOGIN=1)').toBe(200);
     const { users } = (await res.json()) as DevUsers;
     const newcomer = users.find((u) => u.roles.length === 0);
-    expect(newcomer, 'a demo user without a village').toBeTruthy();
+    expect(newcomer, 'no demo user without a village: run against a freshly seeded database').toBeTruthy();
 
     await page.goto(`${BASE}/`);
     await page.locator('[data-testid="go-login"]').waitFor();

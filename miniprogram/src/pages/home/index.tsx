@@ -144,7 +144,7 @@ function CadreBlock({ village, shown }: { village: VillageView; shown: number })
     <Card title={`${village.villageName} 村务`} extra={<Tag tone="primary">村干部</Tag>}>
       <View className="kv">
         <Text className="kv-key">待审核入村申请</Text>
-        <Text className="kv-value" data-testid="pending-count">
+        <Text className="kv-value kv-strong" data-testid="pending-count">
           {error ? error : count === null ? '正在加载…' : count === 0 ? '没有' : `${count} 条`}
         </Text>
       </View>

@@ -7,24 +7,41 @@ import { formatTime } from '../../../lib/format';
 import { useLoad } from '../../../lib/use-load';
 import { ManagePage, type ManagedVillage } from '../common';
 
-/** Plain words for the actions the API records; anything else is shown as recorded. */
+/** Plain words for the actions the API records (api/_villages, api/_auth…); others are shown as recorded. */
 const ACTION_LABELS: Record<string, string> = {
-  'join.request': '申请入村',
-  'join.approve': '同意入村',
-  'join.auto_approve': '入村自动通过',
-  'join.reject': '不同意入村',
+  'auth.login': '登录',
+  'auth.logout': '退出登录',
+  'village.join.requested': '申请入村',
+  'village.join.auto_approved': '入村（花名册核对通过）',
+  'village.join.approved': '同意入村',
+  'village.join.rejected': '不同意入村',
   'roster.import': '导入花名册',
-  'role.assign': '设置身份',
-  'role.revoke': '取消身份',
+  'member.role.assign': '设置身份',
+  'member.role.remove': '取消身份',
   'household.create': '新增户',
   'household.update': '修改户',
   'grid.create': '新增网格',
   'grid.update': '修改网格',
-  'me.update': '修改个人设置',
+  'notice.publish': '发布通知',
+  'user.update': '修改个人资料',
+};
+
+const TARGET_LABELS: Record<string, string> = {
+  join_request: '入村申请',
+  village: '村',
+  household: '户',
+  grid: '网格',
+  user: '用户',
+  membership: '身份',
+  notice: '通知',
 };
 
 export function actionLabel(action: string): string {
-  return ACTION_LABELS[action] ?? ACTION_LABELS[action.replace(/[_-]/g, '.')] ?? action;
+  return ACTION_LABELS[action] ?? action;
+}
+
+export function targetLabel(targetType: string): string {
+  return TARGET_LABELS[targetType] ?? targetType;
 }
 
 export default function AuditPage() {
@@ -70,8 +87,7 @@ function AuditLog({ village }: { village: ManagedVillage }) {
                 {formatTime(a.at)} · {a.actorName ?? '系统'}
               </Text>
               <Text className="muted">
-                对象：{a.targetType}
-                {a.targetId ? ` ${a.targetId.slice(0, 8)}` : ''} · 编号 {a.requestId.slice(0, 12)}
+                对象：{targetLabel(a.targetType)} · 编号 {a.requestId.slice(0, 8)}
               </Text>
             </View>
           ))}

@@ -45,7 +45,8 @@ function Households({ villageId }: { villageId: string }) {
       {data.items.map((h) => (
         <View key={h.id} className="list-item">
           <Text className="list-item-title">
-            {h.number} 号{h.headName ? ` · ${h.headName}` : ''}
+            户号 {h.number}
+            {h.headName ? ` · ${h.headName}` : ''}
           </Text>
           <Text className="muted">
             {h.memberCount} 人 · {h.gridName ?? '未分网格'}

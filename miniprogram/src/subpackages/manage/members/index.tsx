@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { VILLAGE_ROLES, type VillageRole } from '@shared/roles';
 import { api } from '../../../api';
 import type { TGrid, TMember, TMe } from '../../../api/types';
-import { Btn, Card, Empty, ErrorNote, Loading, PageTitle, Tag } from '../../../components/ui';
+import { Btn, Card, Empty, ErrorNote, Field, Loading, PageTitle, Tag } from '../../../components/ui';
 import { cx } from '../../../lib/format';
 import { roleLabel } from '../../../lib/roles';
 import { useLoad } from '../../../lib/use-load';
@@ -20,6 +20,9 @@ function Members({ village, me }: { village: ManagedVillage; me: TMe }) {
     village.villageId,
   );
   const [open, setOpen] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const q = query.trim();
+  const shown = data ? (q ? data.items.filter((m) => m.displayName.includes(q)) : data.items) : [];
 
   return (
     <View>
@@ -27,9 +30,19 @@ function Members({ village, me }: { village: ManagedVillage; me: TMe }) {
       {loading && !data ? <Loading /> : null}
       <ErrorNote error={error} onRetry={reload} />
       {data && data.items.length === 0 ? <Empty>还没有村民加入。</Empty> : null}
+      {data && data.items.length > 10 ? (
+        <Field
+          label="找人"
+          name="memberQuery"
+          value={query}
+          onChange={setQuery}
+          placeholder="输入姓名"
+          maxlength={20}
+        />
+      ) : null}
       {data ? (
-        <Card title={`共 ${data.items.length} 人`}>
-          {data.items.map((m) => (
+        <Card title={q ? `找到 ${shown.length} 人` : `共 ${data.items.length} 人`}>
+          {shown.map((m) => (
             <View key={m.userId} className="list-item">
               <Text className="list-item-title">{m.displayName}</Text>
               <Text className="muted">{m.phoneMasked ?? '手机号未登记'}</Text>

@@ -8,7 +8,6 @@ import { Btn, Card, ErrorNote, Note, PageTitle } from '../../../components/ui';
 import { formatBytes } from '../../../lib/format';
 import { ManagePage, type ManagedVillage } from '../common';
 
-const IS_H5 = process.env.TARO_ENV === 'h5';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const MAX_BYTES = 5 * 1024 * 1024;
 
@@ -135,24 +134,28 @@ function RosterImport({ village }: { village: ManagedVillage }) {
       </Card>
 
       <Card title="选择文件">
-        {IS_H5 ? (
-          <input
-            className="file-input"
-            type="file"
-            accept=".csv,.xlsx,text/csv"
-            data-testid="roster-file"
-            onChange={(e) => {
-              const f = e.currentTarget.files?.[0];
-              if (f) void take(f.name, f.size, () => f.arrayBuffer());
-              e.currentTarget.value = '';
-            }}
-          />
+        {process.env.TARO_ENV === 'h5' ? (
+          // A label styled as the main button opens the browser's file chooser (its own button is tiny and in English).
+          <label className="btn btn-primary file-pick">
+            <input
+              className="file-input"
+              type="file"
+              accept=".csv,.xlsx,text/csv"
+              data-testid="roster-file"
+              onChange={(e) => {
+                const f = e.currentTarget.files?.[0];
+                if (f) void take(f.name, f.size, () => f.arrayBuffer());
+                e.currentTarget.value = '';
+              }}
+            />
+            <Text className="btn-text">{file ? '换一个文件' : '选择文件'}</Text>
+          </label>
         ) : (
           <Btn onClick={() => void chooseWeapp()}>从微信聊天里选文件</Btn>
         )}
         {pickError ? <ErrorNote error={pickError} /> : null}
         {file ? (
-          <Text className="muted">
+          <Text className="muted file-name">
             已选：{file.name}（{formatBytes(file.size)}）
           </Text>
         ) : null}
@@ -199,14 +202,18 @@ export function RosterReport({
       <View className="note note-error" data-testid="roster-errors">
         {report.errors.map((e) => (
           <View key={`${e.row}-${e.field}-${e.code}`} className="report-row">
-            <Text className="note-text">
-              第 {e.row} 行{e.field ? ` · ${columnLabel(e.field)}` : ''}：{e.message}
-            </Text>
+            <Text className="note-text">{rowErrorText(e)}</Text>
           </View>
         ))}
       </View>
     </Card>
   );
+}
+
+/** "第3行 · 手机号：…", unless the server's message already names the row. */
+export function rowErrorText(e: TRosterRowError): string {
+  if (e.message.includes(`第${e.row}行`)) return e.message;
+  return `第${e.row}行${e.field ? ` · ${columnLabel(e.field)}` : ''}：${e.message}`;
 }
 
 function columnLabel(field: string): string {
