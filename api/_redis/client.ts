@@ -1,0 +1,348 @@
+/**
+ * The Redis port: one object per process that every Redis use goes through. Each call is bounded
+ * by a short timeout and guarded by a circuit breaker, and each method has a fallback that is
+ * correct without Redis (a memory limiter, a cache miss, a skipped write), so callers never see a
+ * Redis failure: not as an exception, not as a slow request.
+ *
+ * Deadline: `timeoutMs` per call, all round trips included; until the first success the budget is
+ * `firstCallTimeoutMs`, since a cold serverless instance pays for its TCP + TLS handshake then.
+ *
+ * Breaker: state starts 'up' (or 'not_configured'). A failed or timed-out call marks it 'down'
+ * (logged once, with the error) and for `breakerMs` every call skips Redis without trying; the
+ * first call after that window is the probe — success marks 'up' again (logged once), failure
+ * re-arms the window. A reply saying the command itself was wrong (WRONGTYPE, wrong arity…) is a
+ * bug, logged at error level, and does not open the breaker.
+ */
+import { Ratelimit } from '@upstash/ratelimit';
+import { Redis } from '@upstash/redis';
+import { createMemoryRatelimiter } from './memory-ratelimit';
+import {
+  RATELIMIT_POLICIES,
+  type RatelimitPolicy,
+  type RatelimitPolicyName,
+  ratelimitKeyPrefix,
+} from './ratelimit-policies';
+import { withScriptCompat } from './script-compat';
+
+export type RedisLogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type RedisLog = (level: RedisLogLevel, msg: string, fields?: Record<string, unknown>) => void;
+
+export type RedisPortOptions = {
+  /** UPSTASH_REDIS_REST_URL (Upstash, or serverless-redis-http when self-hosted). */
+  url?: string;
+  /** UPSTASH_REDIS_REST_TOKEN */
+  token?: string;
+  log: RedisLog;
+  /** Budget for one call, all round trips included (REDIS_TIMEOUT_MS). Default 150. */
+  timeoutMs?: number;
+  /** Budget until the first success: a cold instance opens its connection (TCP + TLS) then.
+   *  Default 3 × timeoutMs. */
+  firstCallTimeoutMs?: number;
+  /** How long Redis is skipped after a failure before the next probe. Default 2000. */
+  breakerMs?: number;
+  /** Prepended to every key: lets several deployments (or test runs) share one Redis. */
+  keyPrefix?: string;
+  /** Replaces registry entries, e.g. higher limits for a load test. */
+  policies?: Partial<Record<RatelimitPolicyName, RatelimitPolicy>>;
+  /** Identifiers the memory limiter keeps (per instance). Default 10,000. */
+  memoryMaxKeys?: number;
+};
+
+export type RedisState = 'up' | 'down' | 'not_configured';
+
+export type RateLimitResult = {
+  success: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until a retry may pass (0 when success): the Retry-After header. */
+  retryAfterS: number;
+  /** Who decided: Redis (shared by all instances) or this instance's memory. */
+  source: 'redis' | 'memory';
+};
+
+/** A completed response, cached so a retried write is answered without touching Postgres. */
+export type IdempotencyRecord = { status: number; bodyHash: string; body: unknown };
+
+export type RedisPort = {
+  state(): { state: RedisState; lastError: string | null };
+  /** Asks Redis now, even inside the breaker window; updates the state. false when not configured. */
+  ping(): Promise<boolean>;
+  /** Takes one token of `policy` for `identifier`. Never throws; falls back to memory. */
+  rateLimit(policy: RatelimitPolicyName, identifier: string): Promise<RateLimitResult>;
+  /** JSON value under `cache:<key>`; undefined on a miss, a bad value or when Redis is unavailable. */
+  cacheGet<T>(key: string): Promise<T | undefined>;
+  /** Stores a JSON value for ttlS seconds; false when skipped. Invalidation may be skipped during an
+   *  outage too, so only cache what may be stale for ttlS. */
+  cacheSet(key: string, value: unknown, ttlS: number): Promise<boolean>;
+  /** Deletes cache keys; false when skipped (the entries then expire by their TTL). */
+  cacheDel(...keys: string[]): Promise<boolean>;
+  /** The cached response of an idempotent request (`idem:<scope>:<key>`), or undefined. */
+  idemGet(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  idemSet(scope: string, key: string, record: IdempotencyRecord, ttlS: number): Promise<boolean>;
+  /**
+   * A short lock shared by all instances (`lock:<name>`, SET NX PX): 'acquired' with a release
+   * (deletes the key only while it is still ours), 'held' by another instance, or 'unavailable'
+   * (no Redis: the caller goes on alone, as if it held it). It expires by itself after ttlMs.
+   */
+  lock(name: string, ttlMs: number): Promise<RedisLock>;
+};
+
+export type RedisLock =
+  | { state: 'acquired'; release(): Promise<void> }
+  | { state: 'held' }
+  | { state: 'unavailable' };
+
+/** Deletes the lock only if it still holds our token (it may have expired and been taken since). */
+const UNLOCK_SCRIPT =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+
+const DEFAULT_TIMEOUT_MS = 150;
+const DEFAULT_BREAKER_MS = 2000;
+/**
+ * Redis answered and refused this command: our bug or bad data, not an outage, so the breaker
+ * stays closed. The client words it "<error>, command was: …", or "Command 1 [ get ] failed:
+ * <error>" from a pipeline. Any other error — quota exceeded, OOM, LOADING, auth, network — counts
+ * as Redis being unavailable.
+ */
+const BUG_REPLY =
+  /(^|failed: )(WRONGTYPE|NOSCRIPT|ERR (wrong number|syntax error|value is not|unknown command|unknown subcommand|Error running script|user_script))/;
+
+class RedisTimeout extends Error {
+  constructor(op: string, ms: number) {
+    super(`${op}: no answer within ${ms} ms`);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, op: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new RedisTimeout(op, ms)), ms);
+    timer.unref?.();
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
+
+/** A Map that forgets its oldest entries past `max` (for the library's ephemeral block cache). */
+class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly max: number) {
+    super();
+  }
+  override set(key: K, value: V): this {
+    super.set(key, value);
+    while (this.size > this.max) {
+      const oldest = this.keys().next();
+      if (oldest.done) break;
+      this.delete(oldest.value);
+    }
+    return this;
+  }
+}
+
+function isRecord(v: unknown): v is IdempotencyRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return typeof r.status === 'number' && typeof r.bodyHash === 'string' && 'body' in r;
+}
+
+export function createRedisPort(opts: RedisPortOptions): RedisPort {
+  const { log } = opts;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const firstCallTimeoutMs = opts.firstCallTimeoutMs ?? 3 * timeoutMs;
+  let warm = false;
+  const budget = () => (warm ? timeoutMs : firstCallTimeoutMs);
+  const breakerMs = opts.breakerMs ?? DEFAULT_BREAKER_MS;
+  const prefix = opts.keyPrefix ?? '';
+  const policies: Record<RatelimitPolicyName, RatelimitPolicy> = { ...RATELIMIT_POLICIES, ...opts.policies };
+  const memory = createMemoryRatelimiter(opts.memoryMaxKeys ?? 10_000);
+
+  let client: Redis | undefined;
+  let state: RedisState = 'not_configured';
+  let lastError: string | null = null;
+  if (opts.url && opts.token) {
+    try {
+      client = new Redis({
+        url: opts.url,
+        token: opts.token,
+        // One immediate retry (a stale keep-alive socket), inside the same per-request deadline.
+        retry: { retries: 1, backoff: () => 0 },
+        // A function: the client then throws on abort instead of resolving with "Aborted".
+        signal: () => AbortSignal.timeout(budget()),
+        automaticDeserialization: false,
+        enableTelemetry: false,
+      });
+      state = 'up';
+    } catch (err) {
+      state = 'down';
+      lastError = message(err);
+      log('error', 'redis client not created: check UPSTASH_REDIS_REST_URL', { error: lastError });
+    }
+  } else if (opts.url || opts.token) {
+    log('warn', 'redis not configured: UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must both be set');
+  }
+
+  // Breaker. `epoch` counts transitions: a call only moves the state if none happened since it
+  // started, so a late answer to a request sent before an outage cannot flap the state.
+  let epoch = 0;
+  let retryAt = 0;
+  let probing = false;
+  let downSince = 0;
+
+  const markDown = (op: string, err: unknown) => {
+    lastError = err instanceof RedisTimeout ? err.message : `${op}: ${message(err)}`;
+    retryAt = Date.now() + breakerMs;
+    if (state === 'down') return;
+    state = 'down';
+    epoch++;
+    downSince = Date.now();
+    log('warn', 'redis down: skipping it (rate limits in memory, caches off)', {
+      error: lastError,
+      retryInMs: breakerMs,
+    });
+  };
+  const markUp = () => {
+    if (state !== 'down') return;
+    state = 'up';
+    epoch++;
+    log('info', 'redis up again', { downForMs: Date.now() - downSince, lastError });
+  };
+
+  type Attempt<T> = { ok: true; value: T } | { ok: false };
+  const attempt = async <T>(op: string, fn: (r: Redis) => Promise<T>, force = false): Promise<Attempt<T>> => {
+    if (!client) return { ok: false };
+    let isProbe = false;
+    if (state === 'down' && !force) {
+      if (probing || Date.now() < retryAt) return { ok: false };
+      probing = isProbe = true;
+    }
+    const started = epoch;
+    const ms = budget();
+    try {
+      const value = await withTimeout(fn(client), ms, op);
+      warm = true;
+      if (epoch === started) markUp();
+      return { ok: true, value };
+    } catch (err) {
+      if (!(err instanceof RedisTimeout) && BUG_REPLY.test(message(err))) {
+        // Redis answered: it is reachable, the command was wrong.
+        log('error', 'redis refused a command', { op, error: message(err) });
+        warm = true;
+        if (epoch === started) markUp();
+      } else if (epoch === started) {
+        // The client's own abort (same deadline) may win the race against ours: same meaning.
+        const aborted = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+        markDown(op, aborted ? new RedisTimeout(op, ms) : err);
+      }
+      return { ok: false };
+    } finally {
+      if (isProbe) probing = false;
+    }
+  };
+
+  const scriptRedis = client && withScriptCompat(client, log);
+  const limiters = new Map<RatelimitPolicyName, Ratelimit>();
+  const limiterFor = (name: RatelimitPolicyName, redis: Redis) => {
+    let rl = limiters.get(name);
+    if (!rl) {
+      const p = policies[name];
+      rl = new Ratelimit({
+        redis,
+        limiter: Ratelimit.slidingWindow(p.limit, `${p.windowS} s`),
+        prefix: `${prefix}${ratelimitKeyPrefix(name)}`,
+        timeout: 0, // ours is stricter, and falls back instead of letting everyone through
+        analytics: false,
+        ephemeralCache: new BoundedMap<string, number>(opts.memoryMaxKeys ?? 10_000),
+      });
+      limiters.set(name, rl);
+    }
+    return rl;
+  };
+
+  const retryAfter = (success: boolean, reset: number) =>
+    success ? 0 : Math.max(1, Math.ceil((reset - Date.now()) / 1000));
+
+  const cacheKey = (key: string) => `${prefix}cache:${key}`;
+  const idemKey = (scope: string, key: string) => `${prefix}idem:${scope}:${key}`;
+  const lockKey = (name: string) => `${prefix}lock:${name}`;
+  const ttl = (s: number) => Math.max(1, Math.ceil(s));
+
+  const getJson = async (op: string, key: string): Promise<unknown> => {
+    const r = await attempt(op, (c) => c.get<string>(key));
+    if (!r.ok || r.value == null) return undefined;
+    try {
+      return JSON.parse(r.value);
+    } catch {
+      log('warn', 'redis value is not JSON: ignored', { op, key });
+      return undefined;
+    }
+  };
+  const setJson = async (op: string, key: string, value: unknown, ttlS: number) => {
+    const text = JSON.stringify(value);
+    if (text === undefined) return false;
+    return (await attempt(op, (c) => c.set(key, text, { ex: ttl(ttlS) }))).ok;
+  };
+
+  return {
+    state: () => ({ state, lastError }),
+
+    ping: async () => {
+      const r = await attempt('ping', (c) => c.ping(), true);
+      return r.ok && r.value === 'PONG';
+    },
+
+    rateLimit: async (name, identifier) => {
+      const p = policies[name];
+      const r = await attempt(`rateLimit ${name}`, () => limiterFor(name, scriptRedis!).limit(identifier));
+      if (r.ok) {
+        const { success, limit, remaining, reset } = r.value;
+        return { success, limit, remaining, retryAfterS: retryAfter(success, reset), source: 'redis' };
+      }
+      const d = memory.limit(`${name}:${identifier}`, p.limit, p.windowS * 1000);
+      return {
+        success: d.success,
+        limit: d.limit,
+        remaining: d.remaining,
+        retryAfterS: retryAfter(d.success, d.reset),
+        source: 'memory',
+      };
+    },
+
+    cacheGet: async <T>(key: string) => (await getJson('cacheGet', cacheKey(key))) as T | undefined,
+    cacheSet: (key, value, ttlS) => setJson('cacheSet', cacheKey(key), value, ttlS),
+    cacheDel: async (...keys) => {
+      if (keys.length === 0) return true;
+      return (await attempt('cacheDel', (c) => c.del(...keys.map(cacheKey)))).ok;
+    },
+
+    idemGet: async (scope, key) => {
+      const v = await getJson('idemGet', idemKey(scope, key));
+      return isRecord(v) ? v : undefined;
+    },
+    idemSet: (scope, key, record, ttlS) => setJson('idemSet', idemKey(scope, key), record, ttlS),
+
+    lock: async (name, ttlMs) => {
+      const key = lockKey(name);
+      const token = crypto.randomUUID();
+      const r = await attempt('lock', (c) =>
+        c.set(key, token, { nx: true, px: Math.max(1, Math.ceil(ttlMs)) }),
+      );
+      if (!r.ok) return { state: 'unavailable' };
+      if (r.value !== 'OK') return { state: 'held' };
+      return {
+        state: 'acquired',
+        release: async () => {
+          await attempt('unlock', (c) => c.eval(UNLOCK_SCRIPT, [key], [token]));
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Every rate limit the API enforces, in one registry. A policy's Redis keys are
+ * `rl:<area>:<action>:<identifier>:<window>`; the identifier (IP or user id) is chosen where the
+ * policy is applied (api/_lib/rate-limit.ts). All use a sliding window (@upstash/ratelimit's
+ * `slidingWindow`; the in-memory fallback computes the same approximation).
+ *
+ * Limits are per identifier, so they are sized for one person on one phone, with room for the
+ * retries a weak rural connection causes (every write carries an idempotency key, so a retried
+ * write costs a token but does no harm).
+ */
+
+export type RatelimitPolicy = {
+  /** Requests allowed per window. */
+  limit: number;
+  /** Window length in seconds. */
+  windowS: number;
+  algorithm: 'sliding-window';
+};
+
+export const RATELIMIT_POLICIES = {
+  /** WeChat login (code2Session), per IP: slows code replay and quota burn on WeChat's side. */
+  'auth:login': { limit: 10, windowS: 60, algorithm: 'sliding-window' },
+  /** Dev sign-in (never on in production), per IP; generous for test suites and demos. */
+  'auth:dev': { limit: 60, windowS: 60, algorithm: 'sliding-window' },
+  /** Ask to join a village, per user: a real person joins one village, rarely more. */
+  'villages:join': { limit: 5, windowS: 600, algorithm: 'sliding-window' },
+  /** Roster import (a spreadsheet of households), per user: heavy; a cadre fixing errors retries. */
+  'roster:import': { limit: 20, windowS: 3600, algorithm: 'sliding-window' },
+  /** Any other authenticated write, per user. */
+  'write:default': { limit: 60, windowS: 60, algorithm: 'sliding-window' },
+  /** Server-side speech synthesis (read-aloud fallback), per user. Not wired yet. */
+  'speech:synthesize': { limit: 30, windowS: 60, algorithm: 'sliding-window' },
+} as const satisfies Record<string, RatelimitPolicy>;
+
+export type RatelimitPolicyName = keyof typeof RATELIMIT_POLICIES;
+
+/** `rl:<area>:<action>` — the key prefix of a policy (before the port's own prefix). */
+export const ratelimitKeyPrefix = (policy: RatelimitPolicyName) => `rl:${policy}`;
