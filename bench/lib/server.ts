@@ -65,7 +65,7 @@ export async function startServer(opts: {
   return { url, port, child };
 }
 
-export type DevUser = { id: string; displayName: string; roles: string[] };
+export type DevUser = { id: string; displayName: string; roles: unknown[] };
 
 async function json<T>(res: Response, what: string): Promise<T> {
   const text = await res.text();
