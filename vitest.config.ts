@@ -22,6 +22,8 @@ export default defineConfig({
       { test: { name: 'unit', include: ['tests/shared/**/*.test.ts'], environment: 'node' } },
       apiSuite('pglite'),
       apiSuite('postgres'),
+      'tests/miniprogram/vitest.config.ts',
+      'tests/e2e/vitest.config.ts',
       {
         test: {
           name: 'services',

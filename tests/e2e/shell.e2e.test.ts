@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-const BASE = process.env.E2E_BASE_URL?.replace(/\/$/, '');
+const BASE = (inject('e2eBaseUrl') ?? process.env.E2E_BASE_URL)?.replace(/\/$/, '');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The demo seed's newcomer (api/_db/seed.ts: DEMO_NEWCOMER): on the 东坪村 roster, not yet joined.
 const INVITE_CODE = process.env.E2E_INVITE_CODE ?? 'DP2026';

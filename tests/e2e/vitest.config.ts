@@ -10,5 +10,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    globalSetup: ['tests/e2e/global-setup.ts'],
   },
 });
