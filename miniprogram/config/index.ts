@@ -55,6 +55,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
         host: '127.0.0.1',
         port: 10086,
         open: false,
+        // Fast refresh needs @pmmmwh/react-refresh-webpack-plugin, which is not installed; the page
+        // reloads on change instead.
+        hot: false,
         devMiddleware: { writeToDisk: true },
         proxy: {
           '/api': { target: process.env.TARO_APP_API_PROXY ?? 'http://127.0.0.1:3000', changeOrigin: true },
@@ -71,7 +74,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
       },
       postcss: {
         // #app and the tab bar are sized in real CSS px (a phone-wide column on a desktop screen).
-        pxtransform: { enable: true, config: { selectorBlackList: ['#app', '.weui-tabbar'] } },
+        pxtransform: { enable: true, config: { selectorBlackList: ['#app', '.taro-tabbar', '.weui-tabbar'] } },
         autoprefixer: { enable: true, config: {} },
         cssModules: {
           enable: false,
