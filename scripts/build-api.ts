@@ -20,7 +20,17 @@ const common = {
   legalComments: 'none' as const,
   logLevel: 'warning' as const,
   // pg-native is an optional peer of pg; PGlite is never bundled (large wasm, embedded use only).
-  external: ['pg-native', '@electric-sql/pglite', '@electric-sql/pglite/*', 'read-excel-file/node'],
+  minify: true,
+  // Loaded only when used (dynamic import): PGlite and its drizzle driver (embedded default, never
+  // on Vercel), the XLSX reader (roster import). pg-native is an optional peer of pg.
+  external: [
+    'pg-native',
+    '@electric-sql/pglite',
+    '@electric-sql/pglite/*',
+    'drizzle-orm/pglite',
+    'drizzle-orm/pglite/*',
+    'read-excel-file/node',
+  ],
 };
 
 mkdirSync('api-dist', { recursive: true });

@@ -4,6 +4,7 @@ import type { Database, Db } from '../_db/client';
 import type { RedisPort } from '../_redis';
 import type { WechatClient } from '../_wechat/client';
 import type { Role } from '../../shared/roles';
+import type { TMe } from '../../shared/schemas/me';
 
 /** Everything a request may use; built once per process (per warm Vercel instance). */
 export type Deps = {
@@ -29,6 +30,8 @@ export type Auth = {
   sessionId: string;
   displayName: string;
   memberships: AuthMembership[];
+  /** The profile as loaded with the session (GET /api/me answers with it). */
+  me: TMe;
 };
 
 export type AppEnv = {

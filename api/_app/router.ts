@@ -1,10 +1,11 @@
 /** Router factory shared by every route group: validation failures become VALIDATION_FAILED. */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
+import zhCN from 'zod/v4/locales/zh-CN.js';
 import { errorBody } from '../_lib/errors';
 import type { AppEnv } from './context';
 
-z.config(z.locales.zhCN());
+z.config(zhCN());
 
 const CJK_RE = /[\u4e00-\u9fff]/;
 

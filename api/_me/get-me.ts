@@ -1,58 +1,58 @@
-import { and, eq, inArray } from 'drizzle-orm';
+/**
+ * The signed-in user's profile, memberships (with names and the household-representative flag)
+ * and open join requests — in ONE query, because requireAuth runs it on every request.
+ * With a session id it also checks the session is live (not revoked, not expired).
+ */
+import { sql } from 'drizzle-orm';
 import { maskPhone } from '../../shared/format';
-import type { TMe } from '../../shared/schemas/me';
+import type { TMe, TMembership } from '../../shared/schemas/me';
 import type { Db } from '../_db/client';
-import { grids, joinRequests, memberships, residents, towns, users, villages } from '../_db/schema';
 
-/** The signed-in user's profile, memberships and open join requests. Null when the user is gone. */
-export async function getMe(db: Db, userId: string): Promise<TMe | null> {
-  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
-  if (!user) return null;
-  const [ms, joins, reps] = await Promise.all([
-    db
-      .select({
-        id: memberships.id,
-        role: memberships.role,
-        villageId: memberships.villageId,
-        villageName: villages.name,
-        townId: memberships.townId,
-        townName: towns.name,
-        countyId: memberships.countyId,
-        gridId: memberships.gridId,
-        gridName: grids.name,
-      })
-      .from(memberships)
-      .leftJoin(villages, eq(villages.id, memberships.villageId))
-      .leftJoin(towns, eq(towns.id, memberships.townId))
-      .leftJoin(grids, eq(grids.id, memberships.gridId))
-      .where(eq(memberships.userId, userId))
-      .orderBy(memberships.createdAt),
-    db
-      .select({
-        id: joinRequests.id,
-        villageId: joinRequests.villageId,
-        villageName: villages.name,
-        status: joinRequests.status,
-      })
-      .from(joinRequests)
-      .innerJoin(villages, eq(villages.id, joinRequests.villageId))
-      .where(and(eq(joinRequests.userId, userId), inArray(joinRequests.status, ['pending', 'rejected'])))
-      .orderBy(joinRequests.createdAt),
-    db
-      .select({ villageId: residents.villageId })
-      .from(residents)
-      .where(and(eq(residents.userId, userId), eq(residents.isHouseholdRep, true))),
-  ]);
-  const repVillages = new Set(reps.map((r) => r.villageId));
+type Row = {
+  id: string;
+  display_name: string;
+  phone: string | null;
+  elder_mode: boolean;
+  memberships: TMembership[] | string;
+  pending_joins: TMe['pendingJoins'] | string;
+};
+
+const parse = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+export async function getMe(db: Db, userId: string, sessionId?: string): Promise<TMe | null> {
+  const from = sessionId
+    ? sql`from sessions s join users u on u.id = s.user_id
+        where s.id = ${sessionId} and s.user_id = ${userId} and s.revoked_at is null and s.expires_at > now()`
+    : sql`from users u where u.id = ${userId}`;
+  const result = await db.execute(sql`
+    select u.id, u.display_name, u.phone, u.elder_mode,
+      coalesce((
+        select json_agg(json_build_object(
+          'id', m.id, 'role', m.role, 'villageId', m.village_id, 'villageName', v.name,
+          'townId', m.town_id, 'townName', t.name, 'countyId', m.county_id,
+          'gridId', m.grid_id, 'gridName', g.name,
+          'isHouseholdRep', (m.role = 'villager' and exists (
+            select 1 from residents r where r.user_id = u.id and r.village_id = m.village_id and r.is_household_rep))
+        ) order by m.created_at, m.id)
+        from memberships m
+        left join villages v on v.id = m.village_id
+        left join towns t on t.id = m.town_id
+        left join grids g on g.id = m.grid_id
+        where m.user_id = u.id), '[]'::json) as memberships,
+      coalesce((
+        select json_agg(json_build_object('id', j.id, 'villageId', j.village_id, 'villageName', jv.name, 'status', j.status)
+          order by j.created_at)
+        from join_requests j join villages jv on jv.id = j.village_id
+        where j.user_id = u.id and j.status in ('pending', 'rejected')), '[]'::json) as pending_joins
+    ${from}`);
+  const row = (result as unknown as { rows: Row[] }).rows[0];
+  if (!row) return null;
   return {
-    id: user.id,
-    displayName: user.displayName,
-    phoneMasked: maskPhone(user.phone),
-    elderMode: user.elderMode,
-    memberships: ms.map((m) => ({
-      ...m,
-      isHouseholdRep: m.role === 'villager' && m.villageId !== null && repVillages.has(m.villageId),
-    })),
-    pendingJoins: joins,
+    id: row.id,
+    displayName: row.display_name,
+    phoneMasked: maskPhone(row.phone),
+    elderMode: row.elder_mode,
+    memberships: parse(row.memberships),
+    pendingJoins: parse(row.pending_joins),
   };
 }

@@ -33,10 +33,7 @@ const updateMeRoute = createRoute({
 
 export function meRoutes() {
   return newRouter()
-    .openapi(getMeRoute, async (c) => {
-      const me = await getMe(c.get('deps').db, c.get('auth').userId);
-      return reply(c, me ? Ok(me) : Err('TOKEN_INVALID'));
-    })
+    .openapi(getMeRoute, async (c) => reply(c, Ok(c.get('auth').me)))
     .openapi(updateMeRoute, async (c) => {
       const { db } = c.get('deps');
       const { userId } = c.get('auth');
