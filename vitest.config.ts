@@ -27,7 +27,7 @@ export default defineConfig({
       {
         test: {
           name: 'services',
-          include: ['tests/redis/**/*.test.ts', 'tests/wechat/**/*.test.ts'],
+          include: ['tests/redis/**/*.test.ts', 'tests/wechat/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
