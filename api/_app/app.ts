@@ -4,6 +4,7 @@
  * (each route group adds auth, idempotency and rate limits as it needs).
  */
 import { bodyLimit } from 'hono/body-limit';
+import { methodOverride } from 'hono/method-override';
 import { HTTPException } from 'hono/http-exception';
 import { ApiError, errorBody, statusOf } from '../_lib/errors';
 import type { ErrorCode } from '../../shared/errors';
@@ -12,6 +13,9 @@ import { healthRoutes } from './health';
 import { meRoutes } from '../_me/routes';
 import { villageRoutes } from '../_villages/routes';
 import { noticeRoutes } from '../_notices/routes';
+import { consentRoutes } from '../_notices/consent-routes';
+import { cronRoutes } from '../_notices/cron-routes';
+import { contentRoutes } from '../_content/routes';
 import type { Deps } from './context';
 import { newRouter } from './router';
 
@@ -20,6 +24,10 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._-]{8,64}$/;
 
 export function createApp(getDeps: () => Promise<Deps>) {
   const app = newRouter().basePath('/api');
+
+  // wx.request has no PATCH: the mini-program sends POST + X-HTTP-Method-Override: PATCH, and
+  // this re-dispatches it through the app as the real method.
+  app.use('*', methodOverride({ app, header: 'X-HTTP-Method-Override' }));
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -61,6 +69,9 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/me', meRoutes());
   app.route('/villages', villageRoutes());
   app.route('/', noticeRoutes());
+  app.route('/', consentRoutes());
+  app.route('/', cronRoutes());
+  app.route('/', contentRoutes());
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

@@ -36,6 +36,13 @@ describe.skipIf(DB_UNAVAILABLE)('me', () => {
     expect((await t.request('PATCH', '/api/me', { token, body: {} })).status).toBe(400);
   });
 
+  it('accepts POST with X-HTTP-Method-Override: PATCH (wx.request has no PATCH)', async () => {
+    const token = await t.loginAs(a.representative);
+    const res = await t.request('POST', '/api/me', { token, body: { elderMode: true }, headers: { 'x-http-method-override': 'PATCH' } });
+    expect(res.status).toBe(200);
+    expect(res.body.elderMode).toBe(true);
+  });
+
   it('a town officer sees their town membership', async () => {
     const res = await t.request('GET', '/api/me', { token: await t.loginAs(a.town_officer) });
     expect(res.body.memberships).toEqual([
