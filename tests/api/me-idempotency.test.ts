@@ -38,7 +38,11 @@ describe.skipIf(DB_UNAVAILABLE)('me', () => {
 
   it('accepts POST with X-HTTP-Method-Override: PATCH (wx.request has no PATCH)', async () => {
     const token = await t.loginAs(a.representative);
-    const res = await t.request('POST', '/api/me', { token, body: { elderMode: true }, headers: { 'x-http-method-override': 'PATCH' } });
+    const res = await t.request('POST', '/api/me', {
+      token,
+      body: { elderMode: true },
+      headers: { 'x-http-method-override': 'PATCH' },
+    });
     expect(res.status).toBe(200);
     expect(res.body.elderMode).toBe(true);
   });

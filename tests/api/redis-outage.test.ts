@@ -44,7 +44,11 @@ describe.skipIf(DB_UNAVAILABLE || !redisOk)('Redis outage while requests run', (
       if (i === 15) await redis.stop();
       const key = crypto.randomUUID();
       keys.push(key);
-      const res = await t.request('POST', path, { token, body: { number: `R${i}` }, headers: { 'idempotency-key': key } });
+      const res = await t.request('POST', path, {
+        token,
+        body: { number: `R${i}` },
+        headers: { 'idempotency-key': key },
+      });
       statuses.push(res.status);
       expect((await t.request('GET', '/api/me', { token })).status).toBe(200);
     }
@@ -55,17 +59,30 @@ describe.skipIf(DB_UNAVAILABLE || !redisOk)('Redis outage while requests run', (
     expect(h.status).toBe('degraded');
 
     // Every write landed exactly once, and a retry during the outage still replays (Postgres decides).
-    const [{ n }] = (await t.db.select({ n: count() }).from(households).where(eq(households.villageId, a.village.id))) as [{ n: number }];
+    const [{ n }] = (await t.db
+      .select({ n: count() })
+      .from(households)
+      .where(eq(households.villageId, a.village.id))) as [{ n: number }];
     expect(Number(n)).toBe(80 + 40);
-    const retry = await t.request('POST', path, { token, body: { number: 'R20' }, headers: { 'idempotency-key': keys[20]! } });
+    const retry = await t.request('POST', path, {
+      token,
+      body: { number: 'R20' },
+      headers: { 'idempotency-key': keys[20]! },
+    });
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replay')).toBe('true');
-    expect(t.logLines.some((l) => l.includes('"level":"warn"') && l.toLowerCase().includes('redis'))).toBe(true);
+    expect(t.logLines.some((l) => l.includes('"level":"warn"') && l.toLowerCase().includes('redis'))).toBe(
+      true,
+    );
 
     await redis.start();
     await new Promise((r) => setTimeout(r, 2500));
     await t.request('GET', '/api/me', { token });
-    await t.request('POST', path, { token, body: { number: 'AFTER' }, headers: { 'idempotency-key': crypto.randomUUID() } });
+    await t.request('POST', path, {
+      token,
+      body: { number: 'AFTER' },
+      headers: { 'idempotency-key': crypto.randomUUID() },
+    });
     expect((await health()).redis.state).toBe('up');
   });
 });
