@@ -42,6 +42,8 @@ export const ERROR_CODES = [
   'WECHAT_UNAVAILABLE',
   /** The dev login is disabled (not enabled, or NODE_ENV=production). */
   'DEV_LOGIN_DISABLED',
+  /** WeChat content security (msgSecCheck) judged the text risky; nothing was saved. `details.label`. */
+  'CONTENT_RISKY',
   /** Something broke on our side; the requestId lets an operator find the log line. */
   'INTERNAL',
 ] as const;
@@ -70,6 +72,7 @@ export const ERROR_STATUS: Record<
   WECHAT_CODE_INVALID: 400,
   WECHAT_UNAVAILABLE: 503,
   DEV_LOGIN_DISABLED: 404,
+  CONTENT_RISKY: 422,
   INTERNAL: 500,
 };
 
@@ -93,6 +96,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   WECHAT_CODE_INVALID: '微信登录失败，请重试',
   WECHAT_UNAVAILABLE: '微信暂时连不上，请稍后再试',
   DEV_LOGIN_DISABLED: '没有找到',
+  CONTENT_RISKY: '内容含有不适合公开的信息，请修改后再提交',
   INTERNAL: '系统出错了，请稍后再试',
 };
 

@@ -38,6 +38,8 @@ const ZEnv = z.object({
   WECHAT_APP_SECRET: z.string().optional().default(''),
   WECHAT_API_BASE: z.string().url().optional().default('https://api.weixin.qq.com'),
   WECHAT_TIMEOUT_MS: z.coerce.number().int().positive().optional().default(5000),
+  /** Token of the mini-program's message push (消息推送, 明文模式, JSON): verifies WeChat's pushes. */
+  WECHAT_PUSH_TOKEN: z.string().optional().default(''),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
   STATIC_DIR: z.string().optional(),
   APP_VERSION: z.string().optional(),
@@ -55,7 +57,7 @@ export type Config = {
   sessionTtlS: number;
   /** Dev login is on only when asked for AND not in production. */
   devLogin: boolean;
-  wechat: { appId: string; secret: string; apiBase: string; timeoutMs: number };
+  wechat: { appId: string; secret: string; apiBase: string; timeoutMs: number; pushToken: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   staticDir?: string;
   version: string;
@@ -89,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secret: e.WECHAT_APP_SECRET,
       apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
       timeoutMs: e.WECHAT_TIMEOUT_MS,
+      pushToken: e.WECHAT_PUSH_TOKEN,
     },
     logLevel: e.LOG_LEVEL,
     staticDir: e.STATIC_DIR,

@@ -16,12 +16,15 @@
  *   force_refresh, which invalidates the previous one.
  * - Any API taking ?access_token=: 41001 missing, 40001 invalid/not latest, 42001 expired.
  *
- * Adding an endpoint (subscribe message, msgSecCheck, mediaCheckAsync…) = one entry in `ROUTES`
+ * - msgSecCheck, mediaCheckAsync and the signed verdict push: see fake-wechat-content.ts.
+ *
+ * Adding an endpoint (subscribe message…) = one entry in `ROUTES`
  * (or `opts.routes` from a test); use `ctx.requireAccessToken()` for authenticated ones.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CONTENT_ROUTES, FakeContentSecurity } from './fake-wechat-content';
 
 /** WeChat's errmsg texts (before the ", rid: …" suffix). */
 export const WECHAT_ERRMSG: Record<number, string> = {
@@ -128,6 +131,8 @@ export class FakeWechatState {
   readonly secret: string;
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[] = [];
+  /** msgSecCheck / mediaCheckAsync verdicts and signed verdict pushes (fake-wechat-content.ts). */
+  readonly content: FakeContentSecurity = new FakeContentSecurity(this);
   tokenExpiresIn: number;
   code2SessionPerMinute: number;
   latencyMs: number;
@@ -336,7 +341,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<FakeWechat> {
   const state = new FakeWechatState(opts);
   const table = new Map<string, FakeRoute>();
-  for (const r of [...ROUTES, ...(opts.routes ?? [])]) table.set(`${r.method} ${r.path}`, r);
+  for (const r of [...ROUTES, ...CONTENT_ROUTES, ...(opts.routes ?? [])]) table.set(`${r.method} ${r.path}`, r);
   const paths = new Set([...table.values()].map((r) => r.path));
 
   const server = http.createServer(async (req, res) => {
