@@ -14,9 +14,10 @@ import { markStart, writeResult } from './lib/results';
 import type { Scenario, ScenarioArgs } from './lib/scenario';
 import { coldStart } from './scenarios/cold-start';
 import { me } from './scenarios/me';
+import { notify } from './scenarios/notify';
 import { size } from './scenarios/size';
 
-const SCENARIOS: Scenario[] = [me, coldStart, size];
+const SCENARIOS: Scenario[] = [me, coldStart, size, notify];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

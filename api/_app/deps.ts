@@ -26,7 +26,7 @@ export async function createDeps(config: Config): Promise<Deps> {
   });
   if (redis.state().state === 'not_configured')
     log('warn', 'redis not configured: rate limits are per instance, caches off');
-  const wechat = createWechatClient(config.wechat);
+  const wechat = createWechatClient(config.wechat, { redis, log });
   log('info', 'ready', { database: database.kind, redis: redis.state().state, devLogin: config.devLogin });
   return { config, database, db: database.db, redis, wechat, log };
 }

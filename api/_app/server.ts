@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import { loadConfig } from '../_lib/config';
 import { createApp } from './app';
 import { createDeps } from './deps';
+import { startNotifyLoop } from '../_notices/notify-job';
 
 export async function startServer(opts: { port?: number; env?: Record<string, string | undefined> } = {}) {
   const config = loadConfig(opts.env ?? process.env);
@@ -34,8 +35,12 @@ export async function startServer(opts: { port?: number; env?: Record<string, st
     database: deps.database.kind,
     static: config.staticDir ?? null,
   });
+  // Self-hosting on PGlite (one process owns the data folder): the notify job runs in here.
+  const notifyLoop =
+    config.notify.jobIntervalS > 0 ? startNotifyLoop(deps, config.notify.jobIntervalS) : undefined;
   const close = async () => {
     await new Promise<void>((r) => server.close(() => r()));
+    await notifyLoop?.stop();
     await deps.database.close();
   };
   return { port: actualPort, deps, close };

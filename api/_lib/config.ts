@@ -3,6 +3,11 @@
  * Configuration, not code, chooses between the Vercel path and the self-hosted path.
  */
 import { z } from 'zod';
+import {
+  DEFAULT_SUBSCRIBE_TEMPLATES,
+  type SubscribeTemplates,
+  parseSubscribeTemplates,
+} from '../_wechat/subscribe-templates';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', ''])
@@ -38,8 +43,26 @@ const ZEnv = z.object({
   WECHAT_APP_SECRET: z.string().optional().default(''),
   WECHAT_API_BASE: z.string().url().optional().default('https://api.weixin.qq.com'),
   WECHAT_TIMEOUT_MS: z.coerce.number().int().positive().optional().default(5000),
+  /** JSON: { "<kind>": { "id", "longTerm", "fields": { "<semantic>": "<key>" } } } (api/_wechat/subscribe-templates.ts). */
+  WECHAT_SUBSCRIBE_TEMPLATES: z.string().optional(),
+  /** Which version a subscribe message opens: formal (default in production) | trial | developer. */
+  WECHAT_MINIPROGRAM_STATE: z.enum(['formal', 'trial', 'developer', '']).optional(),
+  /** Bearer secret of /api/cron/* (Vercel sends it as `Authorization: Bearer …`). Unset: cron refused. */
+  CRON_SECRET: z.string().optional(),
+  /** How long one cron call may drain the outbox (Vercel functions here may run 30 s). */
+  NOTIFY_DRAIN_BUDGET_MS: z.coerce.number().int().positive().optional().default(20_000),
+  /** Subscribe messages in flight at once per drainer. */
+  NOTIFY_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().default(8),
+  /** Plain Node server only: drain the outbox in-process every N seconds (0 = off; use cron or jobs:notify). */
+  NOTIFY_JOB_INTERVAL_S: z.coerce.number().min(0).optional().default(0),
   /** Token of the mini-program's message push (消息推送, 明文模式, JSON): verifies WeChat's pushes. */
   WECHAT_PUSH_TOKEN: z.string().optional().default(''),
+  /** EncodingAESKey of the message push (43 characters), for 安全模式/兼容模式; empty: 明文模式 only. */
+  WECHAT_PUSH_AES_KEY: z
+    .string()
+    .regex(/^([A-Za-z0-9]{43})?$/, 'WECHAT_PUSH_AES_KEY must be the 43-character EncodingAESKey')
+    .optional()
+    .default(''),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
   STATIC_DIR: z.string().optional(),
   APP_VERSION: z.string().optional(),
@@ -57,7 +80,25 @@ export type Config = {
   sessionTtlS: number;
   /** Dev login is on only when asked for AND not in production. */
   devLogin: boolean;
-  wechat: { appId: string; secret: string; apiBase: string; timeoutMs: number; pushToken: string };
+  wechat: {
+    appId: string;
+    secret: string;
+    apiBase: string;
+    timeoutMs: number;
+    pushToken: string;
+    pushAesKey: string;
+    /** Subscribe-message templates by notification kind; a kind without one gets no push. */
+    subscribeTemplates: SubscribeTemplates;
+    miniprogramState: 'formal' | 'trial' | 'developer';
+  };
+  notify: {
+    /** undefined: /api/cron/notify refuses every call. */
+    cronSecret?: string;
+    drainBudgetMs: number;
+    sendConcurrency: number;
+    /** 0 = the Node server does not drain in-process. */
+    jobIntervalS: number;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   staticDir?: string;
   version: string;
@@ -92,6 +133,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
       timeoutMs: e.WECHAT_TIMEOUT_MS,
       pushToken: e.WECHAT_PUSH_TOKEN,
+      pushAesKey: e.WECHAT_PUSH_AES_KEY,
+      subscribeTemplates: e.WECHAT_SUBSCRIBE_TEMPLATES
+        ? parseSubscribeTemplates(e.WECHAT_SUBSCRIBE_TEMPLATES)
+        : production
+          ? {}
+          : DEFAULT_SUBSCRIBE_TEMPLATES,
+      miniprogramState: e.WECHAT_MINIPROGRAM_STATE || (production ? 'formal' : 'developer'),
+    },
+    notify: {
+      cronSecret: e.CRON_SECRET || undefined,
+      drainBudgetMs: e.NOTIFY_DRAIN_BUDGET_MS,
+      sendConcurrency: e.NOTIFY_SEND_CONCURRENCY,
+      jobIntervalS: e.NOTIFY_JOB_INTERVAL_S,
     },
     logLevel: e.LOG_LEVEL,
     staticDir: e.STATIC_DIR,

@@ -16,14 +16,16 @@
  *   force_refresh, which invalidates the previous one.
  * - Any API taking ?access_token=: 41001 missing, 40001 invalid/not latest, 42001 expired.
  *
+ * - subscribeMessage.send: see fake-wechat-subscribe.ts (consents, value rules, 43101/47003…).
  * - msgSecCheck, mediaCheckAsync and the signed verdict push: see fake-wechat-content.ts.
  *
- * Adding an endpoint (subscribe message…) = one entry in `ROUTES`
+ * Adding an endpoint = one entry in `ROUTES`
  * (or `opts.routes` from a test); use `ctx.requireAccessToken()` for authenticated ones.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type FakeSubscribeOptions, FakeSubscriptions, SUBSCRIBE_ROUTES } from './fake-wechat-subscribe';
 import { CONTENT_ROUTES, FakeContentSecurity } from './fake-wechat-content';
 
 /** WeChat's errmsg texts (before the ", rid: …" suffix). */
@@ -31,8 +33,10 @@ export const WECHAT_ERRMSG: Record<number, string> = {
   [-1]: 'system error',
   40001: 'invalid credential, access_token is invalid or not latest',
   40002: 'invalid grant_type',
+  40003: 'invalid openid',
   40013: 'invalid appid',
   40029: 'invalid code',
+  40037: 'invalid template_id',
   40125: 'invalid appsecret',
   40163: 'code been used',
   40226: 'code blocked',
@@ -40,12 +44,15 @@ export const WECHAT_ERRMSG: Record<number, string> = {
   41002: 'appid missing',
   41004: 'appsecret missing',
   41008: 'missing code',
+  41030: 'invalid page',
   42001: 'access_token expired',
   43001: 'require GET method',
   43002: 'require POST method',
+  43101: 'user refuse to accept the msg',
   44002: 'empty post data',
   45011: 'api minute-quota reach limit mustslower retry next minute',
   47001: 'data format error',
+  47003: 'argument invalid!',
 };
 
 export type RecordedRequest = {
@@ -94,7 +101,7 @@ export type FakeRoute = {
   handle(ctx: RouteContext): Reply | Promise<Reply>;
 };
 
-export type FakeWechatOptions = {
+export type FakeWechatOptions = FakeSubscribeOptions & {
   appId?: string;
   secret?: string;
   /** expires_in (s) of issued access tokens. Default 7200. */
@@ -131,8 +138,12 @@ export class FakeWechatState {
   readonly secret: string;
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[] = [];
+  /** Subscribe messages: consents and what was delivered (fake-wechat-subscribe.ts). */
+  readonly subscriptions: FakeSubscriptions;
   /** msgSecCheck / mediaCheckAsync verdicts and signed verdict pushes (fake-wechat-content.ts). */
   readonly content: FakeContentSecurity = new FakeContentSecurity(this);
+  /** While true the server drops every connection unanswered (an outage: clients see a network error). */
+  down = false;
   tokenExpiresIn: number;
   code2SessionPerMinute: number;
   latencyMs: number;
@@ -153,6 +164,7 @@ export class FakeWechatState {
     this.tokenExpiresIn = opts.tokenExpiresIn ?? 7200;
     this.code2SessionPerMinute = opts.code2SessionPerMinute ?? Number.POSITIVE_INFINITY;
     this.latencyMs = opts.latencyMs ?? 0;
+    this.subscriptions = new FakeSubscriptions(opts);
   }
 
   now(): number {
@@ -341,10 +353,15 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 export async function startFakeWechat(opts: FakeWechatOptions = {}): Promise<FakeWechat> {
   const state = new FakeWechatState(opts);
   const table = new Map<string, FakeRoute>();
-  for (const r of [...ROUTES, ...CONTENT_ROUTES, ...(opts.routes ?? [])]) table.set(`${r.method} ${r.path}`, r);
+  for (const r of [...ROUTES, ...SUBSCRIBE_ROUTES, ...CONTENT_ROUTES, ...(opts.routes ?? [])])
+    table.set(`${r.method} ${r.path}`, r);
   const paths = new Set([...table.values()].map((r) => r.path));
 
   const server = http.createServer(async (req, res) => {
+    if (state.down) {
+      req.socket.destroy();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://fake-wechat');
     const method = req.method ?? 'GET';
     const query = Object.fromEntries(url.searchParams);

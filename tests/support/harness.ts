@@ -81,12 +81,13 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     await seedDemo(database.db);
   }
   const log = createLogger('debug', { service: 'api-test' }, (l) => logLines.push(l));
+  const redis = createRedisPort({ url: config.redis.url, token: config.redis.token, timeoutMs: 300, log });
   const deps: Deps = {
     config,
     database,
     db: database.db,
-    redis: createRedisPort({ url: config.redis.url, token: config.redis.token, timeoutMs: 300, log }),
-    wechat: createWechatClient(config.wechat),
+    redis,
+    wechat: createWechatClient(config.wechat, { redis, log }),
     log,
   };
   const app = createApp(async () => deps);

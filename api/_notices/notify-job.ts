@@ -1,0 +1,51 @@
+/**
+ * One run of the notify job: queue today's digests when it is their time, then drain the outbox
+ * until nothing is due or the time budget is spent. Shared by the cron endpoint, `npm run
+ * jobs:notify` and the Node server's optional in-process loop (NOTIFY_JOB_INTERVAL_S).
+ */
+import { type DispatchDeps, type DrainCounts, drainOutbox, sendDigests } from './dispatch';
+
+export type NotifyJobResult = DrainCounts & { digests: { users: number; rows: number }; ms: number };
+
+export async function runNotifyJob(
+  deps: DispatchDeps,
+  opts: { budgetMs?: number; now?: Date } = {},
+): Promise<NotifyJobResult> {
+  const started = Date.now();
+  const budgetMs = opts.budgetMs ?? deps.config.notify.drainBudgetMs;
+  const digests = await sendDigests(deps, { now: opts.now });
+  const counts = await drainOutbox(deps, { now: opts.now, deadline: started + budgetMs });
+  const result = { ...counts, digests, ms: Date.now() - started };
+  const moved =
+    counts.sent + counts.skipped + counts.deferred + counts.digested + counts.failed + counts.retried;
+  if (moved > 0 || digests.users > 0) deps.log('info', 'notify job ran', result);
+  return result;
+}
+
+/**
+ * Runs the job every `intervalS` seconds until stopped; a run that throws (database down) is
+ * logged and the next one tries again. Runs never overlap.
+ */
+export function startNotifyLoop(deps: DispatchDeps, intervalS: number): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = runNotifyJob(deps)
+      .then(
+        () => undefined,
+        (e: unknown) => deps.log('error', 'notify job failed', { err: String(e) }),
+      )
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalS * 1000);
+      });
+  };
+  timer = setTimeout(tick, 0);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
