@@ -326,7 +326,7 @@ export const outbox = pgTable(
       .references(() => users.id),
     kind: notifyKindEnum().notNull(),
     collapseKey: text().notNull(),
-    /** Template data (thing1, time2…) as WeChat expects, built when the event happened. */
+    /** Semantic template fields (title, time, note…), mapped to the deployment's template keys at send time. */
     data: jsonb().notNull(),
     page: text().notNull(),
     /** Urgent messages (a vote closing) may go out in quiet hours. */
@@ -341,6 +341,7 @@ export const outbox = pgTable(
   (t) => [
     uniqueIndex().on(t.eventId, t.userId),
     index().on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index().on(t.userId, t.createdAt).where(sql`${t.status} = 'digested'`),
     index().on(t.userId, t.collapseKey, t.sentAt),
   ],
 );
