@@ -21,7 +21,7 @@ import { Err, Ok, errorBody } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
 import { idempotency } from '../_lib/idempotency';
 import { rateLimit } from '../_lib/rate-limit';
-import { verifyPush } from '../_wechat/push-signature';
+import { readPushBody, verifyPush } from '../_wechat/push-signature';
 import { applyMediaVerdict } from './media-verdict';
 import { decideContentReview, listContentReviews } from './reviews';
 
@@ -59,10 +59,11 @@ const push = createRoute({
   method: 'post',
   path: '/wechat/push',
   tags: ['wechat'],
-  summary: 'WeChat message push (明文模式, JSON): mediaCheckAsync verdicts (wxa_media_check)',
+  summary: 'WeChat message push (JSON; 明文, 兼容 or 安全模式): mediaCheckAsync verdicts (wxa_media_check)',
   description:
     'The signature (sha1 of sorted WECHAT_PUSH_TOKEN, timestamp, nonce) is checked before the body is read; ' +
-    'timestamps more than 5 minutes off are refused. 安全模式 (encrypt_type=aes) is not supported.',
+    'timestamps more than 5 minutes off are refused. 安全模式/兼容模式 (encrypt_type=aes): the body is read ' +
+    'from Encrypt only after msg_signature matched and it decrypted (WECHAT_PUSH_AES_KEY) to our appid.',
   request: { query: ZWechatPushQuery },
   responses: { 200: text('success'), 400: json(ZErrorSchema, 'BAD_JSON'), ...refused },
 });
@@ -108,12 +109,22 @@ export function contentRoutes() {
         c.get('log')('warn', 'wechat push refused', { reason: check.reason });
         return reply(c, Err('UNAUTHENTICATED', '签名无效', { reason: check.reason }));
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(await c.req.text());
-      } catch {
-        return c.json(errorBody({ code: 'BAD_JSON' }, c.get('requestId')), 400);
+      const read = readPushBody(
+        {
+          token: deps.config.wechat.pushToken,
+          aesKey: deps.config.wechat.pushAesKey,
+          appId: deps.config.wechat.appId,
+        },
+        c.req.valid('query'),
+        await c.req.text(),
+      );
+      if (!read.ok) {
+        c.get('log')('warn', 'wechat push refused', { reason: read.reason });
+        if (read.reason === 'bad_json')
+          return c.json(errorBody({ code: 'BAD_JSON' }, c.get('requestId')), 400);
+        return reply(c, Err('UNAUTHENTICATED', '签名无效', { reason: read.reason }));
       }
+      const body = read.body;
       const event = body && typeof body === 'object' ? (body as { Event?: unknown }).Event : undefined;
       const handler = typeof event === 'string' ? PUSH_EVENTS[event] : undefined;
       if (handler) await handler(deps, body);

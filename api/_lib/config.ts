@@ -55,7 +55,7 @@ const ZEnv = z.object({
   NOTIFY_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().default(8),
   /** Plain Node server only: drain the outbox in-process every N seconds (0 = off; use cron or jobs:notify). */
   NOTIFY_JOB_INTERVAL_S: z.coerce.number().min(0).optional().default(0),
-  /** Token of the mini-program's message push (消息推送, 明文模式, JSON): verifies WeChat's pushes. */
+  /** Token of the mini-program's message push (消息推送, JSON): verifies WeChat's pushes. */
   WECHAT_PUSH_TOKEN: z.string().optional().default(''),
   /** EncodingAESKey of the message push (43 characters), for 安全模式/兼容模式; empty: 明文模式 only. */
   WECHAT_PUSH_AES_KEY: z

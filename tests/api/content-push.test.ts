@@ -10,9 +10,11 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkImage, recheckPending, visibleTargetIds } from '../../api/_content';
 import { contentChecks, users } from '../../api/_db/schema';
+import { createApp } from '../../api/_app/app';
+import { decryptPush, msgSignature } from '../../api/_wechat/push-crypto';
 import { pushSignature } from '../../api/_wechat/push-signature';
 import { loadActors, type Actors } from '../support/actors';
-import { signPush } from '../support/fake-wechat-content';
+import { encryptPush, signPush } from '../support/fake-wechat-content';
 import { type FakeWechat, startFakeWechat } from '../support/fake-wechat';
 import { createTestApp, DB_UNAVAILABLE, type TestApp } from '../support/harness';
 
@@ -25,6 +27,29 @@ describe('push signature', () => {
       '899cf89e464efb63f54ddac96b0a0a235f53aa78',
     );
     expect(signPush('AAAAA', '1714037059', '486452656')).toBe('899cf89e464efb63f54ddac96b0a0a235f53aa78');
+  });
+});
+
+describe('push encryption (安全模式)', () => {
+  // Known vectors used by the wechatpy / wechat-rust SDK tests of WeChat's scheme.
+  const KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
+  it('decrypts and signs like WeChat', () => {
+    expect(decryptPush(KEY, '9s4gMv99m88kKTh/H8IdkNiFGeG9pd7vNWl50fGRWXY=')).toEqual({
+      message: 'test',
+      appId: 'rust',
+    });
+    const echo = '4ByGGj+sVCYcvGeQYhaKIk1o0pQRNbRjxybjTGblXrBaXlTXeOo1+bXFXDQQb1o6co6Yh9Bv41n7hOchLF6p+Q==';
+    expect(msgSignature('123456', '1411443780', '437374425', echo)).toBe(
+      'dd6b9c95b495b3f7e2901bfbc76c664930ffdb96',
+    );
+    expect(decryptPush(KEY, echo)?.appId).toBe('wx49f0ab532d5d035a');
+    // Another key does not yield the message (its padding or appid comes out wrong).
+    expect(decryptPush('A'.repeat(43), echo)?.appId).not.toBe('wx49f0ab532d5d035a');
+  });
+  it('the fake encrypts like WeChat', () => {
+    expect(encryptPush(KEY, 'test', 'rust', Buffer.from('1234567890123456'))).toBe(
+      '9s4gMv99m88kKTh/H8IdkNiFGeG9pd7vNWl50fGRWXY=',
+    );
   });
 });
 
@@ -145,8 +170,10 @@ describe.skipIf(DB_UNAVAILABLE)('content safety: images and the message push', (
     it('correctly signed but 10 minutes in the future', async () => {
       expect(await forge((q) => q, now() + 600)).toBe('stale');
     });
-    it('encrypted (安全模式), which is not supported', async () => {
-      expect(await forge((q) => ({ ...q, encrypt_type: 'aes', msg_signature: 'x' }))).toBe('encrypted');
+    it('encrypted (安全模式) while no WECHAT_PUSH_AES_KEY is configured', async () => {
+      expect(await forge((q) => ({ ...q, encrypt_type: 'aes', msg_signature: 'x' }))).toBe(
+        'encrypted_not_configured',
+      );
     });
   });
 
@@ -257,5 +284,104 @@ describe.skipIf(DB_UNAVAILABLE)('content safety: images and the message push', (
     expect((await rowOf(img.checkId)).status).toBe('pending');
     await wx.state.content.pushMediaVerdict(row.traceId!, 'pass');
     expect((await rowOf(img.checkId)).status).toBe('pass');
+  });
+  describe('安全模式 / 兼容模式 with WECHAT_PUSH_AES_KEY', () => {
+    const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    const secure = () => {
+      const deps = {
+        ...t.deps,
+        config: { ...t.deps.config, wechat: { ...t.deps.config.wechat, pushAesKey: AES_KEY } },
+      };
+      return createApp(async () => deps);
+    };
+    const pushIn = (mode: 'safe' | 'compat', app = secure()) =>
+      wx.state.content.configurePush({
+        token: TOKEN,
+        aesKey: AES_KEY,
+        mode,
+        deliver: async (p, i) => app.request(p, i),
+      });
+    const restore = () =>
+      wx.state.content.configurePush({ token: TOKEN, deliver: async (p, init) => t.app.request(p, init) });
+
+    it('an encrypted verdict is decrypted and applied (safe and compat mode)', async () => {
+      try {
+        pushIn('safe');
+        const a1 = await submit();
+        const req = wx.state.content.buildPush(a1.row.traceId!, { suggest: 'pass' });
+        expect(Object.keys(req.body).sort()).toEqual(['Encrypt', 'ToUserName']);
+        expect(await wx.state.content.send(a1.row.traceId!, req)).toMatchObject({
+          status: 200,
+          text: 'success',
+        });
+        expect((await rowOf(a1.checkId)).status).toBe('pass');
+        pushIn('compat');
+        const a2 = await submit();
+        expect(await wx.state.content.pushMediaVerdict(a2.row.traceId!, 'review')).toMatchObject({
+          status: 200,
+        });
+        expect((await rowOf(a2.checkId)).status).toBe('review');
+      } finally {
+        restore();
+      }
+    });
+
+    it('compat mode: forged plaintext fields beside a genuine Encrypt are ignored', async () => {
+      try {
+        pushIn('compat');
+        const img = await submit();
+        const req = wx.state.content.buildPush(img.row.traceId!, { suggest: 'risky' });
+        const res = await wx.state.content.send(img.row.traceId!, {
+          query: req.query,
+          body: { ...req.body, result: { suggest: 'pass', label: '100' } },
+        });
+        expect(res.status).toBe(200);
+        expect((await rowOf(img.checkId)).status).toBe('risky');
+      } finally {
+        restore();
+      }
+    });
+
+    it('a tampered Encrypt, a wrong msg_signature or another appid is refused and changes nothing', async () => {
+      const app = secure();
+      try {
+        pushIn('safe', app);
+        const img = await submit();
+        const req = wx.state.content.buildPush(img.row.traceId!, { suggest: 'pass' });
+        const enc = req.body.Encrypt as string;
+        const flipped = `${enc.slice(0, 20)}${enc[20] === 'A' ? 'B' : 'A'}${enc.slice(21)}`;
+        const tampered = await wx.state.content.send('x', {
+          query: req.query,
+          body: { ...req.body, Encrypt: flipped },
+        });
+        expect([tampered.status, JSON.parse(tampered.text).error.details.reason]).toEqual([
+          401,
+          'bad_msg_signature',
+        ]);
+        // (Whoever knows the Token could re-sign a tampered Encrypt: AES-CBC has no integrity of its
+        // own, so the Token is what authenticates pushes in every mode; the key keeps them private.)
+        const other = encryptPush(
+          AES_KEY,
+          JSON.stringify({
+            MsgType: 'event',
+            Event: 'wxa_media_check',
+            trace_id: img.row.traceId,
+            result: { suggest: 'pass', label: '100' },
+          }),
+          'wx-another-app',
+        );
+        const r3 = await wx.state.content.send('x', {
+          query: {
+            ...req.query,
+            msg_signature: signPush(TOKEN, req.query.timestamp!, req.query.nonce!, other),
+          },
+          body: { ToUserName: 'gh', Encrypt: other },
+        });
+        expect([r3.status, JSON.parse(r3.text).error.details.reason]).toEqual([401, 'wrong_appid']);
+        expect((await rowOf(img.checkId)).status).toBe('pending');
+      } finally {
+        restore();
+      }
+    });
   });
 });

@@ -13,13 +13,17 @@
  *   { ToUserName, FromUserName, CreateTime, MsgType: 'event', Event: 'wxa_media_check', appid,
  *   trace_id, version: 2, detail, errcode, errmsg, result: { suggest, label } } to the push URL
  *   with ?signature=sha1(sort(token, timestamp, nonce))&timestamp&nonce (明文模式, JSON).
+ * - 安全模式 / 兼容模式 (…/push/encryption.md): the body becomes { ToUserName, Encrypt } (兼容: the
+ *   plaintext fields too), Encrypt = base64 AES-256-CBC(random16 ‖ len (BE u32) ‖ json ‖ appid),
+ *   key = base64(EncodingAESKey + '='), IV = key[0..16], PKCS#7 to 32 bytes; the query adds
+ *   encrypt_type=aes&msg_signature=sha1(sort(token, timestamp, nonce, Encrypt)).
  *
  * Test control: text/URL markers choose the verdict (`textRules`, `mediaRules`); `configurePush`
  * says where and how pushes go (a URL, or a function such as `app.request`); `pushMediaVerdict`
  * pushes one now; `autoPushAfterMs` pushes by itself after a delay; `buildPush` gives the signed
  * request without sending it, for tests that tamper with it.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import type { FakeRoute, FakeWechatState, RouteContext } from './fake-wechat';
 
 export type FakeSuggest = 'pass' | 'review' | 'risky';
@@ -46,6 +50,9 @@ export type PushConfig = {
   path?: string;
   /** The mini-program's original id (gh_…), ToUserName of pushes. */
   username?: string;
+  /** 明文模式 (default), 兼容模式 or 安全模式; the last two need `aesKey` (the EncodingAESKey). */
+  mode?: 'plain' | 'compat' | 'safe';
+  aesKey?: string;
 };
 
 export type Submission = {
@@ -60,8 +67,29 @@ export type PushRecord = { traceId: string; status: number; text: string; body: 
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 /** Written here, independently of the API's code, so the fake checks the API rather than echoing it. */
-export function signPush(token: string, timestamp: string, nonce: string): string {
-  return sha1([token, timestamp, nonce].sort().join(''));
+export function signPush(token: string, timestamp: string, nonce: string, encrypt?: string): string {
+  return sha1([token, timestamp, nonce, ...(encrypt === undefined ? [] : [encrypt])].sort().join(''));
+}
+
+/** WeChat's message encryption; `random` is fixed only by tests of known vectors. */
+export function encryptPush(
+  aesKey: string,
+  message: string,
+  appId: string,
+  random = randomBytes(16),
+): string {
+  const key = Buffer.from(`${aesKey}=`, 'base64');
+  const msg = Buffer.from(message, 'utf8');
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(msg.length);
+  const plain = Buffer.concat([random, len, msg, Buffer.from(appId, 'utf8')]);
+  const pad = 32 - (plain.length % 32);
+  const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
+  cipher.setAutoPadding(false);
+  return Buffer.concat([
+    cipher.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])),
+    cipher.final(),
+  ]).toString('base64');
 }
 
 function traceId(): string {
@@ -130,7 +158,16 @@ export class FakeContentSecurity {
       errmsg: errcode === 0 ? 'ok' : '下载错误,请检查媒体链接是否有效',
     };
     if (errcode === 0) body.result = { suggest: v.suggest, label: String(v.label) };
-    return { query: { signature: signPush(o.token ?? cfg.token, timestamp, nonce), timestamp, nonce }, body };
+    const token = o.token ?? cfg.token;
+    const query: Record<string, string> = { signature: signPush(token, timestamp, nonce), timestamp, nonce };
+    if (!cfg.mode || cfg.mode === 'plain') return { query, body };
+    if (!cfg.aesKey) throw new Error('fake-wechat: 安全模式/兼容模式 need aesKey');
+    const encrypt = encryptPush(cfg.aesKey, JSON.stringify(body), this.state.appId);
+    query.encrypt_type = 'aes';
+    query.msg_signature = signPush(token, timestamp, nonce, encrypt);
+    const envelope =
+      cfg.mode === 'safe' ? { ToUserName: body.ToUserName, Encrypt: encrypt } : { ...body, Encrypt: encrypt };
+    return { query, body: envelope };
   }
 
   /** Sends a (possibly tampered) push as WeChat would: POST, JSON body, query string signature. */
