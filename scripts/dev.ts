@@ -10,6 +10,8 @@ process.env.SEED_DEMO ??= '1';
 process.env.STATIC_DIR ??= 'miniprogram/dist/h5';
 process.env.PORT ??= '3000';
 process.env.LOG_LEVEL ??= 'info';
+// PGlite has one connection and no cron: drain notifications in-process.
+process.env.NOTIFY_JOB_INTERVAL_S ??= '15';
 
 if (!existsSync(`${process.env.STATIC_DIR}/index.html`)) {
   console.warn(
