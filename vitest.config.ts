@@ -19,7 +19,13 @@ const apiSuite = (db: 'pglite' | 'postgres') => ({
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['tests/shared/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/shared/**/*.test.ts', 'tests/db/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
       apiSuite('pglite'),
       apiSuite('postgres'),
       'tests/miniprogram/vitest.config.ts',
