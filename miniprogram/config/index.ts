@@ -74,7 +74,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
       },
       postcss: {
         // #app and the tab bar are sized in real CSS px (a phone-wide column on a desktop screen).
-        pxtransform: { enable: true, config: { selectorBlackList: ['#app', '.taro-tabbar', '.weui-tabbar'] } },
+        pxtransform: {
+          enable: true,
+          config: { selectorBlackList: ['#app', '.taro-tabbar', '.weui-tabbar'] },
+        },
         autoprefixer: { enable: true, config: {} },
         cssModules: {
           enable: false,

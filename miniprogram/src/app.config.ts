@@ -7,6 +7,9 @@ export default defineAppConfig({
     'pages/mine/index',
     'pages/login/index',
     'pages/join/index',
+    'pages/notice/index',
+    'pages/inbox/index',
+    'pages/notify-settings/index',
   ],
   subPackages: [
     {
@@ -18,6 +21,9 @@ export default defineAppConfig({
         'households/index',
         'members/index',
         'audit/index',
+        'notices/index',
+        'notice-new/index',
+        'content-reviews/index',
       ],
     },
   ],

@@ -43,7 +43,12 @@ export default async function setup(project: TestProject) {
   const stale = !existsSync(H5) || newestMtime(path.join(ROOT, 'miniprogram/src')) > statSync(H5).mtimeMs;
   if (stale) {
     console.log('[e2e] building the h5 app…');
-    const r = spawnSync('npm', ['run', 'build:h5'], { cwd: ROOT, stdio: 'inherit' });
+    // vitest sets NODE_ENV=test, which babel-preset-taro reads as "development" (react-refresh).
+    const r = spawnSync('npm', ['run', 'build:h5'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     if (r.status !== 0) throw new Error('h5 build failed');
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'e2e-pglite-'));

@@ -46,6 +46,7 @@ const Taro = {
   reLaunch: vi.fn(async (_: { url: string }) => ({ errMsg: 'reLaunch:ok' })),
   navigateTo: vi.fn(async (_: { url: string }) => ({ errMsg: 'navigateTo:ok' })),
   switchTab: vi.fn(async (_: { url: string }) => ({ errMsg: 'switchTab:ok' })),
+  redirectTo: vi.fn(async (_: { url: string }) => ({ errMsg: 'redirectTo:ok' })),
   getCurrentPages: vi.fn(() => [] as { route?: string }[]),
   showToast: vi.fn(async (_: { title: string }) => ({ errMsg: 'showToast:ok' })),
   showModal: vi.fn(async (_: { title?: string; content?: string }) => ({ confirm: true, cancel: false })),
@@ -54,6 +55,11 @@ const Taro = {
   getSystemInfoSync: vi.fn(() => ({})),
   chooseMessageFile: vi.fn(),
   getFileSystemManager: vi.fn(),
+  setTabBarBadge: vi.fn(async (_: { index: number; text: string }) => ({ errMsg: 'setTabBarBadge:ok' })),
+  removeTabBarBadge: vi.fn(async (_: { index: number }) => ({ errMsg: 'removeTabBarBadge:ok' })),
+  requestSubscribeMessage: vi.fn(async (_: { tmplIds: string[] }) => ({
+    errMsg: 'requestSubscribeMessage:ok',
+  })),
 };
 
 export default Taro;

@@ -15,16 +15,29 @@ import Taro from '@tarojs/taro';
 import { ERROR_MESSAGES, type ErrorCode } from '@shared/errors';
 import type {
   TAuditList,
+  TConsentResults,
+  TConsents,
+  TContentReviewList,
+  TDecideContent,
+  TDecideContentResult,
   TDevUsers,
   TGridList,
   THouseholdList,
+  TInboxList,
   TJoinRequestList,
   TJoinResult,
   TJoinVillageBody,
   TLoginResult,
   TMe,
   TMemberList,
+  TNotice,
+  TNoticeList,
+  TNotifySettings,
+  TPublishNotice,
   TRosterImportResult,
+  TSubscribeTemplates,
+  TUnread,
+  TUpdateNotifySettings,
   TUpdateMe,
   TVillageLookup,
   VillageRole,
@@ -320,6 +333,39 @@ export function createApi(client: ApiClient) {
         client.del<unknown>(`/villages/${v(villageId)}/members/${v(userId)}/roles/${v(role)}`),
       audit: (villageId: string, before?: number) =>
         client.get<TAuditList>(`/villages/${v(villageId)}/audit`, { query: { before, limit: 50 } }),
+    },
+    notices: {
+      list: (villageId: string) => client.get<TNoticeList>(`/villages/${v(villageId)}/notices`),
+      /** Opens one: the server records the read and clears its inbox entry. */
+      open: (villageId: string, noticeId: string) =>
+        client.get<TNotice>(`/villages/${v(villageId)}/notices/${v(noticeId)}`),
+      publish: (villageId: string, body: TPublishNotice, idempotencyKey?: string) =>
+        client.post<{ id: string; recipients: number }>(`/villages/${v(villageId)}/notices`, body, {
+          idempotencyKey,
+        }),
+    },
+    contentReviews: {
+      list: (villageId: string) =>
+        client.get<TContentReviewList>(`/villages/${v(villageId)}/content-reviews`),
+      decide: (villageId: string, checkId: string, body: TDecideContent) =>
+        client.post<TDecideContentResult>(
+          `/villages/${v(villageId)}/content-reviews/${v(checkId)}/decide`,
+          body,
+        ),
+    },
+    inbox: {
+      list: (before?: string, limit = 30) => client.get<TInboxList>('/inbox', { query: { before, limit } }),
+      unread: () => client.get<TUnread>('/inbox/unread'),
+      read: (entryId: string) => client.post<TUnread>(`/inbox/${v(entryId)}/read`),
+      readAll: () => client.post<TUnread>('/inbox/read-all'),
+    },
+    notify: {
+      settings: () => client.get<TNotifySettings>('/me/notify-settings'),
+      updateSettings: (body: TUpdateNotifySettings) =>
+        client.put<TNotifySettings>('/me/notify-settings', body),
+      templates: () => client.get<TSubscribeTemplates>('/notify/templates'),
+      recordConsents: (results: TConsentResults, idempotencyKey?: string) =>
+        client.post<TConsents>('/me/subscribe-consents', { results }, { idempotencyKey }),
     },
   };
 }

@@ -19,9 +19,27 @@ import type {
   ZUpdateMeSchema,
   ZVillageLookupSchema,
 } from '@shared/schemas';
+import type {
+  ZInboxEntrySchema,
+  ZInboxListSchema,
+  ZNoticeListSchema,
+  ZNoticeSchema,
+  ZNotifySettingsSchema,
+  ZPublishNoticeSchema,
+  ZRecordConsentSchema,
+  ZSubscribeTemplatesSchema,
+  ZUnreadSchema,
+  ZUpdateNotifySettingsSchema,
+} from '@shared/notices/schemas';
+import type {
+  ZContentReviewListSchema,
+  ZDecideContentResultSchema,
+  ZDecideContentSchema,
+} from '@shared/content/schemas';
 
 export type { ApiErrorBody, ErrorCode } from '@shared/errors';
 export type { Role, VillageRole } from '@shared/roles';
+export type { NotifyKind } from '@shared/notices/rules';
 
 export type TMe = z.infer<typeof ZMeSchema>;
 export type TMembership = z.infer<typeof ZMembershipSchema>;
@@ -51,3 +69,31 @@ export type TJoinVillageBody = {
   phone: string;
   householdNo?: string;
 };
+
+export type TNotice = z.infer<typeof ZNoticeSchema>;
+export type TNoticeList = z.infer<typeof ZNoticeListSchema>;
+export type TNoticeAudience = TNotice['audience'];
+export type TPublishNotice = z.input<typeof ZPublishNoticeSchema>;
+export type TInboxEntry = z.infer<typeof ZInboxEntrySchema>;
+export type TInboxList = z.infer<typeof ZInboxListSchema>;
+export type TUnread = z.infer<typeof ZUnreadSchema>;
+export type TNotifySettings = z.infer<typeof ZNotifySettingsSchema>;
+export type TNotifyKindSetting = TNotifySettings['kinds'][number];
+export type TUpdateNotifySettings = z.input<typeof ZUpdateNotifySettingsSchema>;
+export type TSubscribeTemplates = z.infer<typeof ZSubscribeTemplatesSchema>;
+export type TSubscribeTemplate = TSubscribeTemplates['templates'][number];
+export type TConsentResults = z.input<typeof ZRecordConsentSchema>['results'];
+/**
+ * Answer of POST /api/me/subscribe-consents. Its schema (ZConsentsSchema) still lives in
+ * api/_notices/consent-routes.ts, which the mini-program must not import; mirrored here until it
+ * moves to shared/notices/schemas.ts.
+ */
+export type TConsents = {
+  consents: { templateId: string; kind: 'one_time' | 'long_term'; remaining: number }[];
+  ignored?: string[];
+};
+
+export type TContentReviewList = z.infer<typeof ZContentReviewListSchema>;
+export type TContentReview = TContentReviewList['items'][number];
+export type TDecideContent = z.input<typeof ZDecideContentSchema>;
+export type TDecideContentResult = z.infer<typeof ZDecideContentResultSchema>;

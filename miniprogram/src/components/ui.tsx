@@ -90,13 +90,15 @@ export function LinkRow({
   label,
   value,
   onClick,
+  testId,
 }: {
   label: ReactNode;
   value?: ReactNode;
   onClick: () => void;
+  testId?: string;
 }) {
   return (
-    <View className="link-row" hoverClass="link-row-hover" onClick={onClick}>
+    <View className="link-row" hoverClass="link-row-hover" onClick={onClick} data-testid={testId}>
       <Text className="link-row-label">{label}</Text>
       <Text className="link-row-value">{value ?? '查看'} ›</Text>
     </View>
@@ -222,6 +224,44 @@ export function ComingSoon({ title, children }: PropsWithChildren<{ title: strin
         <Tag>即将开放</Tag>
       </View>
       {children ? <Text className="soon-text">{children}</Text> : null}
+    </View>
+  );
+}
+
+/** An on/off setting: the label on the left, the state in words on a large switch. */
+export function ToggleRow({
+  label,
+  on,
+  onChange,
+  disabled,
+  testId,
+  hint,
+  small,
+}: {
+  label: ReactNode;
+  on: boolean;
+  onChange: (on: boolean) => void;
+  disabled?: boolean;
+  testId?: string;
+  hint?: ReactNode;
+  /** A sub-setting under a heading: label in body size. */
+  small?: boolean;
+}) {
+  return (
+    <View className="toggle-block">
+      <View
+        className={cx('toggle', small && 'toggle-small', disabled && 'btn-off')}
+        onClick={disabled ? undefined : () => onChange(!on)}
+        data-testid={testId}
+        aria-checked={on ? 'true' : 'false'}
+        role="switch"
+      >
+        <Text className="toggle-label">{label}</Text>
+        <View className={cx('toggle-switch', on && 'toggle-switch-on')}>
+          <Text>{on ? '已打开' : '已关闭'}</Text>
+        </View>
+      </View>
+      {hint ? <Text className="muted">{hint}</Text> : null}
     </View>
   );
 }

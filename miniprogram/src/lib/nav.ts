@@ -9,12 +9,18 @@ export const PAGES = {
   mine: '/pages/mine/index',
   login: '/pages/login/index',
   join: '/pages/join/index',
+  notice: '/pages/notice/index',
+  inbox: '/pages/inbox/index',
+  notifySettings: '/pages/notify-settings/index',
   manage: '/subpackages/manage/index/index',
   joinRequests: '/subpackages/manage/join-requests/index',
   roster: '/subpackages/manage/roster/index',
   households: '/subpackages/manage/households/index',
   members: '/subpackages/manage/members/index',
   audit: '/subpackages/manage/audit/index',
+  manageNotices: '/subpackages/manage/notices/index',
+  publishNotice: '/subpackages/manage/notice-new/index',
+  contentReviews: '/subpackages/manage/content-reviews/index',
 } as const;
 
 const TAB_PAGES: ReadonlySet<string> = new Set([
@@ -30,12 +36,15 @@ export function go(path: string, params?: Record<string, string>): void {
     void Taro.switchTab({ url: path });
     return;
   }
-  const q = params
-    ? `?${Object.entries(params)
-        .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
-        .join('&')}`
-    : '';
-  void Taro.navigateTo({ url: `${path}${q}` });
+  void Taro.navigateTo({ url: withQuery(path, params) });
+}
+
+function withQuery(path: string, params?: Record<string, string>): string {
+  if (!params) return path;
+  const q = Object.entries(params)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
+  return q ? `${path}?${q}` : path;
 }
 
 /** Start over at a page (after login or logout): closes every open page. */
@@ -52,4 +61,9 @@ export function currentRoute(): string {
 export function goLogin(): void {
   if (currentRoute().startsWith(PAGES.login)) return;
   restartAt(PAGES.login);
+}
+
+/** Replace the current page (after a form is done, so 返回 does not lead back into it). */
+export function replaceWith(path: string, params?: Record<string, string>): void {
+  void Taro.redirectTo({ url: withQuery(path, params) });
 }

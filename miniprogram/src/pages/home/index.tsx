@@ -5,10 +5,12 @@ import { api } from '../../api';
 import { errorMessage } from '../../api/client';
 import type { TMe } from '../../api/types';
 import { Gate } from '../../components/gate';
+import { InboxEntry, NoticesBlock } from '../../components/notices';
 import { Btn, Card, ComingSoon, LinkRow, Note, Screen, Tag } from '../../components/ui';
 import { PAGES, go } from '../../lib/nav';
 import { regionRolesOf, roleLabel, villagesOf, villagesWithRole, type VillageView } from '../../lib/roles';
 import { useSession } from '../../lib/session';
+import { refreshUnread } from '../../lib/unread';
 
 export default function HomePage() {
   const session = useSession();
@@ -55,6 +57,12 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
     ...regions.map((r) => (r.place ? `${r.place} ${roleLabel(r.role)}` : roleLabel(r.role))),
   ];
 
+  // The 我的 tab badge and the 消息 row: fresh each time 首页 shows.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shown` is the reload trigger
+  useEffect(() => {
+    void refreshUnread();
+  }, [shown]);
+
   return (
     <View>
       <View className="hello">
@@ -69,6 +77,17 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
             {p.villageName}：您的入村申请正在等待村干部审核。
           </Note>
         ))}
+
+      {villages.map((v) => (
+        <NoticesBlock
+          key={`notices-${v.villageId}`}
+          villageId={v.villageId}
+          villageName={villages.length > 1 ? v.villageName : undefined}
+          shown={shown}
+        />
+      ))}
+
+      <InboxEntry />
 
       {!isMember && regions.length === 0 ? (
         <Card title="加入您的村">
@@ -153,6 +172,7 @@ function CadreBlock({ village, shown }: { village: VillageView; shown: number })
           <Btn onClick={() => go(PAGES.joinRequests, params)}>去审核</Btn>
         </View>
       ) : null}
+      <LinkRow label="发通知、看已读" value="进入" onClick={() => go(PAGES.manageNotices, params)} />
       <LinkRow label="村务管理" value="进入" onClick={() => go(PAGES.manage, params)} />
     </Card>
   );

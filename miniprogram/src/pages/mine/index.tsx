@@ -1,19 +1,23 @@
 import { Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
-import { useState } from 'react';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { useEffect, useState } from 'react';
 import type { TMe } from '../../api/types';
 import { Gate } from '../../components/gate';
+import { InboxEntry } from '../../components/notices';
 import { Btn, Card, LinkRow, Screen, Tag } from '../../components/ui';
 import { useElder } from '../../lib/elder';
 import { cx } from '../../lib/format';
 import { PAGES, go, restartAt } from '../../lib/nav';
 import { regionRolesOf, roleLabel, villagesOf } from '../../lib/roles';
 import { useSession } from '../../lib/session';
+import { refreshUnread, setUnread } from '../../lib/unread';
 
 export default function MinePage() {
+  const [shown, setShown] = useState(0);
+  useDidShow(() => setShown((n) => n + 1));
   return (
     <Screen>
-      <Gate>{(me) => <MineContent me={me} />}</Gate>
+      <Gate>{(me) => <MineContent me={me} shown={shown} />}</Gate>
     </Screen>
   );
 }
@@ -46,13 +50,19 @@ export function ElderSwitch() {
   );
 }
 
-export function MineContent({ me }: { me: TMe }) {
+export function MineContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
   const session = useSession();
   const villages = villagesOf(me);
   const regions = regionRolesOf(me);
   const pending = me.pendingJoins.filter((p) => p.status === 'pending');
   const canManage = villages.some((v) => v.roles.includes('cadre') || v.roles.includes('supervisor'));
   const [leaving, setLeaving] = useState(false);
+
+  // The badge on this tab and the 消息 row: fresh each time 我的 shows.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shown` is the reload trigger
+  useEffect(() => {
+    void refreshUnread();
+  }, [shown]);
 
   const logout = async () => {
     const ok = await Taro.showModal({
@@ -64,6 +74,7 @@ export function MineContent({ me }: { me: TMe }) {
     if (!ok.confirm) return;
     setLeaving(true);
     await session.signOut();
+    setUnread(null);
     setLeaving(false);
     restartAt(PAGES.home);
   };
@@ -77,6 +88,15 @@ export function MineContent({ me }: { me: TMe }) {
           <Text className="kv-value">{me.phoneMasked ?? '未登记'}</Text>
         </View>
       </Card>
+
+      <InboxEntry>
+        <LinkRow
+          label="消息提醒设置"
+          value="去设置"
+          onClick={() => go(PAGES.notifySettings)}
+          testId="notify-settings"
+        />
+      </InboxEntry>
 
       <Card title="我的村">
         {villages.length === 0 && regions.length === 0 ? <Text className="muted">还没有加入村。</Text> : null}

@@ -6,7 +6,6 @@ export default function ServicesPage() {
       <PageTitle sub="在手机上预约，到村里一次办好。">办事</PageTitle>
       <ComingSoon title="预约办事">社保认证、开证明、医保缴费代办、法律咨询、农技指导。</ComingSoon>
       <ComingSoon title="夜间办公">白天没空，可以预约晚上的时间。</ComingSoon>
-      <ComingSoon title="通知公告">村里发的通知，在这里看。</ComingSoon>
     </Screen>
   );
 }

@@ -27,6 +27,8 @@ export default function ManageIndexPage() {
                 const supervisor = v.roles.includes('supervisor');
                 return (
                   <Card key={v.villageId} title={v.villageName}>
+                    <LinkRow label="通知公告" onClick={() => go(PAGES.manageNotices, p)} />
+                    <LinkRow label="内容审核" onClick={() => go(PAGES.contentReviews, p)} />
                     {cadre ? (
                       <LinkRow label="入村申请审核" onClick={() => go(PAGES.joinRequests, p)} />
                     ) : null}
