@@ -148,10 +148,19 @@ export async function listNotices(
 ): Promise<TNotice[]> {
   const roles = villageRoles(auth, villageId);
   const seesAll = roles.has('cadre') || roles.has('supervisor');
+  // Reads by the people the notice was sent to (a cadre opening someone else's notice doesn't count).
   const readCounts = deps.db
     .select({ noticeId: noticeReads.noticeId, n: sql<number>`count(*)`.as('read_n') })
     .from(noticeReads)
     .innerJoin(notices, eq(notices.id, noticeReads.noticeId))
+    .innerJoin(
+      inboxEntries,
+      and(
+        eq(inboxEntries.userId, noticeReads.userId),
+        eq(inboxEntries.objectType, 'notice'),
+        sql`${inboxEntries.objectId} = ${noticeReads.noticeId}::text`,
+      ),
+    )
     .where(eq(notices.villageId, villageId))
     .groupBy(noticeReads.noticeId)
     .as('rc');
@@ -203,7 +212,7 @@ export async function listNotices(
     expiresAt: r.n.expiresAt?.toISOString() ?? null,
     publishedAt: r.n.publishedAt.toISOString(),
     publisherName: r.publisherName,
-    read: r.readByMe !== null,
+    read: r.readByMe !== null || r.n.publishedBy === auth.userId,
     readCount: seesAll ? Number(r.readCount ?? 0) : null,
     audienceCount: seesAll ? Number(r.audienceCount ?? 0) : null,
   }));
@@ -233,8 +242,8 @@ export async function openNotice(
           ),
         );
     });
-    found.read = true;
-    if (found.readCount !== null) found.readCount += 1;
+    const [updated] = await listNotices(deps, auth, villageId, { includeExpired: true, noticeId });
+    return Ok({ ...(updated ?? found), read: true });
   }
   return Ok(found);
 }
