@@ -32,6 +32,7 @@ const ZEnv = z.object({
     .or(z.literal('').transform(() => undefined)),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   REDIS_TIMEOUT_MS: z.coerce.number().int().positive().optional().default(150),
+  AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).optional().default(5000),
   SESSION_SECRET: z.string().optional(),
   SESSION_TTL_HOURS: z.coerce
     .number()
@@ -76,6 +77,8 @@ export type Config = {
   autoMigrate: boolean;
   seedDemo: boolean;
   redis: { url?: string; token?: string; timeoutMs: number };
+  /** How long a GET may reuse this instance's copy of a session (0: never). Writes always re-check. */
+  authCacheTtlMs: number;
   sessionSecret: string;
   sessionTtlS: number;
   /** Dev login is on only when asked for AND not in production. */
@@ -119,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pgliteDir: e.PGLITE_DIR,
     autoMigrate: e.AUTO_MIGRATE || !e.DATABASE_URL,
     seedDemo: e.SEED_DEMO,
+    authCacheTtlMs: e.AUTH_CACHE_TTL_MS,
     redis: {
       url: e.UPSTASH_REDIS_REST_URL,
       token: e.UPSTASH_REDIS_REST_TOKEN,
