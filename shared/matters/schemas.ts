@@ -1,0 +1,122 @@
+/**
+ * The matters contract: what a villager (or a grid worker on their behalf) sends to raise a
+ * matter, what a responder sends to take an action, and a village's time-limit overrides.
+ * Messages are Chinese, for the person filling the form.
+ */
+import { z } from 'zod';
+import { ZId, ZIsoTime } from '../schemas/common';
+import { CATEGORY_KEY_RE, DEFAULT_CATEGORIES, MATTER_KINDS } from './kinds';
+import { TIME_LIMIT_KEYS, TIME_LIMIT_MAX_HOURS, TIME_LIMIT_MIN_HOURS } from './time-limits';
+import { MATTER_ACTIONS } from './workflow';
+
+export const MATTER_TEXT_MAX = 2000;
+export const MATTER_PHOTOS_MAX = 9;
+export const MATTER_VOICE_MAX_S = 60;
+export const ACTION_NOTE_MAX = 1000;
+
+export const ZMatterKind = z.enum(MATTER_KINDS, { error: '请选择事项类型' });
+
+export const ZMatterLocation = z.strictObject({
+  lat: z.number({ error: '位置不对' }).min(-90, '位置不对').max(90, '位置不对'),
+  lng: z.number({ error: '位置不对' }).min(-180, '位置不对').max(180, '位置不对'),
+  address: z.string().trim().max(200, '地址不能超过200个字').optional(),
+});
+
+export const ZMatterVoice = z.strictObject({
+  fileId: ZId,
+  durationS: z
+    .number({ error: '语音时长不对' })
+    .positive('语音时长不对')
+    .max(MATTER_VOICE_MAX_S, `语音不能超过${MATTER_VOICE_MAX_S}秒`),
+});
+
+/** How the villager agreed to a grid worker raising the matter for them (代办). */
+export const CONSENT_METHODS = ['in_person', 'phone', 'written'] as const;
+export const CONSENT_METHOD_LABELS: Record<(typeof CONSENT_METHODS)[number], string> = {
+  in_person: '当面同意',
+  phone: '电话同意',
+  written: '书面签字',
+};
+
+export const ZOnBehalfOf = z.strictObject({
+  villagerId: ZId,
+  consent: z.strictObject({
+    method: z.enum(CONSENT_METHODS, { error: '请选择村民同意的方式' }),
+    at: ZIsoTime,
+  }),
+});
+
+const raiseFields = {
+  kind: ZMatterKind,
+  category: z.string({ error: '请选择事项类别' }).regex(CATEGORY_KEY_RE, '请选择事项类别'),
+  text: z.string().trim().max(MATTER_TEXT_MAX, `文字不能超过${MATTER_TEXT_MAX}个字`).default(''),
+  photoIds: z.array(ZId).max(MATTER_PHOTOS_MAX, `照片最多${MATTER_PHOTOS_MAX}张`).default([]),
+  voice: ZMatterVoice.optional(),
+  location: ZMatterLocation.optional(),
+  aboutCadre: z.boolean().default(false),
+  /** Private by default: only the author and the responders see it. */
+  visibility: z.enum(['public', 'private'], { error: '请选择是否公开' }).default('private'),
+  onBehalfOf: ZOnBehalfOf.optional(),
+};
+
+type TRaiseDraft = {
+  text: string;
+  voice?: unknown;
+  aboutCadre: boolean;
+  visibility: 'public' | 'private';
+};
+
+function checkRaise(v: TRaiseDraft, ctx: z.RefinementCtx): void {
+  if (!v.text && !v.voice) {
+    ctx.addIssue({ code: 'custom', path: ['text'], message: '请写几句话，或者录一段语音' });
+  }
+  // Cadres of the village cannot read a matter about a cadre; a public one would reach them anyway.
+  if (v.aboutCadre && v.visibility === 'public') {
+    ctx.addIssue({ code: 'custom', path: ['visibility'], message: '反映村干部的事项不能公开' });
+  }
+}
+
+/**
+ * Raising a matter, with any category key. The API must still check the key against the
+ * village's categories — or use `raiseMatterSchemaFor(keys)`, which does.
+ */
+export const ZRaiseMatterSchema = z.strictObject(raiseFields).superRefine(checkRaise);
+export type TRaiseMatter = z.infer<typeof ZRaiseMatterSchema>;
+
+/** The same schema with the category limited to one village's keys (an unknown one is refused). */
+export function raiseMatterSchemaFor(
+  categoryKeys: readonly string[] = DEFAULT_CATEGORIES.map((c) => c.key),
+): typeof ZRaiseMatterSchema {
+  const known = new Set(categoryKeys);
+  return z
+    .strictObject({
+      ...raiseFields,
+      category: raiseFields.category.refine((k) => known.has(k), '没有这个事项类别，请重新选择'),
+    })
+    .superRefine(checkRaise);
+}
+
+export const ZMatterAction = z.enum(MATTER_ACTIONS, { error: '没有这个操作' });
+
+/** A responder's (or the author's) action on a matter. Whether a note is needed is the workflow's call. */
+export const ZTakeMatterActionSchema = z.strictObject({
+  action: ZMatterAction,
+  note: z.string().trim().max(ACTION_NOTE_MAX, `说明不能超过${ACTION_NOTE_MAX}个字`).optional(),
+  photoIds: z.array(ZId).max(MATTER_PHOTOS_MAX, `照片最多${MATTER_PHOTOS_MAX}张`).optional(),
+});
+export type TTakeMatterAction = z.infer<typeof ZTakeMatterActionSchema>;
+
+const ZLimitHours = z
+  .number({ error: '时限要填小时数' })
+  .int('时限要填整数小时')
+  .min(TIME_LIMIT_MIN_HOURS, `时限不能少于${TIME_LIMIT_MIN_HOURS}小时`)
+  .max(TIME_LIMIT_MAX_HOURS, `时限不能超过${TIME_LIMIT_MAX_HOURS / 24}天`);
+
+/** A village's overrides of the default time limits, in hours; absent keys keep the default. */
+export const ZMatterTimeLimitsOverride = z.strictObject(
+  Object.fromEntries(TIME_LIMIT_KEYS.map((k) => [k, ZLimitHours.optional()])) as Record<
+    (typeof TIME_LIMIT_KEYS)[number],
+    z.ZodOptional<typeof ZLimitHours>
+  >,
+);
+export type TMatterTimeLimitsOverride = z.infer<typeof ZMatterTimeLimitsOverride>;
