@@ -5,7 +5,27 @@
  *  - api-dist/cold.mjs    serves vercel.mjs's default export with @hono/node-server (cold-start bench)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { build } from 'esbuild';
+import path from 'node:path';
+import { type Plugin, build } from 'esbuild';
+
+/**
+ * zod's `z` namespace re-exports every locale (~200 KB minified) and nothing tree-shakes a
+ * namespace; the API uses only zh-CN (and zod's default en), so its locale index is narrowed here.
+ */
+const zodLocales: Plugin = {
+  name: 'zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core|mini)[\\/]/.test(args.importer)
+        ? { path: path.join(path.dirname(args.importer), '../locales/index.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: "export { default as en } from './en.js';\nexport { default as zhCN } from './zh-CN.js';\n",
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
 
 const banner = {
   js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
@@ -19,6 +39,7 @@ const common = {
   sourcemap: true,
   legalComments: 'none' as const,
   logLevel: 'warning' as const,
+  plugins: [zodLocales],
   // pg-native is an optional peer of pg; PGlite is never bundled (large wasm, embedded use only).
   minify: true,
   // Loaded only when used (dynamic import): PGlite and its drizzle driver (embedded default, never
