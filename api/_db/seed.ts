@@ -124,13 +124,21 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
       for (const hh of hhRows) {
         const surname = pick(SURNAMES);
         const size = 1 + Math.floor(rand() * 4);
+        // Names are unique within a household (the roster matches a person by 户号 + 姓名).
+        const taken = new Set<string>();
+        const uniqueName = (family: string) => {
+          let name = `${family}${given()}`;
+          while (taken.has(name)) name = `${family}${given()}${given()}`.slice(0, 3);
+          taken.add(name);
+          return name;
+        };
         for (let k = 0; k < size; k++) {
           const adult = k < 2 || rand() < 0.6;
           const year = adult ? 1940 + Math.floor(rand() * 60) : 2010 + Math.floor(rand() * 12);
           people.push({
             villageId: village!.id,
             householdId: hh.id,
-            name: `${k === 1 ? pick(SURNAMES) : surname}${given()}${k >= 2 ? k : ''}`,
+            name: uniqueName(k === 1 ? pick(SURNAMES) : surname),
             phone: adult ? phone() : null,
             birthDate: `${year}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
             relation: k === 0 ? '户主' : k === 1 ? '配偶' : '子女',
