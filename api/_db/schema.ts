@@ -19,6 +19,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { NOTIFY_KINDS } from '../../shared/notices/rules';
 import { ROLES } from '../../shared/roles';
 
 const id = () => uuid().primaryKey().defaultRandom();
@@ -279,15 +280,7 @@ export const noticeReads = pgTable(
   (t) => [uniqueIndex().on(t.noticeId, t.userId)],
 );
 
-export const notifyKindEnum = pgEnum('notify_kind', [
-  'notice_published',
-  'matter_moved',
-  'vote_opened',
-  'vote_closing',
-  'result_out',
-  'booking_near',
-  'disclosure_published',
-]);
+export const notifyKindEnum = pgEnum('notify_kind', NOTIFY_KINDS);
 
 /** One inbox entry per person an event concerns; written in the transaction of the change. */
 export const inboxEntries = pgTable(

@@ -15,6 +15,7 @@ import {
   ZUpdateNotifySettingsSchema,
 } from '../../shared/notices/schemas';
 import { z } from 'zod';
+import { VILLAGE_ROLES } from '../../shared/roles';
 import { newRouter } from '../_app/router';
 import { requireAuth } from '../_auth/middleware';
 import { assertVillageRole } from '../_lib/access';
@@ -30,14 +31,6 @@ const write = {
   security: SECURED,
   middleware: [requireAuth, idempotency, rateLimit('write:default', 'user')],
 };
-const ANY_MEMBER = [
-  'villager',
-  'representative',
-  'party_member',
-  'grid_worker',
-  'cadre',
-  'supervisor',
-] as const;
 
 const list = createRoute({
   method: 'get',
@@ -122,7 +115,7 @@ export function noticeRoutes() {
   return newRouter()
     .openapi(list, async (c) => {
       const { villageId } = c.req.valid('param');
-      assertVillageRole(c.get('auth'), villageId, ANY_MEMBER);
+      assertVillageRole(c.get('auth'), villageId, VILLAGE_ROLES);
       const items = await listNotices(c.get('deps'), c.get('auth'), villageId, {
         includeExpired: c.req.valid('query').includeExpired === '1',
       });
@@ -144,7 +137,7 @@ export function noticeRoutes() {
     })
     .openapi(open, async (c) => {
       const { villageId, noticeId } = c.req.valid('param');
-      assertVillageRole(c.get('auth'), villageId, ANY_MEMBER);
+      assertVillageRole(c.get('auth'), villageId, VILLAGE_ROLES);
       return reply(c, await openNotice(c.get('deps'), c.get('auth'), villageId, noticeId));
     })
     .openapi(inbox, async (c) => {
