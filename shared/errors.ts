@@ -44,6 +44,10 @@ export const ERROR_CODES = [
   'DEV_LOGIN_DISABLED',
   /** WeChat content security (msgSecCheck) judged the text risky; nothing was saved. `details.label`. */
   'CONTENT_RISKY',
+  /** A matter action that does not exist in the matter's current state, level or kind (it moved on; refresh). */
+  'TRANSITION_NOT_ALLOWED',
+  /** A matter action that needs a note (a reason, the outcome…) was sent without one. */
+  'NOTE_REQUIRED',
   /** Something broke on our side; the requestId lets an operator find the log line. */
   'INTERNAL',
 ] as const;
@@ -73,6 +77,8 @@ export const ERROR_STATUS: Record<
   WECHAT_UNAVAILABLE: 503,
   DEV_LOGIN_DISABLED: 404,
   CONTENT_RISKY: 422,
+  TRANSITION_NOT_ALLOWED: 409,
+  NOTE_REQUIRED: 400,
   INTERNAL: 500,
 };
 
@@ -97,6 +103,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   WECHAT_UNAVAILABLE: '微信暂时连不上，请稍后再试',
   DEV_LOGIN_DISABLED: '没有找到',
   CONTENT_RISKY: '内容含有不适合公开的信息，请修改后再提交',
+  TRANSITION_NOT_ALLOWED: '这件事的进度已经变了，请刷新后再看',
+  NOTE_REQUIRED: '请写上说明再提交',
   INTERNAL: '系统出错了，请稍后再试',
 };
 

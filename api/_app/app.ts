@@ -12,6 +12,7 @@ import { authRoutes } from '../_auth/routes';
 import { healthRoutes } from './health';
 import { meRoutes } from '../_me/routes';
 import { villageRoutes } from '../_villages/routes';
+import { matterRoutes } from '../_matters/routes';
 import { noticeRoutes } from '../_notices/routes';
 import { consentRoutes } from '../_notices/consent-routes';
 import { cronRoutes } from '../_notices/cron-routes';
@@ -72,6 +73,7 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/', consentRoutes());
   app.route('/', cronRoutes());
   app.route('/', contentRoutes());
+  app.route('/', matterRoutes());
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

@@ -19,6 +19,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { MATTER_KINDS } from '../../shared/matters/kinds';
+import { MATTER_LEVELS, MATTER_STATES } from '../../shared/matters/workflow';
 import { NOTIFY_KINDS } from '../../shared/notices/rules';
 import { ROLES } from '../../shared/roles';
 
@@ -411,4 +413,70 @@ export const contentChecks = pgTable(
     uniqueIndex().on(t.traceId),
     index().on(t.targetType, t.targetId),
   ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Matters (DESIGN §2.1): a villager's 诉求 and its timeline. The workflow is shared/matters.
+
+export const matterKindEnum = pgEnum('matter_kind', MATTER_KINDS);
+export const matterStateEnum = pgEnum('matter_state', MATTER_STATES);
+export const matterLevelEnum = pgEnum('matter_level', MATTER_LEVELS);
+
+export const matters = pgTable(
+  'matters',
+  {
+    id: id(),
+    villageId: uuid()
+      .notNull()
+      .references(() => villages.id),
+    /** The villager the matter is for (also when a grid worker raised it for them). */
+    authorUserId: uuid()
+      .notNull()
+      .references(() => users.id),
+    /** The grid worker who raised it on the villager's behalf (代办), and how the villager agreed. */
+    onBehalfBy: uuid().references(() => users.id),
+    consent: jsonb().$type<{ method: string; at: string }>(),
+    kind: matterKindEnum().notNull(),
+    category: text().notNull(),
+    text: text().notNull().default(''),
+    /** Storage ids for now; the storage port comes later. */
+    voice: jsonb().$type<{ fileId: string; durationS: number }>(),
+    photoIds: jsonb().$type<string[]>().notNull().default([]),
+    location: jsonb().$type<{ lat: number; lng: number; address?: string }>(),
+    aboutCadre: boolean().notNull().default(false),
+    /** Shown to other villagers (author masked) once content safety passed it. */
+    isPublic: boolean().notNull().default(false),
+    state: matterStateEnum().notNull().default('submitted'),
+    level: matterLevelEnum().notNull(),
+    /** The grid of the author's household when raised (grid workers see their grid's matters). */
+    gridId: uuid().references(() => grids.id),
+    assignedUserId: uuid().references(() => users.id),
+    firstResponderUserId: uuid().references(() => users.id),
+    /** When the matter entered its current state or level: the time limit runs from here. */
+    enteredAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    reopenCount: integer().notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.villageId, t.createdAt), index().on(t.authorUserId), index().on(t.state, t.enteredAt)],
+);
+
+/** The timeline: one row per action; `actorUserId` null = the system (clock, councils callback). */
+export const matterEvents = pgTable(
+  'matter_events',
+  {
+    id: id(),
+    matterId: uuid()
+      .notNull()
+      .references(() => matters.id),
+    actorUserId: uuid().references(() => users.id),
+    /** 'raise' for the first row, else a workflow action. */
+    action: text().notNull(),
+    fromState: matterStateEnum(),
+    toState: matterStateEnum().notNull(),
+    fromLevel: matterLevelEnum(),
+    toLevel: matterLevelEnum().notNull(),
+    note: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.matterId, t.createdAt)],
 );
