@@ -106,4 +106,40 @@ describe.skipIf(DB_UNAVAILABLE)('matters: decline, appeal, reopen, races', () =>
       .where(and(eq(matterEvents.matterId, id), eq(matterEvents.action, 'accept')));
     expect(accepts).toHaveLength(1);
   });
+
+  it('the author may withdraw before it is resolved; nobody else may', async () => {
+    const id = await raise('不用了，邻居已经帮忙修好');
+    expect((await act(a.grid_worker, id, 'withdraw')).status).toBe(403);
+    await run(id, [[author, 'withdraw']]);
+    expect(await row(id)).toMatchObject({ state: 'withdrawn' });
+    const detail = (await t.request('GET', `${base}/${id}`, { token: await t.loginAs(author) })).body;
+    expect(detail.timeline.at(-1).label).toBe('您已撤回');
+    expect(detail.actions).toEqual([]);
+  });
+
+  it('a grid without a grid worker: a cadre of the village is the first responder', async () => {
+    const [home] = await t.db
+      .select({ gridId: households.gridId })
+      .from(residents)
+      .innerJoin(households, eq(households.id, residents.householdId))
+      .where(eq(residents.userId, author));
+    await t.db.update(grids).set({ workerUserId: null }).where(eq(grids.id, home!.gridId!));
+    try {
+      const id = await raise('没有网格员的网格');
+      const m = await row(id);
+      const [cadre] = await t.db
+        .select()
+        .from(memberships)
+        .where(
+          and(
+            eq(memberships.userId, m.firstResponderUserId!),
+            eq(memberships.villageId, a.village.id),
+            eq(memberships.role, 'cadre'),
+          ),
+        );
+      expect(cadre).toBeDefined();
+    } finally {
+      await t.db.update(grids).set({ workerUserId: a.grid_worker }).where(eq(grids.id, home!.gridId!));
+    }
+  });
 });
