@@ -277,7 +277,8 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
   const onBehalf = m.onBehalfBy !== null;
   return Ok({
     ...summary({ ...m, authorName: row.authorName, full }),
-    photoIds: m.photoIds,
+    // Photos are not image-checked yet (the storage port comes later): only full viewers get them.
+    photoIds: full ? m.photoIds : [],
     voice: full ? (m.voice ?? null) : null,
     location: full ? (m.location ?? null) : null,
     reopenCount: m.reopenCount,
@@ -411,6 +412,20 @@ export async function actOnMatter(
       status: label,
       exclude: [v.userId],
     });
+    // It lands with someone new (escalation, appeal, sent back), or the author moved it (不满意,
+    // withdraw): the holder is told too.
+    const holder = m.assignedUserId ?? m.firstResponderUserId;
+    if (!escalated && v.userId === m.authorUserId && holder) {
+      await notifyMove(tx, {
+        villageId: m.villageId,
+        matterId: m.id,
+        audience: { type: 'users', userIds: [holder] },
+        title: '您经办的事项有变化',
+        summary: label,
+        status: label,
+        exclude: [v.userId],
+      });
+    }
     if (escalated) {
       const audience = await holderAudience(tx, m, r.level);
       if (audience) {

@@ -89,6 +89,12 @@ describe.skipIf(DB_UNAVAILABLE)('matters: decline, appeal, reopen, races', () =>
     ];
     await run(id, [[a.grid_worker, 'accept'], ...handle, [author, 'rate_unsatisfied', '一下雨又坏了']]);
     expect(await row(id)).toMatchObject({ state: 'reopened', level: 'grid', reopenCount: 1 });
+    const gwInbox = (await t.request('GET', '/api/inbox', { token: await t.loginAs(a.grid_worker) })).body
+      .items;
+    expect(gwInbox.filter((i: { objectId: string }) => i.objectId === id)[0]).toMatchObject({
+      title: '您经办的事项有变化',
+      summary: '您评价：不满意',
+    });
     await run(id, [...handle, [author, 'rate_unsatisfied', '还是不行']]);
     expect(await row(id)).toMatchObject({ state: 'accepted', level: 'town', reopenCount: 1 });
     const townInbox = (await t.request('GET', '/api/inbox', { token: await t.loginAs(a.town_officer) })).body

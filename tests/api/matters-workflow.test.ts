@@ -238,7 +238,7 @@ describe.skipIf(DB_UNAVAILABLE)('matters', () => {
     expect(item.authorName).toMatch(/^.\*+$/);
     expect(seen.body.items.map((m: { id: string }) => m.id)).not.toContain(priv);
     const masked = (await open(other, pub)).body;
-    expect(masked).toMatchObject({ masked: true, actions: [], location: null });
+    expect(masked).toMatchObject({ masked: true, actions: [], location: null, photoIds: [] });
     expect((await open(other, priv)).status).toBe(404);
 
     const mine = await t.request('GET', base, { token: await t.loginAs(gridVillager) });
