@@ -2,10 +2,10 @@
  * Matters beyond the handle track: decline with a reason → appeal → the town upholds; 不满意
  * reopens once and the second 不满意 goes to the town; a move that lost a race is refused.
  */
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grids, households, matterEvents, matters, memberships, residents } from '../../api/_db/schema';
-import { loadActors, type Actors } from '../support/actors';
+import { loadActors, plainVillagerInGridOf, type Actors } from '../support/actors';
 import { createTestApp, DB_UNAVAILABLE, type TestApp } from '../support/harness';
 
 describe.skipIf(DB_UNAVAILABLE)('matters: decline, appeal, reopen, races', () => {
@@ -18,22 +18,7 @@ describe.skipIf(DB_UNAVAILABLE)('matters: decline, appeal, reopen, races', () =>
     t = await createTestApp();
     a = await loadActors(t.db);
     base = `/api/villages/${a.village.id}/matters`;
-    const inGrid = await t.db
-      .select({ userId: residents.userId })
-      .from(residents)
-      .innerJoin(households, eq(households.id, residents.householdId))
-      .innerJoin(grids, eq(grids.id, households.gridId))
-      .where(and(eq(grids.workerUserId, a.grid_worker), isNotNull(residents.userId)));
-    for (const r of inGrid) {
-      const roles = await t.db
-        .select({ role: memberships.role })
-        .from(memberships)
-        .where(and(eq(memberships.userId, r.userId!), eq(memberships.villageId, a.village.id)));
-      if (roles.length === 1 && roles[0]!.role === 'villager') {
-        author = r.userId!;
-        break;
-      }
-    }
+    author = await plainVillagerInGridOf(t.db, a.village.id, a.grid_worker);
   });
   afterAll(() => t.close());
 

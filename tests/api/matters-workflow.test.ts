@@ -3,11 +3,11 @@
  * follow-up and rating, refused transitions, the about-cadre rule, another village, list scoping
  * per role, and the author's inbox on every move.
  */
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentChecks, grids, households, matters, memberships, residents } from '../../api/_db/schema';
+import { contentChecks, matters, memberships } from '../../api/_db/schema';
 import { expectRefusedForAllBut } from '../support/access';
-import { loadActors, type Actors } from '../support/actors';
+import { loadActors, plainVillagerInGridOf, type Actors } from '../support/actors';
 import { createTestApp, DB_UNAVAILABLE, type TestApp } from '../support/harness';
 
 describe.skipIf(DB_UNAVAILABLE)('matters', () => {
@@ -21,23 +21,7 @@ describe.skipIf(DB_UNAVAILABLE)('matters', () => {
     t = await createTestApp();
     a = await loadActors(t.db);
     base = `/api/villages/${a.village.id}/matters`;
-    const inGrid = await t.db
-      .select({ userId: residents.userId })
-      .from(residents)
-      .innerJoin(households, eq(households.id, residents.householdId))
-      .innerJoin(grids, eq(grids.id, households.gridId))
-      .where(and(eq(grids.workerUserId, a.grid_worker), isNotNull(residents.userId)));
-    for (const r of inGrid) {
-      const roles = await t.db
-        .select({ role: memberships.role })
-        .from(memberships)
-        .where(and(eq(memberships.userId, r.userId!), eq(memberships.villageId, a.village.id)));
-      if (roles.length === 1 && roles[0]!.role === 'villager') {
-        gridVillager = r.userId!;
-        break;
-      }
-    }
-    if (!gridVillager) throw new Error('no villager in the grid worker’s grid');
+    gridVillager = await plainVillagerInGridOf(t.db, a.village.id, a.grid_worker);
   });
   afterAll(() => t.close());
 

@@ -2,9 +2,9 @@
  * Named people from the seeded demo county, one per role, for access tests. `outsider` is a cadre
  * of another village (杨柳村): for them every 东坪村 id must be simply not found.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../../api/_db/client';
-import { memberships, users, villages } from '../../api/_db/schema';
+import { grids, households, memberships, residents, users, villages } from '../../api/_db/schema';
 import { DEMO_INVITE_CODES } from '../../api/_db/seed';
 import type { Role } from '../../shared/roles';
 
@@ -71,3 +71,25 @@ export const ALL_ACTOR_KEYS = [
   'newcomer',
 ] as const;
 export type ActorKey = (typeof ALL_ACTOR_KEYS)[number];
+
+/** A person who is only a villager, living in the grid the given grid worker serves (a matter's author). */
+export async function plainVillagerInGridOf(
+  db: Db,
+  villageId: string,
+  gridWorkerId: string,
+): Promise<string> {
+  const inGrid = await db
+    .select({ userId: residents.userId })
+    .from(residents)
+    .innerJoin(households, eq(households.id, residents.householdId))
+    .innerJoin(grids, eq(grids.id, households.gridId))
+    .where(and(eq(grids.workerUserId, gridWorkerId), isNotNull(residents.userId)));
+  for (const r of inGrid) {
+    const roles = await db
+      .select({ role: memberships.role })
+      .from(memberships)
+      .where(and(eq(memberships.userId, r.userId!), eq(memberships.villageId, villageId)));
+    if (roles.length === 1 && roles[0]!.role === 'villager') return r.userId!;
+  }
+  throw new Error('no plain villager in the grid worker’s grid');
+}
