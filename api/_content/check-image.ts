@@ -13,7 +13,7 @@ import { LABEL_NO_OPENID, LABEL_UNREACHABLE, sceneFor } from '../../shared/conte
 import { contentChecks } from '../_db/schema';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import type { SecCheckClient } from '../_wechat/sec-check';
-import { type CheckResult, authorOpenid } from './check-text';
+import { type CheckResult, openCheck } from './check-text';
 import { type ContentDeps, secCheckFor } from './deps';
 
 export type CheckImageInput = {
@@ -42,20 +42,7 @@ export async function submitImage(
 
 export async function checkImage(deps: ContentDeps, input: CheckImageInput): Promise<Outcome<CheckResult>> {
   if (!/^https?:\/\//.test(input.mediaUrl)) return Err('VALIDATION_FAILED', '图片地址不对');
-  const [row] = await deps.db
-    .insert(contentChecks)
-    .values({
-      villageId: input.villageId,
-      authorUserId: input.authorUserId,
-      targetType: input.targetType,
-      targetId: input.targetId,
-      mediaType: 'image',
-      mediaUrl: input.mediaUrl,
-      status: 'pending',
-    })
-    .returning({ id: contentChecks.id });
-  const checkId = row!.id;
-  const openid = input.openid === undefined ? await authorOpenid(deps, input.authorUserId) : input.openid;
+  const { checkId, openid } = await openCheck(deps, input, { mediaType: 'image', mediaUrl: input.mediaUrl });
   const sub = await submitImage(secCheckFor(deps), {
     mediaUrl: input.mediaUrl,
     scene: input.scene ?? sceneFor(input.targetType),

@@ -48,6 +48,30 @@ export async function authorOpenid(deps: ContentDeps, userId: string): Promise<s
   return u?.openid ?? null;
 }
 
+/**
+ * Saves the pending check first — a crash while WeChat answers leaves a row the re-check sweep
+ * picks up — and resolves the author's openid (looked up when the caller did not give it).
+ */
+export async function openCheck(
+  deps: ContentDeps,
+  input: Pick<CheckTextInput, 'villageId' | 'authorUserId' | 'targetType' | 'targetId' | 'openid'>,
+  media: { mediaType: 'text'; text: string } | { mediaType: 'image'; mediaUrl: string },
+): Promise<{ checkId: string; openid: string | null }> {
+  const [row] = await deps.db
+    .insert(contentChecks)
+    .values({
+      villageId: input.villageId,
+      authorUserId: input.authorUserId,
+      targetType: input.targetType,
+      targetId: input.targetId,
+      ...media,
+      status: 'pending',
+    })
+    .returning({ id: contentChecks.id });
+  const openid = input.openid === undefined ? await authorOpenid(deps, input.authorUserId) : input.openid;
+  return { checkId: row!.id, openid };
+}
+
 /** Asks WeChat about every chunk (stopping at the first risky one) and combines the answers. */
 export async function askText(
   client: SecCheckClient | undefined,
@@ -67,22 +91,7 @@ export async function askText(
 
 export async function checkText(deps: ContentDeps, input: CheckTextInput): Promise<Outcome<CheckResult>> {
   if (!input.text.trim()) return Err('VALIDATION_FAILED', '内容不能为空');
-  // Saved first: a crash while WeChat answers leaves a pending row the re-check sweep picks up.
-  const [row] = await deps.db
-    .insert(contentChecks)
-    .values({
-      villageId: input.villageId,
-      authorUserId: input.authorUserId,
-      targetType: input.targetType,
-      targetId: input.targetId,
-      mediaType: 'text',
-      text: input.text,
-      status: 'pending',
-    })
-    .returning({ id: contentChecks.id });
-  const checkId = row!.id;
-
-  const openid = input.openid === undefined ? await authorOpenid(deps, input.authorUserId) : input.openid;
+  const { checkId, openid } = await openCheck(deps, input, { mediaType: 'text', text: input.text });
   const verdict = await askText(secCheckFor(deps), {
     text: input.text,
     scene: input.scene ?? sceneFor(input.targetType),
