@@ -2,6 +2,7 @@ import type { Config } from '../_lib/config';
 import type { Logger } from '../_lib/log';
 import type { Database, Db } from '../_db/client';
 import type { RedisPort } from '../_redis';
+import type { StoragePort } from '../_storage';
 import type { WechatClient } from '../_wechat/client';
 import type { Role } from '../../shared/roles';
 import type { TMe } from '../../shared/schemas/me';
@@ -13,6 +14,7 @@ export type Deps = {
   db: Db;
   redis: RedisPort;
   wechat: WechatClient;
+  storage: StoragePort;
   log: Logger;
 };
 

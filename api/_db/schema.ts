@@ -480,3 +480,6 @@ export const matterEvents = pgTable(
   },
   (t) => [index().on(t.matterId, t.createdAt)],
 );
+
+// Each later capability keeps its tables in a schema file of its own, re-exported here so that
+// drizzle-kit and the typed client see one schema.

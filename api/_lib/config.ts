@@ -64,6 +64,8 @@ const ZEnv = z.object({
     .regex(/^([A-Za-z0-9]{43})?$/, 'WECHAT_PUSH_AES_KEY must be the 43-character EncodingAESKey')
     .optional()
     .default(''),
+  /** Local folder for uploaded media and speech audio (embedded default). */
+  STORAGE_DIR: z.string().optional().default('.data/storage'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
   STATIC_DIR: z.string().optional(),
   APP_VERSION: z.string().optional(),
@@ -101,6 +103,10 @@ export type Config = {
     sendConcurrency: number;
     /** 0 = the Node server does not drain in-process. */
     jobIntervalS: number;
+  };
+  storage: {
+    /** Local folder used when no object storage is configured. */
+    dir: string;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   staticDir?: string;
@@ -151,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sendConcurrency: e.NOTIFY_SEND_CONCURRENCY,
       jobIntervalS: e.NOTIFY_JOB_INTERVAL_S,
     },
+    storage: { dir: e.STORAGE_DIR },
     logLevel: e.LOG_LEVEL,
     staticDir: e.STATIC_DIR,
     version: e.APP_VERSION ?? process.env.npm_package_version ?? '0.1.0',

@@ -4,6 +4,9 @@
  * county, the app wired to it, and helpers to sign in as any role.
  * TEST_DB=pglite|postgres picks the database (vitest projects run the suite on both).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createApp } from '../../api/_app/app';
@@ -13,6 +16,7 @@ import { seedDemo } from '../../api/_db/seed';
 import { loadConfig } from '../../api/_lib/config';
 import { createLogger } from '../../api/_lib/log';
 import { createRedisPort } from '../../api/_redis';
+import { createStorage } from '../../api/_storage';
 import { createWechatClient } from '../../api/_wechat/client';
 import { PG_URL } from './services';
 
@@ -57,6 +61,7 @@ export type TestAppOptions = {
 export async function createTestApp(opts: TestAppOptions = {}) {
   const kind = opts.db ?? TEST_DB;
   const logLines: string[] = [];
+  const storageDir = mkdtempSync(path.join(tmpdir(), 'cmcy-storage-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     DEV_LOGIN: '1',
@@ -64,6 +69,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     WECHAT_APP_ID: 'wx-test-app',
     WECHAT_APP_SECRET: 'test-secret',
     WECHAT_API_BASE: opts.wechatBase ?? 'http://127.0.0.1:9',
+    STORAGE_DIR: storageDir,
     ...(opts.redis
       ? { UPSTASH_REDIS_REST_URL: opts.redis.url, UPSTASH_REDIS_REST_TOKEN: opts.redis.token }
       : {}),
@@ -88,6 +94,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     db: database.db,
     redis,
     wechat: createWechatClient(config.wechat, { redis, log }),
+    storage: createStorage(config.storage),
     log,
   };
   const app = createApp(async () => deps);
@@ -135,6 +142,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     close: async () => {
       await database.close();
       await drop();
+      rmSync(storageDir, { recursive: true, force: true });
     },
   };
 }
