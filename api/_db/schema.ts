@@ -338,6 +338,10 @@ export const outbox = pgTable(
     index().on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index().on(t.userId, t.createdAt).where(sql`${t.status} = 'digested'`),
     index().on(t.userId, t.collapseKey, t.sentAt),
+    // Finished rows are pruned after OUTBOX_RETENTION_DAYS (api/_notices/prune.ts).
+    index('outbox_finished_created_idx')
+      .on(t.createdAt)
+      .where(sql`${t.status} in ('sent', 'skipped', 'failed')`),
   ],
 );
 

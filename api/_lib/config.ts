@@ -56,6 +56,8 @@ const ZEnv = z.object({
   NOTIFY_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().default(8),
   /** Plain Node server only: drain the outbox in-process every N seconds (0 = off; use cron or jobs:notify). */
   NOTIFY_JOB_INTERVAL_S: z.coerce.number().min(0).optional().default(0),
+  /** Sent, skipped and failed outbox rows are deleted after this many days (the inbox keeps its own). */
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).optional().default(30),
   /** Token of the mini-program's message push (消息推送, JSON): verifies WeChat's pushes. */
   WECHAT_PUSH_TOKEN: z.string().optional().default(''),
   /** EncodingAESKey of the message push (43 characters), for 安全模式/兼容模式; empty: 明文模式 only. */
@@ -103,6 +105,7 @@ export type Config = {
     sendConcurrency: number;
     /** 0 = the Node server does not drain in-process. */
     jobIntervalS: number;
+    outboxRetentionDays: number;
   };
   storage: {
     /** Local folder used when no object storage is configured. */
@@ -156,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       drainBudgetMs: e.NOTIFY_DRAIN_BUDGET_MS,
       sendConcurrency: e.NOTIFY_SEND_CONCURRENCY,
       jobIntervalS: e.NOTIFY_JOB_INTERVAL_S,
+      outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
     },
     storage: { dir: e.STORAGE_DIR },
     logLevel: e.LOG_LEVEL,

@@ -1,16 +1,19 @@
 /**
  * One run of the notify job: queue today's digests when it is their time, then drain the outbox
  * until nothing is due or the time budget is spent, then re-ask WeChat about content it could
- * not check before. Shared by the cron endpoint, `npm run
+ * not check before, and prune finished outbox rows past their retention. Shared by the cron endpoint, `npm run
  * jobs:notify` and the Node server's optional in-process loop (NOTIFY_JOB_INTERVAL_S).
  */
 import { type RecheckSummary, recheckPending } from '../_content/recheck-pending';
 import { type DispatchDeps, type DrainCounts, drainOutbox, sendDigests } from './dispatch';
+import { pruneOutbox } from './prune';
 
 export type NotifyJobResult = DrainCounts & {
   digests: { users: number; rows: number };
   /** Content WeChat could not check earlier, asked again (api/_content/recheck-pending.ts). */
   recheck: RecheckSummary;
+  /** Finished outbox rows past their retention, deleted this run. */
+  pruned: number;
   ms: number;
 };
 
@@ -23,10 +26,12 @@ export async function runNotifyJob(
   const digests = await sendDigests(deps, { now: opts.now });
   const counts = await drainOutbox(deps, { now: opts.now, deadline: started + budgetMs });
   const recheck = await recheckPending(deps, { now: opts.now });
-  const result = { ...counts, digests, recheck, ms: Date.now() - started };
+  const { deleted: pruned } = await pruneOutbox(deps, { now: opts.now });
+  const result = { ...counts, digests, recheck, pruned, ms: Date.now() - started };
   const moved =
     counts.sent + counts.skipped + counts.deferred + counts.digested + counts.failed + counts.retried;
-  if (moved > 0 || digests.users > 0 || recheck.asked > 0) deps.log('info', 'notify job ran', result);
+  if (moved > 0 || digests.users > 0 || recheck.asked > 0 || pruned > 0)
+    deps.log('info', 'notify job ran', result);
   return result;
 }
 

@@ -8,7 +8,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Role } from '../../shared/roles';
 import type { NotifyKind } from '../../shared/notices/rules';
-import type { Db, Tx } from '../_db/client';
+import { affectedRows, type Db, type Tx } from '../_db/client';
 
 export type Audience =
   | { type: 'village'; villageId: string }
@@ -77,9 +77,5 @@ export async function notify(tx: Db | Tx, e: NotifyEvent): Promise<{ eventId: st
       ${JSON.stringify(e.fields)}::jsonb, ${e.page}, ${e.urgent ?? false}
     from ${audience} r
     on conflict do nothing`);
-  const recipients =
-    (inserted as unknown as { rowCount?: number; affectedRows?: number }).rowCount ??
-    (inserted as unknown as { affectedRows?: number }).affectedRows ??
-    0;
-  return { eventId, recipients };
+  return { eventId, recipients: affectedRows(inserted) };
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_finished_created_idx" ON "outbox" USING btree ("created_at") WHERE "outbox"."status" in ('sent', 'skipped', 'failed');
