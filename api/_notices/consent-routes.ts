@@ -1,7 +1,10 @@
 /** GET /api/notify/templates, GET|POST /api/me/subscribe-consents */
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
-import { ZRecordConsentSchema, ZSubscribeTemplatesSchema } from '../../shared/notices/schemas';
+import {
+  ZConsentsSchema,
+  ZRecordConsentSchema,
+  ZSubscribeTemplatesSchema,
+} from '../../shared/notices/schemas';
 import { newRouter } from '../_app/router';
 import { requireAuth } from '../_auth/middleware';
 import { Ok } from '../_lib/errors';
@@ -9,20 +12,6 @@ import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
 import { idempotency } from '../_lib/idempotency';
 import { rateLimit } from '../_lib/rate-limit';
 import { listConsents, listTemplates, recordConsents } from './consents';
-
-// TODO(lead): move to shared/notices/schemas.ts next to ZRecordConsentSchema.
-export const ZConsentsSchema = z.object({
-  consents: z.array(
-    z.object({
-      templateId: z.string(),
-      kind: z.enum(['one_time', 'long_term']),
-      /** One-time messages still allowed (0 for long-term: they need none). */
-      remaining: z.number().int(),
-    }),
-  ),
-  /** Template ids in the request this deployment does not use. */
-  ignored: z.array(z.string()).optional(),
-});
 
 const templates = createRoute({
   method: 'get',

@@ -84,3 +84,17 @@ export const ZRecordConsentSchema = z.strictObject({
 export const ZSubscribeTemplatesSchema = z.object({
   templates: z.array(z.object({ kind: ZNotifyKind, templateId: z.string(), longTerm: z.boolean() })),
 });
+
+/** Answer of GET|POST /api/me/subscribe-consents: what each template may still send. */
+export const ZConsentsSchema = z.object({
+  consents: z.array(
+    z.object({
+      templateId: z.string(),
+      kind: z.enum(['one_time', 'long_term']),
+      /** One-time messages still allowed (0 for long-term: they need none). */
+      remaining: z.number().int(),
+    }),
+  ),
+  /** Template ids in the request this deployment does not use. */
+  ignored: z.array(z.string()).optional(),
+});

@@ -26,6 +26,7 @@ import type {
   ZNoticeSchema,
   ZNotifySettingsSchema,
   ZPublishNoticeSchema,
+  ZConsentsSchema,
   ZRecordConsentSchema,
   ZSubscribeTemplatesSchema,
   ZUnreadSchema,
@@ -83,15 +84,7 @@ export type TUpdateNotifySettings = z.input<typeof ZUpdateNotifySettingsSchema>;
 export type TSubscribeTemplates = z.infer<typeof ZSubscribeTemplatesSchema>;
 export type TSubscribeTemplate = TSubscribeTemplates['templates'][number];
 export type TConsentResults = z.input<typeof ZRecordConsentSchema>['results'];
-/**
- * Answer of POST /api/me/subscribe-consents. Its schema (ZConsentsSchema) still lives in
- * api/_notices/consent-routes.ts, which the mini-program must not import; mirrored here until it
- * moves to shared/notices/schemas.ts.
- */
-export type TConsents = {
-  consents: { templateId: string; kind: 'one_time' | 'long_term'; remaining: number }[];
-  ignored?: string[];
-};
+export type TConsents = z.infer<typeof ZConsentsSchema>;
 
 export type TContentReviewList = z.infer<typeof ZContentReviewListSchema>;
 export type TContentReview = TContentReviewList['items'][number];
