@@ -80,6 +80,8 @@ const ZEnv = z.object({
   STORAGE_S3_FORCE_PATH_STYLE: bool,
   STORAGE_S3_PREFIX: z.string().optional().default(''),
   STORAGE_S3_TIMEOUT_MS: z.coerce.number().int().positive().optional().default(10_000),
+  /** Public https origin of the API (e.g. https://cmcy.example.cn): WeChat downloads uploads from it to check them. */
+  PUBLIC_BASE_URL: z.string().url().optional().default('http://localhost:3000'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
   STATIC_DIR: z.string().optional(),
   APP_VERSION: z.string().optional(),
@@ -125,6 +127,8 @@ export type Config = {
     s3?: S3StorageConfig;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Origin WeChat can reach (signed media URLs for content checks). */
+  publicBaseUrl: string;
   staticDir?: string;
   version: string;
 };
@@ -200,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     storage: { dir: e.STORAGE_DIR, s3: s3Config(e) },
     logLevel: e.LOG_LEVEL,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
     staticDir: e.STATIC_DIR,
     version: e.APP_VERSION ?? process.env.npm_package_version ?? '0.1.0',
   };
