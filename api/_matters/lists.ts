@@ -189,8 +189,13 @@ export async function myMatters(
   });
 }
 
-/** Below this trigram similarity two texts are not offered as "the same matter". */
-export const SIMILARITY_MIN = 0.2;
+/**
+ * Below this the typed text is not offered as "the same matter". `word_similarity(typed, text)`
+ * (pg_trgm): how well the typed words match some stretch of an earlier matter's text, so a few
+ * typed characters still find a long description. Chinese has no spaces; trigrams of characters
+ * work the same (checked on PGlite and PostgreSQL with a C.UTF-8 database).
+ */
+export const SIMILARITY_MIN = 0.3;
 const SIMILAR_MIN_CHARS = 4;
 const SIMILAR_LIMIT = 5;
 
@@ -200,7 +205,7 @@ export async function similarMatters(
   q: { category: string; text: string },
 ) {
   if (Array.from(q.text).length < SIMILAR_MIN_CHARS) return Ok({ items: [] });
-  const score = sql<number>`similarity(${matters.text}, ${q.text})`;
+  const score = sql<number>`word_similarity(${q.text}, ${matters.text})`;
   const followers = sql<number>`(select count(*) from matter_followers f where f.matter_id = ${matters.id})`;
   // Scope first (village, category, open, public: the partial index), then rank by similarity.
   const rows = await deps.db
