@@ -48,6 +48,18 @@ export const ERROR_CODES = [
   'TRANSITION_NOT_ALLOWED',
   /** A matter action that needs a note (a reason, the outcome…) was sent without one. */
   'NOTE_REQUIRED',
+  /** Services: every place in this slot is taken (also when many book the last place at once). Join the waitlist. */
+  'SLOT_FULL',
+  /** Services: not an opening time of this service (closed that day, cancelled by the village, or beyond the horizon). */
+  'SLOT_CLOSED',
+  /** Services: the slot has already started or passed. */
+  'SLOT_PAST',
+  /** Services: the caller already holds a booking at an overlapping time (any service). */
+  'BOOKING_OVERLAP',
+  /** Services: too close to the slot to cancel or reschedule (the service's cut-off). */
+  'CUTOFF_PASSED',
+  /** Services: this service takes no bookings, or no errands (代办), as asked. */
+  'SERVICE_NOT_OFFERED',
   /** Something broke on our side; the requestId lets an operator find the log line. */
   'INTERNAL',
 ] as const;
@@ -79,6 +91,12 @@ export const ERROR_STATUS: Record<
   CONTENT_RISKY: 422,
   TRANSITION_NOT_ALLOWED: 409,
   NOTE_REQUIRED: 400,
+  SLOT_FULL: 409,
+  SLOT_CLOSED: 409,
+  SLOT_PAST: 409,
+  BOOKING_OVERLAP: 409,
+  CUTOFF_PASSED: 409,
+  SERVICE_NOT_OFFERED: 409,
   INTERNAL: 500,
 };
 
@@ -105,6 +123,12 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   CONTENT_RISKY: '内容含有不适合公开的信息，请修改后再提交',
   TRANSITION_NOT_ALLOWED: '这件事的进度已经变了，请刷新后再看',
   NOTE_REQUIRED: '请写上说明再提交',
+  SLOT_FULL: '已约满',
+  SLOT_CLOSED: '这个时间不办理，请换一个时间',
+  SLOT_PAST: '这个时间已经过了，请换一个时间',
+  BOOKING_OVERLAP: '这个时间您已经有别的预约了',
+  CUTOFF_PASSED: '快到办理时间了，不能再改，请打电话给村里',
+  SERVICE_NOT_OFFERED: '这项服务不能这样办理',
   INTERNAL: '系统出错了，请稍后再试',
 };
 

@@ -81,7 +81,9 @@ async function openPglite(dataDir: string): Promise<Database> {
       throw new DataDirLockedError(dir);
     }
   }
-  const client = new PGlite(dataDir);
+  // btree_gist: the services slice's overlap constraint (user × time range) needs it.
+  const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
+  const client = new PGlite(dataDir, { extensions: { btree_gist } });
   await client.waitReady;
   const db = drizzle({ client, schema, casing: 'snake_case' });
   return {
