@@ -52,6 +52,18 @@ export const ERROR_CODES = [
   'MEDIA_TYPE_NOT_ALLOWED',
   /** A photo or voice id given with a matter is not the caller's unattached upload of the right kind here; `details.items`. */
   'MEDIA_NOT_ATTACHABLE',
+  /** Services: every place in this slot is taken (also when many book the last place at once). Join the waitlist. */
+  'SLOT_FULL',
+  /** Services: not an opening time of this service (closed that day, cancelled by the village, or beyond the horizon). */
+  'SLOT_CLOSED',
+  /** Services: the slot has already started or passed. */
+  'SLOT_PAST',
+  /** Services: the caller already holds a booking at an overlapping time (any service). */
+  'BOOKING_OVERLAP',
+  /** Services: too close to the slot to cancel or reschedule (the service's cut-off). */
+  'CUTOFF_PASSED',
+  /** Services: this service takes no bookings, or no errands (代办), as asked. */
+  'SERVICE_NOT_OFFERED',
   /** Something broke on our side; the requestId lets an operator find the log line. */
   'INTERNAL',
 ] as const;
@@ -85,6 +97,12 @@ export const ERROR_STATUS: Record<
   NOTE_REQUIRED: 400,
   MEDIA_TYPE_NOT_ALLOWED: 415,
   MEDIA_NOT_ATTACHABLE: 422,
+  SLOT_FULL: 409,
+  SLOT_CLOSED: 409,
+  SLOT_PAST: 409,
+  BOOKING_OVERLAP: 409,
+  CUTOFF_PASSED: 409,
+  SERVICE_NOT_OFFERED: 409,
   INTERNAL: 500,
 };
 
@@ -113,6 +131,12 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   NOTE_REQUIRED: '请写上说明再提交',
   MEDIA_TYPE_NOT_ALLOWED: '这种文件不能上传，请选照片或录音',
   MEDIA_NOT_ATTACHABLE: '照片或录音不对，请重新上传',
+  SLOT_FULL: '已约满',
+  SLOT_CLOSED: '这个时间不办理，请换一个时间',
+  SLOT_PAST: '这个时间已经过了，请换一个时间',
+  BOOKING_OVERLAP: '这个时间您已经有别的预约了',
+  CUTOFF_PASSED: '快到办理时间了，不能再改，请打电话给村里',
+  SERVICE_NOT_OFFERED: '这项服务不能这样办理',
   INTERNAL: '系统出错了，请稍后再试',
 };
 

@@ -20,6 +20,7 @@ import { consentRoutes } from '../_notices/consent-routes';
 import { cronRoutes } from '../_notices/cron-routes';
 import { contentRoutes } from '../_content/routes';
 import { isUploadRequest, mediaRoutes } from '../_media/routes';
+import { serviceRoutes } from '../_services/routes';
 import type { Deps } from './context';
 import { newRouter } from './router';
 
@@ -80,6 +81,7 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/', matterRoutes());
   app.route('/', mediaRoutes());
   app.route('/', matterCronRoutes());
+  app.route('/', serviceRoutes());
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

@@ -87,9 +87,12 @@ async function openPglite(dataDir: string): Promise<Database> {
       throw new DataDirLockedError(dir);
     }
   }
-  // pg_trgm: trigram similarity for duplicate matters (migration 0006 creates the extension).
-  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  const client = new PGlite(dataDir, { extensions: { pg_trgm } });
+  // Contrib modules the migrations need: pg_trgm (similar matters), btree_gist (services' overlap constraint).
+  const [{ pg_trgm }, { btree_gist }] = await Promise.all([
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/btree_gist'),
+  ]);
+  const client = new PGlite(dataDir, { extensions: { pg_trgm, btree_gist } });
   await client.waitReady;
   const db = drizzle({ client, schema, casing: 'snake_case' });
   return {

@@ -513,3 +513,4 @@ export const matterEvents = pgTable(
 // drizzle-kit and the typed client see one schema.
 export * from './schema-media';
 export * from './schema-matters-flow';
+export * from './schema-services';

@@ -6,6 +6,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from './client';
 import { counties, grids, households, memberships, residents, towns, users, villages } from './schema';
+import { seedServicesDemo } from './seed-services';
 
 export const DEMO_COUNTY_CODE = 'DEMO-QINGYUAN';
 /** Invite codes of the demo villages (README and browser tests use them). */
@@ -70,7 +71,10 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
     .select({ id: counties.id })
     .from(counties)
     .where(eq(counties.code, DEMO_COUNTY_CODE));
-  if (existing) return { seeded: false };
+  if (existing) {
+    await seedServicesDemo(db);
+    return { seeded: false };
+  }
   const rand = prng(20261123);
   const pick = (s: string) => s[Math.floor(rand() * s.length)]!;
   const given = () => {
@@ -241,5 +245,6 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
       { userId: officers[1]!.id, role: 'county_officer', countyId: county!.id },
     ]);
   });
+  await seedServicesDemo(db);
   return { seeded: true };
 }

@@ -1,0 +1,469 @@
+/**
+ * A villager's bookings and waitlist places.
+ * Outcomes (besides NOT_FOUND for another village's or another person's ids):
+ * - book: Ok booking (a retry with the same Idempotency-Key: the same booking);
+ *   SERVICE_NOT_OFFERED (no bookings for this service); SLOT_PAST; SLOT_CLOSED (not an opening
+ *   time, or cancelled); SLOT_FULL ('已约满'); BOOKING_OVERLAP (already booked at that time).
+ * - reschedule: Ok booking; CONFLICT (not an active booking); CUTOFF_PASSED; then as book.
+ * - cancel: Ok booking; CONFLICT; CUTOFF_PASSED. The place goes to the waitlist (passOn).
+ * - joinWaitlist: Ok entry; CONFLICT (the slot has free places — book instead); SLOT_*.
+ * - acceptOffer: Ok booking; CONFLICT (no live offer: expired or already used); BOOKING_OVERLAP.
+ * - leaveWaitlist: Ok entry; CONFLICT (no longer waiting).
+ */
+import { and, asc, desc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import { beforeCutoff, bookingCode, bookingRefusal, isEvening } from '../../shared/services/rules';
+import type { TBook, TBooking, TMyBookings, TWaitlistEntry } from '../../shared/services/schemas';
+import type { Db, Tx } from '../_db/client';
+import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db/schema';
+import { audit } from '../_lib/audit';
+import { Err, Ok, type Outcome } from '../_lib/errors';
+import { type ServiceRow, findService } from './catalogue';
+import { ensureSlot, passOn, specAt, takePlace } from './slots';
+
+type Q = Db | Tx;
+type BookingRow = typeof serviceBookings.$inferSelect;
+export type Caller = { userId: string; villageId: string; requestId: string };
+
+/** A domain refusal thrown inside a transaction so that everything it did rolls back. */
+class Refusal extends Error {
+  constructor(readonly outcome: { ok: false; error: { code: Parameters<typeof Err>[0]; message?: string } }) {
+    super(outcome.error.code);
+  }
+}
+const refuse = (code: Parameters<typeof Err>[0], message?: string): never => {
+  throw new Refusal(Err(code, message));
+};
+
+/** The Postgres error code of a failed query (drizzle wraps the driver's error in `cause`). */
+export function pgCode(e: unknown): string | undefined {
+  const x = e as { code?: unknown; cause?: { code?: unknown } };
+  if (typeof x?.code === 'string') return x.code;
+  if (typeof x?.cause?.code === 'string') return x.cause.code;
+  return undefined;
+}
+const constraintOf = (e: unknown): string =>
+  String(
+    (e as { constraint?: string; cause?: { constraint?: string } })?.cause?.constraint ??
+      (e as { constraint?: string })?.constraint ??
+      '',
+  );
+
+async function run<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return Ok(await db.transaction(work));
+  } catch (e) {
+    if (e instanceof Refusal) return e.outcome;
+    // The overlap constraint caught a race the pre-check could not see.
+    if (pgCode(e) === '23P01') return Err('BOOKING_OVERLAP');
+    throw e;
+  }
+}
+
+export function bookingView(b: BookingRow, s: ServiceRow, now: Date): TBooking {
+  return {
+    id: b.id,
+    code: b.code,
+    serviceId: s.id,
+    serviceName: s.name,
+    serviceIcon: s.icon,
+    servedBy: s.servedBy,
+    startsAt: b.startsAt.toISOString(),
+    endsAt: b.endsAt.toISOString(),
+    evening: isEvening(b.startsAt),
+    status: b.status,
+    note: b.note,
+    materials: s.materials,
+    materialsChecked: b.materialsChecked,
+    canChange: b.status === 'booked' && beforeCutoff(b.startsAt, now, s.cutoffMinutes),
+    cancelReason: b.cancelReason,
+    createdAt: b.createdAt.toISOString(),
+  };
+}
+
+/** Refuses (in a transaction) when the user holds another active booking overlapping [start, end). */
+async function assertNoOverlap(tx: Tx, userId: string, startsAt: Date, endsAt: Date, except?: string) {
+  const [clash] = await tx
+    .select({ id: serviceBookings.id })
+    .from(serviceBookings)
+    .where(
+      and(
+        eq(serviceBookings.userId, userId),
+        inArray(serviceBookings.status, ['booked', 'checked_in']),
+        sql`${serviceBookings.startsAt} < ${endsAt.toISOString()}::timestamptz`,
+        sql`${serviceBookings.endsAt} > ${startsAt.toISOString()}::timestamptz`,
+        except ? ne(serviceBookings.id, except) : undefined,
+      ),
+    )
+    .limit(1);
+  if (clash) refuse('BOOKING_OVERLAP');
+}
+
+async function validSlot(db: Q, service: ServiceRow, startsAt: Date, now: Date) {
+  if (!service.bookable) return Err('SERVICE_NOT_OFFERED', '这项服务不用预约，可以请村里代办');
+  const refusal = bookingRefusal(startsAt, now);
+  if (refusal) return Err(refusal);
+  return specAt(db, service, startsAt);
+}
+
+export async function book(
+  db: Db,
+  c: Caller & { serviceId: string; requestKey?: string },
+  input: TBook,
+  now = new Date(),
+): Promise<Outcome<TBooking>> {
+  const service = await findService(db, c.villageId, c.serviceId);
+  if (!service) return Err('NOT_FOUND');
+  if (c.requestKey) {
+    const [again] = await db
+      .select()
+      .from(serviceBookings)
+      .where(and(eq(serviceBookings.userId, c.userId), eq(serviceBookings.requestKey, c.requestKey)));
+    if (again) return Ok(bookingView(again, service, now));
+  }
+  const startsAt = new Date(input.startsAt);
+  const spec = await validSlot(db, service, startsAt, now);
+  if (!spec.ok) return spec;
+  const materials = new Set(service.materials);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run(db, async (tx) => {
+        const slot = await ensureSlot(tx, service, spec.value);
+        await assertNoOverlap(tx, c.userId, slot.startsAt, slot.endsAt);
+        const took = await takePlace(tx, slot.id);
+        if (!took.ok) refuse(took.error.code);
+        const [row] = await tx
+          .insert(serviceBookings)
+          .values({
+            villageId: c.villageId,
+            serviceId: service.id,
+            slotId: slot.id,
+            userId: c.userId,
+            startsAt: slot.startsAt,
+            endsAt: slot.endsAt,
+            code: bookingCode(),
+            note: input.note,
+            materialsChecked: input.materialsChecked.filter((m) => materials.has(m)),
+            requestKey: c.requestKey ?? null,
+          })
+          .returning();
+        await audit(tx, {
+          actorUserId: c.userId,
+          action: 'service.book',
+          targetType: 'service_booking',
+          targetId: row!.id,
+          villageId: c.villageId,
+          requestId: c.requestId,
+          details: { serviceId: service.id, startsAt: slot.startsAt.toISOString() },
+        });
+        return bookingView(row!, service, now);
+      });
+    } catch (e) {
+      // A booking code already used in this village: draw another (rare; 900,000 codes).
+      if (pgCode(e) === '23505' && constraintOf(e).includes('code') && attempt < 5) continue;
+      throw e;
+    }
+  }
+}
+
+async function lockOwnBooking(tx: Tx, c: Caller, bookingId: string) {
+  const [b] = await tx
+    .select()
+    .from(serviceBookings)
+    .where(
+      and(
+        eq(serviceBookings.id, bookingId),
+        eq(serviceBookings.villageId, c.villageId),
+        eq(serviceBookings.userId, c.userId),
+      ),
+    )
+    .for('update');
+  if (!b) refuse('NOT_FOUND');
+  const [s] = await tx.select().from(services).where(eq(services.id, b!.serviceId));
+  return { b: b!, s: s! };
+}
+
+export async function reschedule(
+  db: Db,
+  c: Caller & { bookingId: string },
+  startsAtIso: string,
+  now = new Date(),
+): Promise<Outcome<TBooking>> {
+  const startsAt = new Date(startsAtIso);
+  return run(db, async (tx) => {
+    const { b, s } = await lockOwnBooking(tx, c, c.bookingId);
+    if (b.status !== 'booked') refuse('CONFLICT', '这个预约已经不能改了');
+    if (!beforeCutoff(b.startsAt, now, s.cutoffMinutes)) refuse('CUTOFF_PASSED');
+    if (b.startsAt.getTime() === startsAt.getTime()) return bookingView(b, s, now);
+    const spec = await validSlot(tx, s, startsAt, now);
+    if (!spec.ok) refuse(spec.error.code, spec.error.message);
+    const slot = await ensureSlot(tx, s, spec.ok ? spec.value : (undefined as never));
+    // Lock both slot rows in one order, so two people swapping slots cannot deadlock.
+    await tx
+      .select({ id: serviceSlots.id })
+      .from(serviceSlots)
+      .where(inArray(serviceSlots.id, [slot.id, b.slotId]))
+      .orderBy(asc(serviceSlots.id))
+      .for('update');
+    await assertNoOverlap(tx, c.userId, slot.startsAt, slot.endsAt, b.id);
+    const took = await takePlace(tx, slot.id);
+    if (!took.ok) refuse(took.error.code);
+    await passOn(tx, b.slotId, 'booked', now);
+    const [moved] = await tx
+      .update(serviceBookings)
+      .set({
+        slotId: slot.id,
+        startsAt: slot.startsAt,
+        endsAt: slot.endsAt,
+        remindedDayAt: null,
+        remindedNearAt: null,
+      })
+      .where(eq(serviceBookings.id, b.id))
+      .returning();
+    await audit(tx, {
+      actorUserId: c.userId,
+      action: 'service.reschedule',
+      targetType: 'service_booking',
+      targetId: b.id,
+      villageId: c.villageId,
+      requestId: c.requestId,
+      details: { from: b.startsAt.toISOString(), to: slot.startsAt.toISOString() },
+    });
+    return bookingView(moved!, s, now);
+  });
+}
+
+export async function cancelBooking(
+  db: Db,
+  c: Caller & { bookingId: string },
+  now = new Date(),
+): Promise<Outcome<TBooking>> {
+  return run(db, async (tx) => {
+    const { b, s } = await lockOwnBooking(tx, c, c.bookingId);
+    if (b.status !== 'booked') refuse('CONFLICT', '这个预约已经不能取消了');
+    if (!beforeCutoff(b.startsAt, now, s.cutoffMinutes)) refuse('CUTOFF_PASSED');
+    const [gone] = await tx
+      .update(serviceBookings)
+      .set({ status: 'cancelled', cancelledAt: now, cancelledBy: c.userId, cancelReason: '本人取消' })
+      .where(eq(serviceBookings.id, b.id))
+      .returning();
+    await passOn(tx, b.slotId, 'booked', now);
+    await audit(tx, {
+      actorUserId: c.userId,
+      action: 'service.cancel',
+      targetType: 'service_booking',
+      targetId: b.id,
+      villageId: c.villageId,
+      requestId: c.requestId,
+      details: { startsAt: b.startsAt.toISOString() },
+    });
+    return bookingView(gone!, s, now);
+  });
+}
+
+async function waitlistView(tx: Q, id: string): Promise<TWaitlistEntry> {
+  const [w] = await tx
+    .select({ w: serviceWaitlist, slot: serviceSlots, s: services })
+    .from(serviceWaitlist)
+    .innerJoin(serviceSlots, eq(serviceSlots.id, serviceWaitlist.slotId))
+    .innerJoin(services, eq(services.id, serviceSlots.serviceId))
+    .where(eq(serviceWaitlist.id, id));
+  const [{ ahead }] = (await tx
+    .select({ ahead: sql<number>`count(*)::int` })
+    .from(serviceWaitlist)
+    .where(
+      and(
+        eq(serviceWaitlist.slotId, w!.w.slotId),
+        eq(serviceWaitlist.status, 'waiting'),
+        sql`(${serviceWaitlist.createdAt}, ${serviceWaitlist.id}) < (${w!.w.createdAt.toISOString()}::timestamptz, ${w!.w.id}::uuid)`,
+      ),
+    )) as [{ ahead: number }];
+  return {
+    id: w!.w.id,
+    serviceId: w!.s.id,
+    serviceName: w!.s.name,
+    startsAt: w!.slot.startsAt.toISOString(),
+    evening: isEvening(w!.slot.startsAt),
+    status: w!.w.status,
+    offerExpiresAt: w!.w.offerExpiresAt?.toISOString() ?? null,
+    position: w!.w.status === 'waiting' ? ahead + 1 : 0,
+  };
+}
+
+export async function joinWaitlist(
+  db: Db,
+  c: Caller & { serviceId: string },
+  startsAtIso: string,
+  now = new Date(),
+): Promise<Outcome<TWaitlistEntry>> {
+  const service = await findService(db, c.villageId, c.serviceId);
+  if (!service) return Err('NOT_FOUND');
+  const startsAt = new Date(startsAtIso);
+  const spec = await validSlot(db, service, startsAt, now);
+  if (!spec.ok) return spec;
+  return run(db, async (tx) => {
+    const slot = await ensureSlot(tx, service, spec.value);
+    if (slot.cancelled) refuse('SLOT_CLOSED');
+    if (slot.booked + slot.held < slot.capacity) refuse('CONFLICT', '还有空位，可以直接预约');
+    const [mine] = await tx
+      .select({ id: serviceBookings.id })
+      .from(serviceBookings)
+      .where(
+        and(
+          eq(serviceBookings.slotId, slot.id),
+          eq(serviceBookings.userId, c.userId),
+          inArray(serviceBookings.status, ['booked', 'checked_in']),
+        ),
+      );
+    if (mine) refuse('CONFLICT', '您已经约了这个时间');
+    const inserted = await tx
+      .insert(serviceWaitlist)
+      .values({ villageId: c.villageId, slotId: slot.id, userId: c.userId })
+      .onConflictDoNothing()
+      .returning({ id: serviceWaitlist.id });
+    const id =
+      inserted[0]?.id ??
+      (
+        await tx
+          .select({ id: serviceWaitlist.id })
+          .from(serviceWaitlist)
+          .where(
+            and(
+              eq(serviceWaitlist.slotId, slot.id),
+              eq(serviceWaitlist.userId, c.userId),
+              inArray(serviceWaitlist.status, ['waiting', 'offered']),
+            ),
+          )
+      )[0]!.id;
+    if (inserted[0]) {
+      await audit(tx, {
+        actorUserId: c.userId,
+        action: 'service.waitlist.join',
+        targetType: 'service_waitlist',
+        targetId: id,
+        villageId: c.villageId,
+        requestId: c.requestId,
+      });
+    }
+    return waitlistView(tx, id);
+  });
+}
+
+async function lockOwnEntry(tx: Tx, c: Caller, entryId: string) {
+  const [w] = await tx
+    .select()
+    .from(serviceWaitlist)
+    .where(
+      and(
+        eq(serviceWaitlist.id, entryId),
+        eq(serviceWaitlist.villageId, c.villageId),
+        eq(serviceWaitlist.userId, c.userId),
+      ),
+    )
+    .for('update');
+  if (!w) refuse('NOT_FOUND');
+  return w!;
+}
+
+export async function acceptOffer(
+  db: Db,
+  c: Caller & { entryId: string },
+  now = new Date(),
+): Promise<Outcome<TBooking>> {
+  return run(db, async (tx) => {
+    const w = await lockOwnEntry(tx, c, c.entryId);
+    if (w.status !== 'offered' || !w.offerExpiresAt || w.offerExpiresAt <= now) {
+      refuse('CONFLICT', '这个空位已经过期了');
+    }
+    const [slot] = await tx.select().from(serviceSlots).where(eq(serviceSlots.id, w.slotId)).for('update');
+    const [s] = await tx.select().from(services).where(eq(services.id, slot!.serviceId));
+    await assertNoOverlap(tx, c.userId, slot!.startsAt, slot!.endsAt);
+    // The held place becomes a booked one: the total never moves, so capacity holds.
+    await tx
+      .update(serviceSlots)
+      .set({ held: sql`${serviceSlots.held} - 1`, booked: sql`${serviceSlots.booked} + 1` })
+      .where(eq(serviceSlots.id, slot!.id));
+    await tx.update(serviceWaitlist).set({ status: 'accepted' }).where(eq(serviceWaitlist.id, w.id));
+    const [row] = await tx
+      .insert(serviceBookings)
+      .values({
+        villageId: c.villageId,
+        serviceId: s!.id,
+        slotId: slot!.id,
+        userId: c.userId,
+        startsAt: slot!.startsAt,
+        endsAt: slot!.endsAt,
+        code: bookingCode(),
+      })
+      .returning();
+    await audit(tx, {
+      actorUserId: c.userId,
+      action: 'service.waitlist.accept',
+      targetType: 'service_booking',
+      targetId: row!.id,
+      villageId: c.villageId,
+      requestId: c.requestId,
+      details: { entryId: w.id },
+    });
+    return bookingView(row!, s!, now);
+  });
+}
+
+export async function leaveWaitlist(
+  db: Db,
+  c: Caller & { entryId: string },
+  now = new Date(),
+): Promise<Outcome<TWaitlistEntry>> {
+  return run(db, async (tx) => {
+    const w = await lockOwnEntry(tx, c, c.entryId);
+    if (w.status !== 'waiting' && w.status !== 'offered') refuse('CONFLICT', '已经不在排队了');
+    await tx.update(serviceWaitlist).set({ status: 'left' }).where(eq(serviceWaitlist.id, w.id));
+    if (w.status === 'offered') await passOn(tx, w.slotId, 'held', now);
+    await audit(tx, {
+      actorUserId: c.userId,
+      action: 'service.waitlist.leave',
+      targetType: 'service_waitlist',
+      targetId: w.id,
+      villageId: c.villageId,
+      requestId: c.requestId,
+    });
+    return waitlistView(tx, w.id);
+  });
+}
+
+/** The caller's bookings here: upcoming and recent (30 days), soonest first; live waitlist places. */
+export async function myBookings(
+  db: Db,
+  c: { userId: string; villageId: string },
+  now = new Date(),
+): Promise<Outcome<TMyBookings>> {
+  const rows = await db
+    .select({ b: serviceBookings, s: services })
+    .from(serviceBookings)
+    .innerJoin(services, eq(services.id, serviceBookings.serviceId))
+    .where(
+      and(
+        eq(serviceBookings.userId, c.userId),
+        eq(serviceBookings.villageId, c.villageId),
+        gt(serviceBookings.startsAt, new Date(now.getTime() - 30 * 24 * 3600_000)),
+      ),
+    )
+    .orderBy(desc(sql`${serviceBookings.status} = 'booked'`), asc(serviceBookings.startsAt))
+    .limit(100);
+  const entries = await db
+    .select({ id: serviceWaitlist.id })
+    .from(serviceWaitlist)
+    .innerJoin(serviceSlots, eq(serviceSlots.id, serviceWaitlist.slotId))
+    .where(
+      and(
+        eq(serviceWaitlist.userId, c.userId),
+        eq(serviceWaitlist.villageId, c.villageId),
+        inArray(serviceWaitlist.status, ['waiting', 'offered']),
+        gt(serviceSlots.startsAt, now),
+      ),
+    )
+    .orderBy(asc(serviceSlots.startsAt));
+  return Ok({
+    items: rows.map((r) => bookingView(r.b, r.s, now)),
+    waitlist: await Promise.all(entries.map((e) => waitlistView(db, e.id))),
+  });
+}

@@ -1,0 +1,295 @@
+/**
+ * The catalogue: a village's services, their weekly hours and dated exceptions.
+ * Outcomes:
+ * - listServices / serviceDetail: Ok; NOT_FOUND (no such service in this village).
+ * - createService: Ok detail; CONFLICT (a service with this name exists).
+ * - setHours: Ok detail; NOT_FOUND.
+ * - addException: Ok detail; NOT_FOUND. A 'closed' exception cancels the booked slots it covers
+ *   and tells the people booked (cancelSlotTx), in the same transaction.
+ * - removeException: Ok detail; NOT_FOUND.
+ */
+import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import {
+  type TServiceException,
+  type TWeeklyHours,
+  type Weekday,
+  addDays,
+  beijingDate,
+  beijingInstant,
+  minuteOfDay,
+} from '../../shared/services/rules';
+import type { TAddException, TCreateService, TServiceDetail, TSetHours } from '../../shared/services/schemas';
+import type { Db, Tx } from '../_db/client';
+import { serviceExceptions, serviceHours, serviceSlots, services } from '../_db/schema';
+import { audit } from '../_lib/audit';
+import { Err, Ok, type Outcome } from '../_lib/errors';
+import { cancelSlotTx } from './slot-cancel';
+
+export type ServiceRow = typeof services.$inferSelect;
+type Q = Db | Tx;
+
+export async function findService(
+  db: Q,
+  villageId: string,
+  serviceId: string,
+): Promise<ServiceRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(services)
+    .where(and(eq(services.id, serviceId), eq(services.villageId, villageId), eq(services.active, true)));
+  return row;
+}
+
+export type ServiceRules = { hours: TWeeklyHours[]; exceptions: TServiceException[]; slotMinutes: number };
+
+/** Weekly hours and the exceptions from `fromDate` on (older ones no longer matter). */
+export async function loadRules(db: Q, service: ServiceRow, fromDate: string): Promise<ServiceRules> {
+  const [hours, exceptions] = await Promise.all([
+    db.select().from(serviceHours).where(eq(serviceHours.serviceId, service.id)),
+    db
+      .select()
+      .from(serviceExceptions)
+      .where(and(eq(serviceExceptions.serviceId, service.id), gte(serviceExceptions.date, fromDate))),
+  ]);
+  return {
+    hours: hours.map((h) => ({
+      weekday: h.weekday as Weekday,
+      start: h.start,
+      end: h.end,
+      capacity: h.capacity,
+    })),
+    exceptions: exceptions.map((e) => ({
+      date: e.date,
+      kind: e.kind,
+      start: e.start,
+      end: e.end,
+      capacity: e.capacity,
+      reason: e.reason,
+    })),
+    slotMinutes: service.slotMinutes,
+  };
+}
+
+const hasEveningHours = (hours: { start: string }[]) => hours.some((h) => minuteOfDay(h.start) >= 18 * 60);
+
+export function serviceView(s: ServiceRow, hours: { start: string }[]) {
+  return {
+    id: s.id,
+    name: s.name,
+    icon: s.icon,
+    summary: s.summary,
+    materials: s.materials,
+    durationMinutes: s.durationMinutes,
+    servedBy: s.servedBy,
+    bookable: s.bookable,
+    errand: s.errand,
+    slotMinutes: s.slotMinutes,
+    cutoffMinutes: s.cutoffMinutes,
+    hasEvening: hasEveningHours(hours),
+  };
+}
+
+export async function listServices(db: Db, villageId: string) {
+  const rows = await db
+    .select()
+    .from(services)
+    .where(and(eq(services.villageId, villageId), eq(services.active, true)))
+    .orderBy(asc(services.sortOrder), asc(services.name));
+  const hours =
+    rows.length === 0
+      ? []
+      : await db
+          .select({ serviceId: serviceHours.serviceId, start: serviceHours.start })
+          .from(serviceHours)
+          .where(
+            inArray(
+              serviceHours.serviceId,
+              rows.map((r) => r.id),
+            ),
+          );
+  const byService = new Map<string, { start: string }[]>();
+  for (const h of hours) byService.set(h.serviceId, [...(byService.get(h.serviceId) ?? []), h]);
+  return Ok({ items: rows.map((s) => serviceView(s, byService.get(s.id) ?? [])) });
+}
+
+export async function serviceDetail(
+  db: Q,
+  villageId: string,
+  serviceId: string,
+  now = new Date(),
+): Promise<Outcome<TServiceDetail>> {
+  const s = await findService(db, villageId, serviceId);
+  if (!s) return Err('NOT_FOUND');
+  const hours = await db
+    .select()
+    .from(serviceHours)
+    .where(eq(serviceHours.serviceId, s.id))
+    .orderBy(asc(serviceHours.weekday), asc(serviceHours.start));
+  const exceptions = await db
+    .select()
+    .from(serviceExceptions)
+    .where(and(eq(serviceExceptions.serviceId, s.id), gte(serviceExceptions.date, beijingDate(now))))
+    .orderBy(asc(serviceExceptions.date), asc(serviceExceptions.start));
+  return Ok({
+    ...serviceView(s, hours),
+    hours: hours.map((h) => ({ weekday: h.weekday, start: h.start, end: h.end, capacity: h.capacity })),
+    exceptions: exceptions.map((e) => ({
+      id: e.id,
+      date: e.date,
+      kind: e.kind,
+      start: e.start,
+      end: e.end,
+      capacity: e.capacity,
+      reason: e.reason,
+    })),
+  });
+}
+
+type StaffCtx = { userId: string; villageId: string; requestId: string };
+
+export async function createService(
+  db: Db,
+  c: StaffCtx,
+  input: TCreateService,
+): Promise<Outcome<TServiceDetail>> {
+  const [dup] = await db
+    .select({ id: services.id })
+    .from(services)
+    .where(and(eq(services.villageId, c.villageId), eq(services.name, input.name)));
+  if (dup) return Err('CONFLICT', '已经有同名的服务了');
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(services)
+      .values({ villageId: c.villageId, ...input, sortOrder: 100 })
+      .returning();
+    await audit(tx, {
+      actorUserId: c.userId,
+      action: 'service.create',
+      targetType: 'service',
+      targetId: row!.id,
+      villageId: c.villageId,
+      requestId: c.requestId,
+      details: { name: input.name },
+    });
+    return serviceDetail(tx, c.villageId, row!.id);
+  });
+}
+
+/** Replaces the weekly hours. Slots already booked keep their place count (their rows exist). */
+export async function setHours(
+  db: Db,
+  c: StaffCtx,
+  serviceId: string,
+  input: TSetHours,
+): Promise<Outcome<TServiceDetail>> {
+  return db.transaction(async (tx) => {
+    const s = await findService(tx, c.villageId, serviceId);
+    if (!s) return Err('NOT_FOUND');
+    await tx.delete(serviceHours).where(eq(serviceHours.serviceId, s.id));
+    if (input.hours.length > 0) {
+      await tx.insert(serviceHours).values(input.hours.map((h) => ({ serviceId: s.id, ...h })));
+    }
+    const change: Partial<ServiceRow> = {};
+    if (input.slotMinutes !== undefined) change.slotMinutes = input.slotMinutes;
+    if (input.cutoffMinutes !== undefined) change.cutoffMinutes = input.cutoffMinutes;
+    if (Object.keys(change).length > 0) await tx.update(services).set(change).where(eq(services.id, s.id));
+    await audit(tx, {
+      actorUserId: c.userId,
+      action: 'service.hours',
+      targetType: 'service',
+      targetId: s.id,
+      villageId: c.villageId,
+      requestId: c.requestId,
+      details: { windows: input.hours.length, ...change },
+    });
+    return serviceDetail(tx, c.villageId, s.id);
+  });
+}
+
+export async function addException(
+  db: Db,
+  c: StaffCtx,
+  serviceId: string,
+  input: TAddException,
+  now = new Date(),
+): Promise<Outcome<TServiceDetail & { cancelledBookings: number }>> {
+  return db.transaction(async (tx) => {
+    const s = await findService(tx, c.villageId, serviceId);
+    if (!s) return Err('NOT_FOUND');
+    const [row] = await tx
+      .insert(serviceExceptions)
+      .values({
+        serviceId: s.id,
+        date: input.date,
+        kind: input.kind,
+        start: input.start ?? null,
+        end: input.end ?? null,
+        capacity: input.kind === 'extra' ? (input.capacity ?? 1) : null,
+        reason: input.reason,
+        createdBy: c.userId,
+      })
+      .returning({ id: serviceExceptions.id });
+    let cancelledBookings = 0;
+    if (input.kind === 'closed') {
+      // Slots already holding bookings inside the closed time are cancelled, and their people told.
+      const from = beijingInstant(input.date, input.start ? minuteOfDay(input.start) : 0);
+      const to = input.end
+        ? beijingInstant(input.date, minuteOfDay(input.end))
+        : beijingInstant(addDays(input.date, 1), 0);
+      const hit = await tx
+        .select({ startsAt: serviceSlots.startsAt, endsAt: serviceSlots.endsAt })
+        .from(serviceSlots)
+        .where(and(eq(serviceSlots.serviceId, s.id), eq(serviceSlots.cancelled, false)));
+      for (const slot of hit) {
+        if (slot.startsAt < to && from < slot.endsAt && slot.startsAt > now) {
+          const r = await cancelSlotTx(tx, {
+            ...c,
+            service: s,
+            startsAt: slot.startsAt,
+            reason: input.reason,
+            now,
+          });
+          cancelledBookings += r.cancelled;
+        }
+      }
+    }
+    await audit(tx, {
+      actorUserId: c.userId,
+      action: 'service.exception.add',
+      targetType: 'service',
+      targetId: s.id,
+      villageId: c.villageId,
+      requestId: c.requestId,
+      details: { exceptionId: row!.id, ...input, cancelledBookings },
+    });
+    const detail = await serviceDetail(tx, c.villageId, s.id, now);
+    return detail.ok ? Ok({ ...detail.value, cancelledBookings }) : detail;
+  });
+}
+
+export async function removeException(
+  db: Db,
+  c: StaffCtx,
+  serviceId: string,
+  exceptionId: string,
+): Promise<Outcome<TServiceDetail>> {
+  return db.transaction(async (tx) => {
+    const s = await findService(tx, c.villageId, serviceId);
+    if (!s) return Err('NOT_FOUND');
+    const gone = await tx
+      .delete(serviceExceptions)
+      .where(and(eq(serviceExceptions.id, exceptionId), eq(serviceExceptions.serviceId, s.id)))
+      .returning({ id: serviceExceptions.id });
+    if (gone.length === 0) return Err('NOT_FOUND');
+    await audit(tx, {
+      actorUserId: c.userId,
+      action: 'service.exception.remove',
+      targetType: 'service',
+      targetId: s.id,
+      villageId: c.villageId,
+      requestId: c.requestId,
+      details: { exceptionId },
+    });
+    return serviceDetail(tx, c.villageId, s.id);
+  });
+}

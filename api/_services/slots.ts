@@ -1,0 +1,190 @@
+/**
+ * Slots: what a service offers (generated from its rules, shared/services/rules.ts) merged with
+ * the rows that exist once a slot is booked or cancelled, and the two moves that change a
+ * slot's places. Places are taken ONLY by `takePlace`, a conditional UPDATE that the database
+ * serialises on the slot row — so concurrent bookings of the last place get one success, the
+ * rest SLOT_FULL; the CHECK constraint on service_slots backs it up.
+ */
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import {
+  BOOKING_HORIZON_DAYS,
+  type TSlotSpec,
+  addDays,
+  beijingClock,
+  beijingDate,
+  beijingInstant,
+  findSlot,
+  generateSlots,
+  offerExpiry,
+  slotLabel,
+  wechatTime,
+} from '../../shared/services/rules';
+import type { TSlot } from '../../shared/services/schemas';
+import type { Db, Tx } from '../_db/client';
+import { serviceSlots, serviceWaitlist, services } from '../_db/schema';
+import { Err, Ok, type Outcome } from '../_lib/errors';
+import { notify } from '../_notices/notify';
+import { type ServiceRow, loadRules } from './catalogue';
+
+type Q = Db | Tx;
+export type SlotRow = typeof serviceSlots.$inferSelect;
+
+export const BOOKINGS_PAGE = '/subpackages/services/bookings';
+
+/** The open (not started) slots of a service over `days` Beijing dates from `fromDate`. */
+export async function slotsOf(
+  db: Q,
+  service: ServiceRow,
+  fromDate: string,
+  days: number,
+  now: Date,
+): Promise<TSlot[]> {
+  const rules = await loadRules(db, service, fromDate);
+  const specs = generateSlots({ ...rules, fromDate, days }).filter((s) => s.startsAt > now);
+  const rows = await db
+    .select()
+    .from(serviceSlots)
+    .where(
+      and(
+        eq(serviceSlots.serviceId, service.id),
+        gte(serviceSlots.startsAt, beijingInstant(fromDate, 0)),
+        lt(serviceSlots.startsAt, beijingInstant(addDays(fromDate, days), 0)),
+      ),
+    );
+  const byStart = new Map(rows.map((r) => [r.startsAt.getTime(), r]));
+  return specs.map((spec) => {
+    const row = byStart.get(spec.startsAt.getTime());
+    const capacity = row?.capacity ?? spec.capacity;
+    const free = row ? Math.max(0, capacity - row.booked - row.held) : capacity;
+    return {
+      startsAt: spec.startsAt.toISOString(),
+      endsAt: spec.endsAt.toISOString(),
+      date: spec.date,
+      clock: beijingClock(spec.startsAt),
+      evening: spec.evening,
+      capacity,
+      free: row?.cancelled ? 0 : free,
+      status: row?.cancelled ? 'cancelled' : free === 0 ? 'full' : 'open',
+    };
+  });
+}
+
+export async function listSlots(
+  db: Db,
+  service: ServiceRow,
+  q: { from?: string; days?: string },
+  now = new Date(),
+): Promise<Outcome<{ items: TSlot[] }>> {
+  const today = beijingDate(now);
+  const from = q.from && q.from > today ? q.from : today;
+  const days = Math.min(Number(q.days ?? 14), BOOKING_HORIZON_DAYS);
+  if (from > addDays(today, BOOKING_HORIZON_DAYS)) return Ok({ items: [] });
+  return Ok({ items: await slotsOf(db, service, from, days, now) });
+}
+
+/** The generated slot of this service starting at `startsAt`, or SLOT_CLOSED. */
+export async function specAt(db: Q, service: ServiceRow, startsAt: Date): Promise<Outcome<TSlotSpec>> {
+  const rules = await loadRules(db, service, beijingDate(startsAt));
+  const spec = findSlot(rules, startsAt);
+  return spec ? Ok(spec) : Err('SLOT_CLOSED');
+}
+
+/** The slot row for a generated slot, created on first use. */
+export async function ensureSlot(tx: Tx, service: ServiceRow, spec: TSlotSpec): Promise<SlotRow> {
+  await tx
+    .insert(serviceSlots)
+    .values({
+      serviceId: service.id,
+      villageId: service.villageId,
+      startsAt: spec.startsAt,
+      endsAt: spec.endsAt,
+      capacity: spec.capacity,
+    })
+    .onConflictDoNothing({ target: [serviceSlots.serviceId, serviceSlots.startsAt] });
+  const [row] = await tx
+    .select()
+    .from(serviceSlots)
+    .where(and(eq(serviceSlots.serviceId, service.id), eq(serviceSlots.startsAt, spec.startsAt)));
+  return row!;
+}
+
+/**
+ * Takes one place: the only way a place is taken. Under concurrency the UPDATE waits for the
+ * row lock and re-checks `booked + held < capacity` on the committed row.
+ */
+export async function takePlace(tx: Tx, slotId: string): Promise<Outcome<true>> {
+  const taken = await tx
+    .update(serviceSlots)
+    .set({ booked: sql`${serviceSlots.booked} + 1` })
+    .where(
+      and(
+        eq(serviceSlots.id, slotId),
+        eq(serviceSlots.cancelled, false),
+        sql`${serviceSlots.booked} + ${serviceSlots.held} < ${serviceSlots.capacity}`,
+      ),
+    )
+    .returning({ id: serviceSlots.id });
+  if (taken.length === 1) return Ok(true);
+  const [row] = await tx
+    .select({ cancelled: serviceSlots.cancelled })
+    .from(serviceSlots)
+    .where(eq(serviceSlots.id, slotId));
+  return Err(row?.cancelled ? 'SLOT_CLOSED' : 'SLOT_FULL');
+}
+
+/**
+ * A place in the slot was given up (`from` 'booked': a booking left; 'held': an offer lapsed or
+ * was declined). It goes to the first person still waiting, held for them for a short while and
+ * announced; with nobody waiting (or too late to offer) it becomes free.
+ */
+export async function passOn(tx: Tx, slotId: string, from: 'booked' | 'held', now: Date): Promise<void> {
+  const [slot] = await tx.select().from(serviceSlots).where(eq(serviceSlots.id, slotId)).for('update');
+  if (!slot) return;
+  const release = () =>
+    tx
+      .update(serviceSlots)
+      .set(
+        from === 'booked'
+          ? { booked: sql`${serviceSlots.booked} - 1` }
+          : { held: sql`${serviceSlots.held} - 1` },
+      )
+      .where(eq(serviceSlots.id, slotId));
+  const until = slot.cancelled ? null : offerExpiry(slot.startsAt, now);
+  if (!until) return void (await release());
+  const [next] = await tx
+    .select()
+    .from(serviceWaitlist)
+    .where(and(eq(serviceWaitlist.slotId, slotId), eq(serviceWaitlist.status, 'waiting')))
+    .orderBy(asc(serviceWaitlist.createdAt), asc(serviceWaitlist.id))
+    .limit(1)
+    .for('update');
+  if (!next) return void (await release());
+  if (from === 'booked') {
+    await tx
+      .update(serviceSlots)
+      .set({ booked: sql`${serviceSlots.booked} - 1`, held: sql`${serviceSlots.held} + 1` })
+      .where(eq(serviceSlots.id, slotId));
+  }
+  await tx
+    .update(serviceWaitlist)
+    .set({ status: 'offered', offeredAt: now, offerExpiresAt: until })
+    .where(eq(serviceWaitlist.id, next.id));
+  const [service] = await tx.select().from(services).where(eq(services.id, slot.serviceId));
+  const minutes = Math.round((until.getTime() - now.getTime()) / 60_000);
+  await notify(tx, {
+    kind: 'booking_near',
+    villageId: slot.villageId,
+    audience: { type: 'users', userIds: [next.userId] },
+    title: `有空位了：${service?.name ?? '办事'}`,
+    summary: `${slotLabel(slot.startsAt)} 空出一个位置，给您留${minutes}分钟，请尽快确认`,
+    objectType: 'service_waitlist',
+    objectId: next.id,
+    page: BOOKINGS_PAGE,
+    fields: {
+      title: service?.name ?? '办事',
+      time: wechatTime(slot.startsAt),
+      place: '村便民服务站',
+      note: `空出一个位置，${minutes}分钟内确认`,
+    },
+  });
+}
