@@ -48,6 +48,16 @@ export const ERROR_CODES = [
   'TRANSITION_NOT_ALLOWED',
   /** A matter action that needs a note (a reason, the outcome…) was sent without one. */
   'NOTE_REQUIRED',
+  /** A periodic disclosure whose period overlaps another of the same kind in the village. `details.existing`. */
+  'PERIOD_OVERLAP',
+  /** A finance disclosure submitted with no ledger entries. */
+  'LEDGER_EMPTY',
+  /** The ledger does not reconcile (totals, opening = previous closing, dates, amounts); `details.issues` names each gap. */
+  'LEDGER_NOT_RECONCILED',
+  /** A published disclosure version never changes; a correction is a new version with a reason. */
+  'DISCLOSURE_PUBLISHED',
+  /** A supervisor may not co-sign a disclosure they drafted or submitted themselves. */
+  'COSIGN_OWN_DRAFT',
   /** Something broke on our side; the requestId lets an operator find the log line. */
   'INTERNAL',
 ] as const;
@@ -79,6 +89,11 @@ export const ERROR_STATUS: Record<
   CONTENT_RISKY: 422,
   TRANSITION_NOT_ALLOWED: 409,
   NOTE_REQUIRED: 400,
+  PERIOD_OVERLAP: 409,
+  LEDGER_EMPTY: 422,
+  LEDGER_NOT_RECONCILED: 422,
+  DISCLOSURE_PUBLISHED: 409,
+  COSIGN_OWN_DRAFT: 403,
   INTERNAL: 500,
 };
 
@@ -105,6 +120,11 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   CONTENT_RISKY: '内容含有不适合公开的信息，请修改后再提交',
   TRANSITION_NOT_ALLOWED: '这件事的进度已经变了，请刷新后再看',
   NOTE_REQUIRED: '请写上说明再提交',
+  PERIOD_OVERLAP: '这个期间和已有的公开重叠了，请换一个期间',
+  LEDGER_EMPTY: '账目是空的，请至少录入一笔收入或支出',
+  LEDGER_NOT_RECONCILED: '账目对不上，请核对后再提交',
+  DISCLOSURE_PUBLISHED: '已经公开的内容不能再改，有错请提交更正',
+  COSIGN_OWN_DRAFT: '不能审核自己起草或提交的公开内容',
   INTERNAL: '系统出错了，请稍后再试',
 };
 

@@ -5,7 +5,19 @@
  * receipts, questions on lines (each a matter), the schedule and the reminders sent.
  */
 import { sql } from 'drizzle-orm';
-import { date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { TextLine } from '../../shared/disclosures/chain';
 import { DISCLOSURE_KINDS, VERSION_STATUSES } from '../../shared/disclosures/kinds';
 import type { LedgerEntry } from '../../shared/disclosures/ledger';
@@ -100,9 +112,7 @@ export const disclosureVersions = pgTable(
     uniqueIndex().on(t.disclosureId, t.versionNo),
     uniqueIndex().on(t.villageId, t.seq),
     // At most one open (unpublished) version per disclosure.
-    uniqueIndex('disclosure_versions_one_open')
-      .on(t.disclosureId)
-      .where(sql`status <> 'published'`),
+    uniqueIndex('disclosure_versions_one_open').on(t.disclosureId).where(sql`status <> 'published'`),
     index().on(t.villageId, t.status),
   ],
 );

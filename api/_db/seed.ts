@@ -4,6 +4,7 @@
  * all of it is written in one transaction, and skipped when the demo county already exists.
  */
 import { eq } from 'drizzle-orm';
+import { seedDisclosureDemo } from '../_disclosures/seed';
 import type { Db } from './client';
 import { counties, grids, households, memberships, residents, towns, users, villages } from './schema';
 
@@ -65,12 +66,17 @@ const VILLAGES: VillageSpec[] = [
   },
 ];
 
+const DEMO_VILLAGE_CODES = VILLAGES.map((v) => v.code);
+
 export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
   const [existing] = await db
     .select({ id: counties.id })
     .from(counties)
     .where(eq(counties.code, DEMO_COUNTY_CODE));
-  if (existing) return { seeded: false };
+  if (existing) {
+    await seedDisclosureDemo(db, DEMO_VILLAGE_CODES);
+    return { seeded: false };
+  }
   const rand = prng(20261123);
   const pick = (s: string) => s[Math.floor(rand() * s.length)]!;
   const given = () => {
@@ -241,5 +247,6 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
       { userId: officers[1]!.id, role: 'county_officer', countyId: county!.id },
     ]);
   });
+  await seedDisclosureDemo(db, DEMO_VILLAGE_CODES);
   return { seeded: true };
 }

@@ -75,11 +75,24 @@ export function verifyChain(links: ChainLink[], sha256Hex: (s: string) => string
   for (const [i, l] of sorted.entries()) {
     const c = l.content;
     const at = `第${c.seq}号（${c.title} 第${c.versionNo}版）`;
-    const brk = (reason: ChainBreak['reason'], message: string, expected: string, actual: string): ChainReport => ({
+    const brk = (
+      reason: ChainBreak['reason'],
+      message: string,
+      expected: string,
+      actual: string,
+    ): ChainReport => ({
       ok: false,
       length: sorted.length,
       head: sorted.at(-1)?.hash ?? GENESIS,
-      broken: { seq: c.seq, disclosureId: c.disclosureId, versionNo: c.versionNo, reason, message, expected, actual },
+      broken: {
+        seq: c.seq,
+        disclosureId: c.disclosureId,
+        versionNo: c.versionNo,
+        reason,
+        message,
+        expected,
+        actual,
+      },
     });
     if (c.seq !== i + 1) return brk('seq_gap', `${at}之前缺了记录`, String(i + 1), String(c.seq));
     if (l.prevHash !== prev) return brk('prev_mismatch', `${at}接不上前一条`, prev, l.prevHash);

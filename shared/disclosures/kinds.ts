@@ -3,7 +3,14 @@
  * sections, and the lifecycle of a version as data. Pure; bundled by the mini-program.
  */
 
-export const DISCLOSURE_KINDS = ['finance', 'affairs', 'party', 'major', 'resolution', 'implementation'] as const;
+export const DISCLOSURE_KINDS = [
+  'finance',
+  'affairs',
+  'party',
+  'major',
+  'resolution',
+  'implementation',
+] as const;
 export type DisclosureKind = (typeof DISCLOSURE_KINDS)[number];
 
 export const DISCLOSURE_KIND_LABELS: Record<DisclosureKind, string> = {
@@ -16,13 +23,19 @@ export const DISCLOSURE_KIND_LABELS: Record<DisclosureKind, string> = {
 };
 
 /** Kinds drafted by cadres through the board; resolutions arrive from councils (resolutions.ts). */
-export const DRAFTABLE_KINDS = ['finance', 'affairs', 'party', 'major'] as const satisfies readonly DisclosureKind[];
+export const DRAFTABLE_KINDS = [
+  'finance',
+  'affairs',
+  'party',
+  'major',
+] as const satisfies readonly DisclosureKind[];
 export type DraftableKind = (typeof DRAFTABLE_KINDS)[number];
 
 /** Kinds that cover a period (month or quarter) and are scheduled; the others are published at once. */
 export const PERIODIC_KINDS = ['finance', 'affairs', 'party'] as const satisfies readonly DisclosureKind[];
 export type PeriodicKind = (typeof PERIODIC_KINDS)[number];
-export const isPeriodic = (k: DisclosureKind): k is PeriodicKind => (PERIODIC_KINDS as readonly string[]).includes(k);
+export const isPeriodic = (k: DisclosureKind): k is PeriodicKind =>
+  (PERIODIC_KINDS as readonly string[]).includes(k);
 
 /**
  * A version's status. A version is drafted, submitted, then either returned (back to the cadre,
@@ -43,7 +56,10 @@ export const DISCLOSURE_ACTIONS = ['edit', 'submit', 'approve', 'return'] as con
 export type DisclosureAction = (typeof DISCLOSURE_ACTIONS)[number];
 
 /** Which role takes which action in which status. Cadres draft; the supervision committee co-signs. */
-export const LIFECYCLE: Record<DisclosureAction, { from: readonly VersionStatus[]; role: 'cadre' | 'supervisor' }> = {
+export const LIFECYCLE: Record<
+  DisclosureAction,
+  { from: readonly VersionStatus[]; role: 'cadre' | 'supervisor' }
+> = {
   edit: { from: ['draft', 'returned'], role: 'cadre' },
   submit: { from: ['draft', 'returned'], role: 'cadre' },
   approve: { from: ['submitted'], role: 'supervisor' },

@@ -67,7 +67,7 @@ export function reconcile(
   }
   l.entries.forEach((e, i) => {
     const line = i + 1;
-    if (!isFen(e.incomeFen) || !isFen(e.expenseFen) || (e.incomeFen > 0) === (e.expenseFen > 0)) {
+    if (!isFen(e.incomeFen) || !isFen(e.expenseFen) || e.incomeFen > 0 === e.expenseFen > 0) {
       issues.push({
         code: 'AMOUNT_INVALID',
         line,

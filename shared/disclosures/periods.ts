@@ -101,7 +101,8 @@ export function duePeriods(i: {
       if (covered) continue;
       const due = dueDate(r);
       if (due < today) out.push({ kind, period: p, due, state: 'overdue' });
-      else if (addDays(today, REMIND_BEFORE_DAYS) >= due) out.push({ kind, period: p, due, state: 'due_soon' });
+      else if (addDays(today, REMIND_BEFORE_DAYS) >= due)
+        out.push({ kind, period: p, due, state: 'due_soon' });
     }
   }
   return out;

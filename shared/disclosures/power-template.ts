@@ -21,7 +21,11 @@ export const POWER_GROUP_LABELS: Record<PowerItem['group'], string> = {
   service: '便民服务事项',
 };
 
-const s = (title: string, actor: string, limitDays: number | null = null): PowerStep => ({ title, actor, limitDays });
+const s = (title: string, actor: string, limitDays: number | null = null): PowerStep => ({
+  title,
+  actor,
+  limitDays,
+});
 
 export const POWER_TEMPLATE: readonly PowerItem[] = [
   {

@@ -29,7 +29,7 @@ export const ZLedgerEntry = z
     counterpart: z.string().trim().max(50, '对方单位不超过50个字').default(''),
     voucherIds: z.array(ZId).max(9, '凭证照片最多9张').default([]),
   })
-  .refine((e) => (e.incomeFen > 0) !== (e.expenseFen > 0), {
+  .refine((e) => e.incomeFen > 0 !== e.expenseFen > 0, {
     message: '每一笔要么是收入，要么是支出，只填一边',
     path: ['incomeFen'],
   });
@@ -68,7 +68,8 @@ export const ZCreateDisclosure = z
     ...content,
   })
   .superRefine((v, ctx) => {
-    if (v.kind !== 'major' && !v.period) ctx.addIssue({ code: 'custom', path: ['period'], message: '请选择期间' });
+    if (v.kind !== 'major' && !v.period)
+      ctx.addIssue({ code: 'custom', path: ['period'], message: '请选择期间' });
     if (v.kind === 'finance' && !v.ledger)
       ctx.addIssue({ code: 'custom', path: ['ledger'], message: '财务公开要录入账目' });
     if (v.kind !== 'finance' && v.ledger)
@@ -143,9 +144,17 @@ const ZLedgerOut = z.object({
     }),
   ),
 });
-const ZTotals = z.object({ incomeFen: z.number().int(), expenseFen: z.number().int(), closingFen: z.number().int() });
+const ZTotals = z.object({
+  incomeFen: z.number().int(),
+  expenseFen: z.number().int(),
+  closingFen: z.number().int(),
+});
 
-export const ZPowerItemSchema = ZPowerItemInput.extend({ id: ZId, key: z.string().nullable(), sortOrder: z.number() });
+export const ZPowerItemSchema = ZPowerItemInput.extend({
+  id: ZId,
+  key: z.string().nullable(),
+  sortOrder: z.number(),
+});
 export const ZPowerListSchema = z.object({ items: z.array(ZPowerItemSchema), adopted: z.boolean() });
 
 export const ZBoardItem = z.object({
@@ -168,7 +177,9 @@ export const ZBoardSchema = z.object({
   head: z.object({ seq: z.number().int(), hash: z.string() }),
   items: z.array(ZBoardItem),
   reads: z.record(z.string(), z.number().int()),
-  overdue: z.array(z.object({ kind: z.string(), period: z.string(), periodLabel: z.string(), due: z.string() })),
+  overdue: z.array(
+    z.object({ kind: z.string(), period: z.string(), periodLabel: z.string(), due: z.string() }),
+  ),
   generatedAt: z.string(),
 });
 export type TBoard = z.infer<typeof ZBoardSchema>;
@@ -232,7 +243,12 @@ export const ZDraftSchema = z.object({
   sections: z.array(z.object({ heading: z.string(), text: z.string() })).nullable(),
   draftedBy: z.string(),
   reviews: z.array(
-    z.object({ decision: z.enum(['approve', 'return']), comment: z.string(), by: z.string(), at: z.string() }),
+    z.object({
+      decision: z.enum(['approve', 'return']),
+      comment: z.string(),
+      by: z.string(),
+      at: z.string(),
+    }),
   ),
   /** Reconciliation issues for a finance draft ([] when it reconciles). */
   issues: z.array(z.object({ code: z.string(), message: z.string() })),
@@ -260,5 +276,7 @@ export const ZVerifySchema = z.object({
 });
 export const ZChainSchema = z.object({
   villageId: ZId,
-  links: z.array(z.object({ content: z.record(z.string(), z.unknown()), prevHash: z.string(), hash: z.string() })),
+  links: z.array(
+    z.object({ content: z.record(z.string(), z.unknown()), prevHash: z.string(), hash: z.string() }),
+  ),
 });
