@@ -118,14 +118,12 @@ export async function seedDisclosureDemo(db: Db, villageCodes: string[], now = n
           submittedAt: now,
         })
         .returning();
-      await tx
-        .insert(disclosureReviews)
-        .values({
-          versionId: pv!.id,
-          reviewerId: supervisor.userId,
-          decision: 'approve',
-          comment: '已核对凭证，同意公开',
-        });
+      await tx.insert(disclosureReviews).values({
+        versionId: pv!.id,
+        reviewerId: supervisor.userId,
+        decision: 'approve',
+        comment: '已核对凭证，同意公开',
+      });
       await appendToChain(tx, {
         versionId: pv!.id,
         fromStatus: ['submitted'],
