@@ -101,3 +101,15 @@ export function reconcile(
   }
   return issues;
 }
+
+/**
+ * "1,234.56" (元, as a person types it) → 123456 分, with string arithmetic (never a float);
+ * null when it is not an amount with at most two decimals.
+ */
+export function parseYuan(text: string): number | null {
+  const t = text.replace(/[,，\s]/g, '').replace(/元$/, '');
+  const m = /^(-?)(\d{1,10})(?:\.(\d{1,2}))?$/.exec(t);
+  if (!m) return null;
+  const fen = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+  return m[1] ? -fen : fen;
+}

@@ -11,7 +11,7 @@ import {
 } from '../../shared/disclosures/chain';
 import { diffLines, versionLines } from '../../shared/disclosures/diff';
 import { availableDisclosureActions } from '../../shared/disclosures/kinds';
-import { type LedgerEntry, ledgerTotals, reconcile, yuan } from '../../shared/disclosures/ledger';
+import { type LedgerEntry, ledgerTotals, parseYuan, reconcile, yuan } from '../../shared/disclosures/ledger';
 import {
   duePeriods,
   overlaps,
@@ -255,5 +255,18 @@ describe('diff and lifecycle', () => {
       expect(p.legalBasis.length).toBeGreaterThan(4);
     }
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('parseYuan', () => {
+  it('turns typed yuan into integer 分 without floats', () => {
+    expect(parseYuan('1,234.56')).toBe(123456);
+    expect(parseYuan('0.1')).toBe(10);
+    expect(parseYuan('0.29')).toBe(29);
+    expect(parseYuan('12元')).toBe(1200);
+    expect(parseYuan('-3.5')).toBe(-350);
+    expect(parseYuan('1.234')).toBeNull();
+    expect(parseYuan('abc')).toBeNull();
+    expect(parseYuan('')).toBeNull();
   });
 });
