@@ -64,6 +64,16 @@ export const ERROR_CODES = [
   'CUTOFF_PASSED',
   /** Services: this service takes no bookings, or no errands (代办), as asked. */
   'SERVICE_NOT_OFFERED',
+  /** A periodic disclosure whose period overlaps another of the same kind in the village. `details.existing`. */
+  'PERIOD_OVERLAP',
+  /** A finance disclosure submitted with no ledger entries. */
+  'LEDGER_EMPTY',
+  /** The ledger does not reconcile (totals, opening = previous closing, dates, amounts); `details.issues` names each gap. */
+  'LEDGER_NOT_RECONCILED',
+  /** A published disclosure version never changes; a correction is a new version with a reason. */
+  'DISCLOSURE_PUBLISHED',
+  /** A supervisor may not co-sign a disclosure they drafted or submitted themselves. */
+  'COSIGN_OWN_DRAFT',
   /** Something broke on our side; the requestId lets an operator find the log line. */
   'INTERNAL',
 ] as const;
@@ -103,6 +113,11 @@ export const ERROR_STATUS: Record<
   BOOKING_OVERLAP: 409,
   CUTOFF_PASSED: 409,
   SERVICE_NOT_OFFERED: 409,
+  PERIOD_OVERLAP: 409,
+  LEDGER_EMPTY: 422,
+  LEDGER_NOT_RECONCILED: 422,
+  DISCLOSURE_PUBLISHED: 409,
+  COSIGN_OWN_DRAFT: 403,
   INTERNAL: 500,
 };
 
@@ -137,6 +152,11 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   BOOKING_OVERLAP: '这个时间您已经有别的预约了',
   CUTOFF_PASSED: '快到办理时间了，不能再改，请打电话给村里',
   SERVICE_NOT_OFFERED: '这项服务不能这样办理',
+  PERIOD_OVERLAP: '这个期间和已有的公开重叠了，请换一个期间',
+  LEDGER_EMPTY: '账目是空的，请至少录入一笔收入或支出',
+  LEDGER_NOT_RECONCILED: '账目对不上，请核对后再提交',
+  DISCLOSURE_PUBLISHED: '已经公开的内容不能再改，有错请提交更正',
+  COSIGN_OWN_DRAFT: '不能审核自己起草或提交的公开内容',
   INTERNAL: '系统出错了，请稍后再试',
 };
 

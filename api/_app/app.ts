@@ -15,6 +15,7 @@ import { villageRoutes } from '../_villages/routes';
 import { matterRoutes } from '../_matters/routes';
 import { matterFlowRoutes } from '../_matters/flow-routes';
 import { matterCronRoutes } from '../_matters/cron-routes';
+import { disclosureRoutes } from '../_disclosures/routes';
 import { noticeRoutes } from '../_notices/routes';
 import { consentRoutes } from '../_notices/consent-routes';
 import { cronRoutes } from '../_notices/cron-routes';
@@ -82,6 +83,7 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/', mediaRoutes());
   app.route('/', matterCronRoutes());
   app.route('/', serviceRoutes());
+  app.route('/', disclosureRoutes());
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

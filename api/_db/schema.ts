@@ -514,3 +514,4 @@ export const matterEvents = pgTable(
 export * from './schema-media';
 export * from './schema-matters-flow';
 export * from './schema-services';
+export * from './schema-disclosures';

@@ -4,6 +4,7 @@
  * all of it is written in one transaction, and skipped when the demo county already exists.
  */
 import { eq } from 'drizzle-orm';
+import { seedDisclosureDemo } from '../_disclosures/seed';
 import type { Db } from './client';
 import { counties, grids, households, memberships, residents, towns, users, villages } from './schema';
 import { seedServicesDemo } from './seed-services';
@@ -66,6 +67,8 @@ const VILLAGES: VillageSpec[] = [
   },
 ];
 
+const DEMO_VILLAGE_CODES = VILLAGES.map((v) => v.code);
+
 export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
   const [existing] = await db
     .select({ id: counties.id })
@@ -73,6 +76,7 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
     .where(eq(counties.code, DEMO_COUNTY_CODE));
   if (existing) {
     await seedServicesDemo(db);
+    await seedDisclosureDemo(db, DEMO_VILLAGE_CODES);
     return { seeded: false };
   }
   const rand = prng(20261123);
@@ -246,5 +250,6 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
     ]);
   });
   await seedServicesDemo(db);
+  await seedDisclosureDemo(db, DEMO_VILLAGE_CODES);
   return { seeded: true };
 }

@@ -68,6 +68,11 @@ export const DEFAULT_SUBSCRIBE_TEMPLATES: SubscribeTemplates = {
     longTerm: true,
     fields: { title: 'thing1', time: 'time2', note: 'thing3' },
   },
+  disclosure_reminder: {
+    id: 'dev-tmpl-disclosure-reminder',
+    longTerm: false,
+    fields: { title: 'thing1', status: 'phrase2', note: 'thing3' },
+  },
 };
 
 /** Parses WECHAT_SUBSCRIBE_TEMPLATES; throws with a readable reason (config errors stop the start). */

@@ -26,6 +26,10 @@ export default defineAppConfig({
         'content-reviews/index',
       ],
     },
+    {
+      root: 'subpackages/disclosure-admin',
+      pages: ['index/index', 'edit/index', 'review/index'],
+    },
   ],
   window: {
     navigationBarTitleText: '村民参与',

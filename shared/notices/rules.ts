@@ -10,6 +10,8 @@ export const NOTIFY_KINDS = [
   'result_out',
   'booking_near',
   'disclosure_published',
+  /** A disclosure waits for someone: due or overdue (cadres), submitted (supervisors), returned (its drafter). */
+  'disclosure_reminder',
 ] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
@@ -21,6 +23,7 @@ export const NOTIFY_KIND_LABELS: Record<NotifyKind, string> = {
   result_out: '结果公布',
   booking_near: '预约快到了',
   disclosure_published: '村务公开',
+  disclosure_reminder: '公开待办',
 };
 
 /** Beijing time has no daylight saving: UTC+8 all year. */

@@ -43,6 +43,7 @@ import type {
   VillageRole,
 } from './types';
 import { uuidV4 } from '../lib/uuid';
+import { createDisclosureApi } from './disclosures';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -367,6 +368,7 @@ export function createApi(client: ApiClient) {
       recordConsents: (results: TConsentResults, idempotencyKey?: string) =>
         client.post<TConsents>('/me/subscribe-consents', { results }, { idempotencyKey }),
     },
+    disclosures: createDisclosureApi(client),
   };
 }
 

@@ -26,6 +26,7 @@ export const KIND_TAGS: Record<NotifyKind, string> = {
   result_out: '结果',
   booking_near: '预约',
   disclosure_published: '村务公开',
+  disclosure_reminder: '公开待办',
 };
 
 export default function InboxPage() {

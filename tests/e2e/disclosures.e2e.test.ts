@@ -1,0 +1,221 @@
+/**
+ * Browser test of the disclosure boards (h5 build, real server from global-setup.ts): the showcase
+ * cadre of 东坪村 (on a desktop-sized window) drafts a month's ledger and submits it → a supervisor
+ * returns it with a comment → the cadre fixes the line and resubmits → the supervisor approves
+ * (co-signs) → the showcase villager reads it on the 公开 tab, with totals, and questions a line →
+ * the power list shows a flow diagram. Screenshots go to tests/e2e/screenshots/disclosures-*.png.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+const BASE = (inject('e2eBaseUrl') ?? process.env.E2E_BASE_URL)?.replace(/\/$/, '');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const VILLAGE = '东坪村';
+const PERIOD = '2024-06';
+const TITLE = `${VILLAGE}2024年6月财务收支公开`;
+
+const missing = !BASE
+  ? 'E2E_BASE_URL is not set'
+  : !existsSync(CHROMIUM)
+    ? `no chromium at ${CHROMIUM}`
+    : null;
+if (missing) console.warn(`\n!!! tests/e2e/disclosures.e2e.test.ts SKIPPED: ${missing}.\n`);
+
+type DevUser = { id: string; displayName: string; roles: { role: string; villageName: string | null }[] };
+const inVillage = (u: DevUser, role: string) =>
+  u.roles.some((r) => r.role === role && r.villageName === VILLAGE);
+
+describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
+  let browser: Browser;
+  let cadre: { context: BrowserContext; page: Page; user: DevUser };
+  let supervisor: { context: BrowserContext; page: Page; user: DevUser };
+  let villager: { context: BrowserContext; page: Page; user: DevUser };
+  const consoleErrors: string[] = [];
+
+  async function open(user: DevUser, viewport = { width: 390, height: 844 }) {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 2, locale: 'zh-CN' });
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${user.displayName}: ${m.text()}`);
+    });
+    await page.goto(`${BASE}/`);
+    await page.locator('[data-testid="go-login"]').click();
+    await page.locator(`[data-testid="dev-user-${user.id}"]`).click();
+    await page.getByText(`${user.displayName}，您好`).waitFor();
+    return { context, page, user };
+  }
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(SHOTS, `disclosures-${name}.png`), fullPage: true });
+  const on = (page: Page, selector: string, hasText?: string) =>
+    page.locator(`.screen:visible ${selector}`, hasText ? { hasText } : undefined);
+  const tab = (page: Page, label: string) => page.locator('.weui-tabbar__label', { hasText: label }).first();
+  const field = (page: Page, name: string) => on(page, `input[name="${name}"]`);
+
+  async function openAdmin(page: Page) {
+    await tab(page, '公开').click();
+    await on(page, '[data-testid="open-disclosure-admin"]').click();
+    await on(page, '.page-title-text', '公开管理').waitFor();
+  }
+  async function openDraft(page: Page) {
+    const card = on(page, '.card', TITLE);
+    await card.waitFor();
+    await card.click();
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const res = await fetch(`${BASE}/api/auth/dev-users`);
+    const { users } = (await res.json()) as { users: DevUser[] };
+    const cadreUser = users.find((u) => inVillage(u, 'cadre') && !inVillage(u, 'supervisor'));
+    const supervisorUser = users.find((u) => inVillage(u, 'supervisor') && !inVillage(u, 'cadre'));
+    const villagerUser = users.find(
+      (u) => u.roles.length === 1 && inVillage(u, 'villager') && !u.displayName.includes('新用户'),
+    );
+    expect(
+      cadreUser && supervisorUser && villagerUser,
+      'demo data: a cadre, a supervisor and a villager of 东坪村',
+    ).toBeTruthy();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    // The cadre keys in ledgers at a desk: a desktop-sized window.
+    cadre = await open(cadreUser!, { width: 1280, height: 900 });
+    supervisor = await open(supervisorUser!);
+    villager = await open(villagerUser!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('the cadre drafts a month’s ledger and submits it', async () => {
+    const { page } = cadre;
+    await openAdmin(page);
+    await on(page, '[data-testid="new-finance"]').click();
+    await field(page, 'period').waitFor();
+    await field(page, 'period').fill(PERIOD);
+    await field(page, 'title').fill(TITLE);
+    await field(page, 'opening').fill('1000');
+    await field(page, 'closing').fill('1300');
+    await field(page, 'date-0').fill('2024-06-03');
+    await field(page, 'category-0').fill('经营收入');
+    await field(page, 'item-0').fill('集体鱼塘承包费');
+    await on(page, '[data-testid="side-in-1"]').click();
+    await field(page, 'amount-0').fill('500');
+    await field(page, 'counterpart-0').fill('承包户陈家');
+    await on(page, '[data-testid="add-entry"]').click();
+    await field(page, 'date-1').fill('2024-06-12');
+    await field(page, 'category-1').fill('公益支出');
+    await field(page, 'item-1').fill('村道路灯维修');
+    await field(page, 'amount-1').fill('200.00');
+    await field(page, 'counterpart-1').fill('县明亮电器');
+    await expect.poll(() => on(page, '[data-testid="live-totals"]').textContent()).toContain('= 1,300.00 元');
+    await on(page, '.note-text', '账平了').waitFor();
+    await shot(page, '10-cadre-ledger-desktop');
+    await on(page, '[data-testid="submit-draft"]').click();
+    await on(page, '.note-text', '已提交给村务监督委员会审核').waitFor();
+  });
+
+  it('the supervisor returns it with a comment', async () => {
+    const { page } = supervisor;
+    await openAdmin(page);
+    await openDraft(page);
+    await on(page, '[data-testid="review-totals"]').waitFor();
+    expect(await on(page, '[data-testid="review-totals"]').textContent()).toContain('期末 1,300.00 元');
+    await on(page, '[data-testid="review-comment"] textarea, textarea[data-testid="review-comment"]')
+      .first()
+      .fill('路灯维修请写上发票号');
+    await shot(page, '20-supervisor-review');
+    await on(page, '[data-testid="review-return"]').click();
+    await on(page, '.note-text', '已退回给村干部修改').waitFor();
+  });
+
+  it('the cadre sees the comment, fixes the line and resubmits', async () => {
+    const { page } = cadre;
+    await page.reload();
+    await openDraft(page);
+    await on(page, '.note-text', '路灯维修请写上发票号').waitFor();
+    await field(page, 'item-1').fill('村道路灯维修（发票 No.0012）');
+    await shot(page, '30-cadre-returned');
+    await on(page, '[data-testid="submit-draft"]').click();
+    await on(page, '.note-text', '已提交给村务监督委员会审核').waitFor();
+  });
+
+  it('the supervisor approves: co-signed and published', async () => {
+    const { page } = supervisor;
+    await page.reload();
+    await openDraft(page);
+    await on(page, '[data-testid="review-line-2"]', '发票 No.0012').waitFor();
+    await on(page, '[data-testid="review-approve"]').click();
+    const done = on(page, '.note-text', '已签字，已公开');
+    await done.waitFor();
+    expect(await done.textContent()).toMatch(/公开链第 \d+ 号/);
+  });
+
+  it('the villager reads it with totals and questions a line', async () => {
+    const { page } = villager;
+    await tab(page, '公开').click();
+    await on(page, '[data-testid="section-finance"]').click();
+    const item = on(page, '.card', TITLE);
+    await item.waitFor();
+    expect(await item.textContent()).toContain('结余 1,300.00 元');
+    await shot(page, '40-villager-board');
+    await item.click();
+    await on(page, '[data-testid="disclosure-detail"]').waitFor();
+    expect(await on(page, '[data-testid="total-closing"]').textContent()).toContain('1,300.00 元');
+    expect(await on(page, '[data-testid="total-income"]').textContent()).toContain('500.00 元');
+    expect(await on(page, '[data-testid="total-expense"]').textContent()).toContain('200.00 元');
+    await expect
+      .poll(() => on(page, '[data-testid="read-households"]').textContent())
+      .toContain('已有 1 户看过');
+    expect(await on(page, '.tag', '现行').count()).toBe(1);
+    await shot(page, '41-villager-ledger');
+    await on(page, '[data-testid="question-line-2"]').click();
+    await on(page, 'textarea').last().fill('路灯修了哪几盏？');
+    await on(page, '[data-testid="question-send"]').click();
+    await on(page, '.card-title', '质询已提交').waitFor();
+    await shot(page, '42-villager-question');
+    await on(page, '.btn', '好的').click();
+    await on(page, '[data-testid="ledger-line-2"] .answer').waitFor();
+    expect(await on(page, '[data-testid="ledger-line-2"] .answer').textContent()).toContain(
+      '有村民质询这一笔',
+    );
+    // The chain checks out.
+    await on(page, '[data-testid="detail-back"]').click();
+    await on(page, '[data-testid="verify-chain"]').click();
+    await on(page, '.note-text', '核对无误').waitFor();
+  });
+
+  it('the power list shows each item as a flow diagram', async () => {
+    const { page } = villager;
+    await on(page, '[data-testid="section-power"]').click();
+    await on(page, '[data-testid="power-homestead"]').click();
+    const flow = on(page, '[data-testid="flow-diagram"]');
+    await flow.waitFor();
+    expect(await flow.locator('.flow-step').count()).toBe(5);
+    expect(await flow.locator('.flow-arrow').count()).toBe(4);
+    expect(await flow.textContent()).toContain('报镇政府审批');
+    await shot(page, '50-power-flow-diagram');
+    const heights = await on(page, '.btn').evaluateAll((els) =>
+      els.map((e) => e.getBoundingClientRect().height),
+    );
+    for (const h of heights) expect(h).toBeGreaterThanOrEqual(44);
+  });
+
+  it('logged no errors in the console', () => {
+    expect(consoleErrors.filter((e) => !/favicon|Failed to load resource/.test(e))).toEqual([]);
+  });
+});
