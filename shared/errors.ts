@@ -48,6 +48,18 @@ export const ERROR_CODES = [
   'TRANSITION_NOT_ALLOWED',
   /** A matter action that needs a note (a reason, the outcome…) was sent without one. */
   'NOTE_REQUIRED',
+  /** The vote has not opened yet (its opening time is ahead). */
+  'VOTE_NOT_OPEN',
+  /** The vote is closed: no more ballots; the result is published. */
+  'VOTE_CLOSED',
+  /** The ballot list and the result exist only once the vote has closed. */
+  'VOTE_NOT_CLOSED',
+  /** The caller is not on this vote's electorate (frozen when it opened). */
+  'NOT_ELECTOR',
+  /** This person already has a ballot in this vote (online or paper); a ballot is final. `details.receipt` for the caller's own. */
+  'ALREADY_VOTED',
+  /** A proposal stage that is not the next one, or not this role's to record. */
+  'STAGE_NOT_ALLOWED',
   /** Something broke on our side; the requestId lets an operator find the log line. */
   'INTERNAL',
 ] as const;
@@ -79,6 +91,12 @@ export const ERROR_STATUS: Record<
   CONTENT_RISKY: 422,
   TRANSITION_NOT_ALLOWED: 409,
   NOTE_REQUIRED: 400,
+  VOTE_NOT_OPEN: 409,
+  VOTE_CLOSED: 409,
+  VOTE_NOT_CLOSED: 409,
+  NOT_ELECTOR: 403,
+  ALREADY_VOTED: 409,
+  STAGE_NOT_ALLOWED: 409,
   INTERNAL: 500,
 };
 
@@ -105,6 +123,12 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   CONTENT_RISKY: '内容含有不适合公开的信息，请修改后再提交',
   TRANSITION_NOT_ALLOWED: '这件事的进度已经变了，请刷新后再看',
   NOTE_REQUIRED: '请写上说明再提交',
+  VOTE_NOT_OPEN: '投票还没有开始',
+  VOTE_CLOSED: '投票已经结束了',
+  VOTE_NOT_CLOSED: '投票结束后才能查看全部选票',
+  NOT_ELECTOR: '您不在这次投票的名单里',
+  ALREADY_VOTED: '您已经投过票了，选票不能更改',
+  STAGE_NOT_ALLOWED: '这一步现在不能记录，或不由您记录',
   INTERNAL: '系统出错了，请稍后再试',
 };
 

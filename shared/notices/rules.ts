@@ -10,6 +10,8 @@ export const NOTIFY_KINDS = [
   'result_out',
   'booking_near',
   'disclosure_published',
+  'petition_reached',
+  'petition_overdue',
 ] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
@@ -21,6 +23,8 @@ export const NOTIFY_KIND_LABELS: Record<NotifyKind, string> = {
   result_out: '结果公布',
   booking_near: '预约快到了',
   disclosure_published: '村务公开',
+  petition_reached: '联名提议达到人数',
+  petition_overdue: '联名提议逾期未召开会议',
 };
 
 /** Beijing time has no daylight saving: UTC+8 all year. */

@@ -26,6 +26,8 @@ export const KIND_TAGS: Record<NotifyKind, string> = {
   result_out: '结果',
   booking_near: '预约',
   disclosure_published: '村务公开',
+  petition_reached: '联名',
+  petition_overdue: '联名',
 };
 
 export default function InboxPage() {
