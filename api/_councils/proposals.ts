@@ -57,7 +57,7 @@ import { onDecision } from './from-matter';
 import { type CouncilViewer, rowsOf } from './viewer';
 
 type ProposalRow = typeof proposals.$inferSelect;
-const PAGE = '/pages/council/proposal';
+const PAGE = '/subpackages/council/proposal/index';
 
 const summary = (p: ProposalRow) => ({
   id: p.id,
@@ -641,7 +641,7 @@ export async function backPetition(
       summary: `请在 ${PETITION_CONVENE_DAYS} 天内召开${PETITION_RULES[pet.kind].meeting === 'villagers_assembly' ? '村民会议' : '村民代表会议'}，逾期将报镇里`,
       objectType: 'proposal',
       objectId: proposalId,
-      page: `${PAGE}?id=${proposalId}`,
+      page: `${PAGE}?villageId=${v.villageId}&id=${proposalId}`,
       fields: {
         title: clip(p.title),
         time: deadline.toISOString().slice(0, 10),

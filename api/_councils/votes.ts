@@ -58,7 +58,7 @@ import { type CouncilViewer, rowsOf } from './viewer';
 
 type VoteRow = typeof votes.$inferSelect;
 const LOCK_NS = 52_210; // advisory lock namespace of votes
-const PAGE = '/pages/council/vote';
+const PAGE = '/subpackages/council/vote/index';
 const TALLY_TTL_S = 30;
 export const YES_NO: VoteOption[] = [
   { key: 'yes', label: '同意' },
@@ -213,7 +213,7 @@ function electorateQuery(villageId: string, type: MeetingType, at: Date) {
 }
 
 /** scheduled → open: freeze the electorate, tell them. Idempotent (compare-and-set). */
-async function openVote(tx: Tx, vote: VoteRow, type: MeetingType, now: Date): Promise<boolean> {
+export async function openVote(tx: Tx, vote: VoteRow, type: MeetingType, now: Date): Promise<boolean> {
   const [opened] = await tx
     .update(votes)
     .set({ status: 'open', openedAt: now })
@@ -244,7 +244,7 @@ async function openVote(tx: Tx, vote: VoteRow, type: MeetingType, now: Date): Pr
     summary: `${MEETING_TYPE_LABELS[type]}投票，${beijing(vote.closesAt)} 结束`,
     objectType: 'vote',
     objectId: vote.id,
-    page: `${PAGE}?id=${vote.id}`,
+    page: `${PAGE}?villageId=${vote.villageId}&id=${vote.id}`,
     fields: { title: clip(vote.question), time: beijing(vote.closesAt), note: '请在结束前投票' },
   });
   return true;
@@ -252,46 +252,46 @@ async function openVote(tx: Tx, vote: VoteRow, type: MeetingType, now: Date): Pr
 
 /** open → closed: recount from the database, build the chain, publish, tell the village. Idempotent. */
 async function closeVote(deps: Pick<Deps, 'db' | 'redis'>, voteId: string, now: Date): Promise<boolean> {
-  const closed = await deps.db.transaction(async (tx) => {
-    // Waits for every cast in flight; later casts see the vote closed.
-    await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_NS}, hashtext(${voteId}))`);
-    const [vote] = await tx
-      .update(votes)
-      .set({ status: 'closed', closedAt: now })
-      .where(and(eq(votes.id, voteId), eq(votes.status, 'open')))
-      .returning();
-    if (!vote) return false;
-    const [meeting] = await tx.select().from(meetings).where(eq(meetings.id, vote.meetingId));
-    const result = await computeResult(tx, vote, meeting!.type, now);
-    await tx.update(votes).set({ result }).where(eq(votes.id, vote.id));
-    await notify(tx, {
-      kind: 'result_out',
-      villageId: vote.villageId,
-      audience: { type: 'village', villageId: vote.villageId },
-      title: `投票结果：${clip(vote.question, 30)}`,
-      summary: `${OUTCOME_LABELS[result.outcome as keyof typeof OUTCOME_LABELS]}，${result.participants} 人参加`,
-      objectType: 'vote',
-      objectId: vote.id,
-      page: `${PAGE}?id=${vote.id}`,
-      fields: {
-        title: clip(vote.question),
-        status: clip(OUTCOME_LABELS[result.outcome as keyof typeof OUTCOME_LABELS], 5),
-        time: beijing(now),
-      },
-    });
-    await audit(tx, {
-      actorUserId: null,
-      action: 'vote.close',
-      targetType: 'vote',
-      targetId: vote.id,
-      villageId: vote.villageId,
-      requestId: 'system',
-      details: { outcome: result.outcome, participants: result.participants, chainHead: result.chainHead },
-    });
-    return true;
-  });
+  const closed = await deps.db.transaction((tx) => closeVoteTx(tx, voteId, now));
   if (closed) await deps.redis.tallyDrop(voteId);
   return closed;
+}
+
+/** The close inside the caller's transaction (the seed uses it directly). */
+export async function closeVoteTx(tx: Tx, voteId: string, now: Date): Promise<boolean> {
+  // Waits for every cast in flight; later casts see the vote closed.
+  await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_NS}, hashtext(${voteId}))`);
+  const [vote] = await tx
+    .update(votes)
+    .set({ status: 'closed', closedAt: now })
+    .where(and(eq(votes.id, voteId), eq(votes.status, 'open')))
+    .returning();
+  if (!vote) return false;
+  const [meeting] = await tx.select().from(meetings).where(eq(meetings.id, vote.meetingId));
+  const result = await computeResult(tx, vote, meeting!.type, now);
+  await tx.update(votes).set({ result }).where(eq(votes.id, vote.id));
+  const label = OUTCOME_LABELS[result.outcome as keyof typeof OUTCOME_LABELS];
+  await notify(tx, {
+    kind: 'result_out',
+    villageId: vote.villageId,
+    audience: { type: 'village', villageId: vote.villageId },
+    title: `投票结果：${clip(vote.question, 30)}`,
+    summary: `${label}，${result.participants} 人参加`,
+    objectType: 'vote',
+    objectId: vote.id,
+    page: `${PAGE}?villageId=${vote.villageId}&id=${vote.id}`,
+    fields: { title: clip(vote.question), status: clip(label, 5), time: beijing(now) },
+  });
+  await audit(tx, {
+    actorUserId: null,
+    action: 'vote.close',
+    targetType: 'vote',
+    targetId: vote.id,
+    villageId: vote.villageId,
+    requestId: 'system',
+    details: { outcome: result.outcome, participants: result.participants, chainHead: result.chainHead },
+  });
+  return true;
 }
 
 type CountedBallot = {
@@ -828,7 +828,7 @@ export async function runCouncilSweep(deps: Pick<Deps, 'db' | 'redis'>, now: Dat
         summary: `${beijing(vote.closesAt)} 结束，您还没有投票`,
         objectType: 'vote',
         objectId: vote.id,
-        page: `${PAGE}?id=${vote.id}`,
+        page: `${PAGE}?villageId=${vote.villageId}&id=${vote.id}`,
         fields: { title: clip(vote.question), time: beijing(vote.closesAt), note: '您还没有投票' },
         urgent: true,
       });
@@ -881,7 +881,7 @@ async function escalateOverduePetitions(deps: Pick<Deps, 'db'>, now: Date): Prom
         summary: '村民联名提议已达到法定人数，村委会未在期限内召开会议',
         objectType: 'proposal',
         objectId: p.proposalId,
-        page: `/pages/council/proposal?id=${p.proposalId}`,
+        page: `/subpackages/council/proposal/index?villageId=${p.villageId}&id=${p.proposalId}`,
         fields: { title: clip(title), time: beijing(now), note: '请督促村委会召开会议' },
       });
       await audit(tx, {

@@ -4,6 +4,7 @@
  * all of it is written in one transaction, and skipped when the demo county already exists.
  */
 import { eq } from 'drizzle-orm';
+import { seedCouncils } from '../_councils/seed';
 import type { Db } from './client';
 import { counties, grids, households, memberships, residents, towns, users, villages } from './schema';
 
@@ -240,6 +241,11 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
       { userId: officers[0]!.id, role: 'town_officer', townId: townRows[0]!.id },
       { userId: officers[1]!.id, role: 'county_officer', countyId: county!.id },
     ]);
+    const [dongping] = await tx
+      .select({ id: villages.id })
+      .from(villages)
+      .where(eq(villages.code, 'DEMO-DP'));
+    await seedCouncils(tx, dongping!.id);
   });
   return { seeded: true };
 }

@@ -68,22 +68,8 @@ export function required(total: number, t: Threshold): number {
 
 // ─── Meetings ────────────────────────────────────────────────────────────────────────────────
 
-export const MEETING_TYPES = [
-  'villagers_assembly',
-  'representatives_meeting',
-  'party_members_meeting',
-  'two_committees_meeting',
-  'deliberation_council',
-] as const;
-export type MeetingType = (typeof MEETING_TYPES)[number];
-
-export const MEETING_TYPE_LABELS: Record<MeetingType, string> = {
-  villagers_assembly: '村民会议',
-  representatives_meeting: '村民代表会议',
-  party_members_meeting: '党员大会',
-  two_committees_meeting: '两委会议',
-  deliberation_council: '村民议事会',
-};
+export { MEETING_TYPES, MEETING_TYPE_LABELS, type MeetingType } from './labels';
+import type { MeetingType } from './labels';
 
 /** One way to make the quorum: `count` of `base` meets `threshold`. */
 export type QuorumClause = {
@@ -165,7 +151,9 @@ export type TallyInput = {
   approveKey?: string;
 };
 
-export type Outcome = 'adopted' | 'rejected' | 'no_quorum' | 'no_majority' | 'advisory';
+export type { Outcome } from './labels';
+export { OUTCOME_LABELS } from './labels';
+import type { Outcome } from './labels';
 
 export type VoteResult = {
   participants: number;
@@ -219,14 +207,6 @@ export function decide(rule: MeetingRule, t: TallyInput): VoteResult {
   else outcome = winner ? 'adopted' : 'no_majority';
   return { participants, quorumMet, quorumClause, quorumRequired, majorityRequired, winner, outcome };
 }
-
-export const OUTCOME_LABELS: Record<Outcome, string> = {
-  adopted: '通过',
-  rejected: '未通过',
-  no_quorum: '到会人数不足，决定无效',
-  no_majority: '没有选项过半数',
-  advisory: '议事建议（不作决定）',
-};
 
 // ─── Petitions (联名提议) ────────────────────────────────────────────────────────────────────
 
