@@ -26,6 +26,14 @@ export default defineAppConfig({
         'content-reviews/index',
       ],
     },
+    {
+      root: 'subpackages/council',
+      pages: ['proposal/index', 'vote/index', 'receipt/index', 'petition/index'],
+    },
+    {
+      root: 'subpackages/council-admin',
+      pages: ['index/index', 'stage/index', 'paper/index'],
+    },
   ],
   window: {
     navigationBarTitleText: '村民参与',
