@@ -17,8 +17,9 @@ import { coldStart } from './scenarios/cold-start';
 import { me } from './scenarios/me';
 import { notify } from './scenarios/notify';
 import { size } from './scenarios/size';
+import { voteStorm } from './scenarios/vote-storm';
 
-const SCENARIOS: Scenario[] = [me, coldStart, size, notify, board];
+const SCENARIOS: Scenario[] = [me, coldStart, size, notify, board, voteStorm];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -74,6 +74,18 @@ export const ERROR_CODES = [
   'DISCLOSURE_PUBLISHED',
   /** A supervisor may not co-sign a disclosure they drafted or submitted themselves. */
   'COSIGN_OWN_DRAFT',
+  /** The vote has not opened yet (its opening time is ahead). */
+  'VOTE_NOT_OPEN',
+  /** The vote is closed: no more ballots; the result is published. */
+  'VOTE_CLOSED',
+  /** The ballot list and the result exist only once the vote has closed. */
+  'VOTE_NOT_CLOSED',
+  /** The caller is not on this vote's electorate (frozen when it opened). */
+  'NOT_ELECTOR',
+  /** This person already has a ballot in this vote (online or paper); a ballot is final. `details.receipt` for the caller's own. */
+  'ALREADY_VOTED',
+  /** A proposal stage that is not the next one, or not this role's to record. */
+  'STAGE_NOT_ALLOWED',
   /** Something broke on our side; the requestId lets an operator find the log line. */
   'INTERNAL',
 ] as const;
@@ -118,6 +130,12 @@ export const ERROR_STATUS: Record<
   LEDGER_NOT_RECONCILED: 422,
   DISCLOSURE_PUBLISHED: 409,
   COSIGN_OWN_DRAFT: 403,
+  VOTE_NOT_OPEN: 409,
+  VOTE_CLOSED: 409,
+  VOTE_NOT_CLOSED: 409,
+  NOT_ELECTOR: 403,
+  ALREADY_VOTED: 409,
+  STAGE_NOT_ALLOWED: 409,
   INTERNAL: 500,
 };
 
@@ -157,6 +175,12 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   LEDGER_NOT_RECONCILED: '账目对不上，请核对后再提交',
   DISCLOSURE_PUBLISHED: '已经公开的内容不能再改，有错请提交更正',
   COSIGN_OWN_DRAFT: '不能审核自己起草或提交的公开内容',
+  VOTE_NOT_OPEN: '投票还没有开始',
+  VOTE_CLOSED: '投票已经结束了',
+  VOTE_NOT_CLOSED: '投票结束后才能查看全部选票',
+  NOT_ELECTOR: '您不在这次投票的名单里',
+  ALREADY_VOTED: '您已经投过票了，选票不能更改',
+  STAGE_NOT_ALLOWED: '这一步现在不能记录，或不由您记录',
   INTERNAL: '系统出错了，请稍后再试',
 };
 

@@ -22,6 +22,7 @@ import { cronRoutes } from '../_notices/cron-routes';
 import { contentRoutes } from '../_content/routes';
 import { isUploadRequest, mediaRoutes } from '../_media/routes';
 import { serviceRoutes } from '../_services/routes';
+import { councilRoutes } from '../_councils/routes';
 import type { Deps } from './context';
 import { newRouter } from './router';
 
@@ -84,6 +85,7 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/', matterCronRoutes());
   app.route('/', serviceRoutes());
   app.route('/', disclosureRoutes());
+  app.route('/', councilRoutes());
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

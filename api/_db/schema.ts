@@ -515,3 +515,4 @@ export * from './schema-media';
 export * from './schema-matters-flow';
 export * from './schema-services';
 export * from './schema-disclosures';
+export * from './schema-councils';

@@ -5,6 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { seedDisclosureDemo } from '../_disclosures/seed';
+import { seedCouncils } from '../_councils/seed';
 import type { Db } from './client';
 import { counties, grids, households, memberships, residents, towns, users, villages } from './schema';
 import { seedServicesDemo } from './seed-services';
@@ -248,6 +249,11 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
       { userId: officers[0]!.id, role: 'town_officer', townId: townRows[0]!.id },
       { userId: officers[1]!.id, role: 'county_officer', countyId: county!.id },
     ]);
+    const [dongping] = await tx
+      .select({ id: villages.id })
+      .from(villages)
+      .where(eq(villages.code, 'DEMO-DP'));
+    await seedCouncils(tx, dongping!.id);
   });
   await seedServicesDemo(db);
   await seedDisclosureDemo(db, DEMO_VILLAGE_CODES);

@@ -2,9 +2,9 @@
  * THE seam between matters and councils (the decide track, DESIGN §2.1 → §2.2). Two calls, both in
  * the caller's transaction:
  *
- * - `requestCouncilProposal` — a cadre routed a matter to 村民议事 (route_decide). Today it records
- *   the hand-off in `matter_decisions` (pending, proposal_id null); on merge the councils module
- *   creates its proposal here and stores the proposal's id. Outcomes: Ok {decisionId}.
+ * - `requestCouncilProposal` — a cadre routed a matter to 村民议事 (route_decide). It records
+ *   the hand-off in `matter_decisions` and opens the councils proposal (api/_councils/from-matter.ts)
+ *   in the same transaction, storing the proposal's id. Outcomes: Ok {decisionId}.
  * - `returnDecision` — the councils module reports the proposal's outcome. It applies the
  *   workflow's `decision_returned` as the system, writes the outcome on the timeline in plain
  *   words and notifies the author (and followers). Outcomes: Ok {matterId, state};
@@ -14,6 +14,7 @@
 import { and, eq } from 'drizzle-orm';
 import { assertTransition } from '../../shared/matters/workflow';
 import type { Tx } from '../_db/client';
+import { createProposalFromMatter } from '../_councils/from-matter';
 import { matterDecisions, matters } from '../_db/schema';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { applyMove, workflowMatter } from './moves';
@@ -40,8 +41,10 @@ export async function requestCouncilProposal(
       text: r.text,
       requestedBy: r.requestedBy,
     })
-    .returning({ id: matterDecisions.id, proposalId: matterDecisions.proposalId });
-  return Ok({ decisionId: row!.id, proposalId: row!.proposalId });
+    .returning({ id: matterDecisions.id });
+  const { proposalId } = await createProposalFromMatter(tx, r);
+  await tx.update(matterDecisions).set({ proposalId }).where(eq(matterDecisions.id, row!.id));
+  return Ok({ decisionId: row!.id, proposalId });
 }
 
 export type TDecisionReturn = {

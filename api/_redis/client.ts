@@ -85,6 +85,16 @@ export type RedisPort = {
    * (no Redis: the caller goes on alone, as if it held it). It expires by itself after ttlMs.
    */
   lock(name: string, ttlMs: number): Promise<RedisLock>;
+  /**
+   * Live vote tallies (`tally:<voteId>`, a hash option → count). `tallyIncr` counts one ballot only
+   * if the tally exists (else the next read rebuilds it from the database); `tallySeed` writes a
+   * rebuilt tally only if none exists, with a short TTL so any drift (an increment skipped during
+   * an outage, a race with a rebuild) lasts at most ttlS. The database decides; this only shows.
+   */
+  tallyIncr(voteId: string, option: string): Promise<boolean>;
+  tallyGet(voteId: string): Promise<Record<string, number> | undefined>;
+  tallySeed(voteId: string, counts: Record<string, number>, ttlS: number): Promise<boolean>;
+  tallyDrop(voteId: string): Promise<boolean>;
 };
 
 export type RedisLock =
@@ -95,6 +105,15 @@ export type RedisLock =
 /** Deletes the lock only if it still holds our token (it may have expired and been taken since). */
 const UNLOCK_SCRIPT =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+
+/** HINCRBY only when the tally exists; a missing tally is rebuilt from the database on read. */
+const TALLY_INCR_SCRIPT =
+  "if redis.call('exists', KEYS[1]) == 1 then return redis.call('hincrby', KEYS[1], ARGV[1], 1) end return -1";
+/** Writes a rebuilt tally (field/value pairs in ARGV after the TTL) unless one appeared meanwhile. */
+const TALLY_SEED_SCRIPT =
+  "if redis.call('exists', KEYS[1]) == 1 then return 0 end for i = 2, #ARGV, 2 do redis.call('hset', KEYS[1], ARGV[i], ARGV[i + 1]) end redis.call('expire', KEYS[1], tonumber(ARGV[1])) return 1";
+/** Marks a tally hash as existing even when nobody has voted yet. */
+const TALLY_MARK = '_';
 
 const DEFAULT_TIMEOUT_MS = 150;
 const DEFAULT_BREAKER_MS = 2000;
@@ -273,6 +292,7 @@ export function createRedisPort(opts: RedisPortOptions): RedisPort {
   const cacheKey = (key: string) => `${prefix}cache:${key}`;
   const idemKey = (scope: string, key: string) => `${prefix}idem:${scope}:${key}`;
   const lockKey = (name: string) => `${prefix}lock:${name}`;
+  const tallyKey = (voteId: string) => `${prefix}tally:${voteId}`;
   const ttl = (s: number) => Math.max(1, Math.ceil(s));
 
   const getJson = async (op: string, key: string): Promise<unknown> => {
@@ -344,5 +364,26 @@ export function createRedisPort(opts: RedisPortOptions): RedisPort {
         },
       };
     },
+
+    tallyIncr: async (voteId, option) => {
+      const r = await attempt('tallyIncr', (c) => c.eval(TALLY_INCR_SCRIPT, [tallyKey(voteId)], [option]));
+      return r.ok && Number(r.value) >= 0;
+    },
+    tallyGet: async (voteId) => {
+      const r = await attempt('tallyGet', (c) => c.hgetall<Record<string, string>>(tallyKey(voteId)));
+      if (!r.ok || !r.value || !(TALLY_MARK in r.value)) return undefined;
+      const out: Record<string, number> = {};
+      for (const [k, v] of Object.entries(r.value)) if (k !== TALLY_MARK) out[k] = Number(v);
+      return out;
+    },
+    tallySeed: async (voteId, counts, ttlS) => {
+      const args: (string | number)[] = [ttl(ttlS), TALLY_MARK, 1];
+      for (const [k, n] of Object.entries(counts)) args.push(k, n);
+      const r = await attempt('tallySeed', (c) =>
+        c.eval(TALLY_SEED_SCRIPT, [tallyKey(voteId)], args.map(String)),
+      );
+      return r.ok && Number(r.value) === 1;
+    },
+    tallyDrop: async (voteId) => (await attempt('tallyDrop', (c) => c.del(tallyKey(voteId)))).ok,
   };
 }

@@ -38,6 +38,8 @@ export const RATELIMIT_POLICIES = {
   'matters:raise_village': { limit: 200, windowS: 3600, algorithm: 'sliding-window' },
   /** Any other authenticated write, per user. */
   'write:default': { limit: 60, windowS: 60, algorithm: 'sliding-window' },
+  /** Casting a ballot, per user: one ballot per vote, plus the retries of a weak connection. */
+  'councils:cast': { limit: 30, windowS: 60, algorithm: 'sliding-window' },
   /** Server-side speech synthesis (read-aloud fallback), per user. Not wired yet. */
   'speech:synthesize': { limit: 30, windowS: 60, algorithm: 'sliding-window' },
   /** Photo / voice uploads, per user: a matter takes ≤ 9 photos + 1 voice, with retries on a weak signal. */

@@ -13,6 +13,14 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     excludeErrorStats?: boolean;
+    /** Per-request hooks, cycled in order; `context` is per connection. */
+    requests?: {
+      setupRequest?: (
+        req: { headers?: Record<string, string>; body?: string; method?: string; path?: string },
+        context: Record<string, unknown>,
+      ) => { headers?: Record<string, string>; body?: string; method?: string; path?: string };
+      onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+    }[];
   };
 
   export type Histogram = {

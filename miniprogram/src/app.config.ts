@@ -30,6 +30,14 @@ export default defineAppConfig({
       root: 'subpackages/disclosure-admin',
       pages: ['index/index', 'edit/index', 'review/index'],
     },
+    {
+      root: 'subpackages/council',
+      pages: ['proposal/index', 'vote/index', 'receipt/index', 'petition/index'],
+    },
+    {
+      root: 'subpackages/council-admin',
+      pages: ['index/index', 'stage/index', 'paper/index'],
+    },
   ],
   window: {
     navigationBarTitleText: '村民参与',

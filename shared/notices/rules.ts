@@ -12,6 +12,8 @@ export const NOTIFY_KINDS = [
   'disclosure_published',
   /** A disclosure waits for someone: due or overdue (cadres), submitted (supervisors), returned (its drafter). */
   'disclosure_reminder',
+  'petition_reached',
+  'petition_overdue',
 ] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
@@ -24,6 +26,8 @@ export const NOTIFY_KIND_LABELS: Record<NotifyKind, string> = {
   booking_near: '预约快到了',
   disclosure_published: '村务公开',
   disclosure_reminder: '公开待办',
+  petition_reached: '联名提议达到人数',
+  petition_overdue: '联名提议逾期未召开会议',
 };
 
 /** Beijing time has no daylight saving: UTC+8 all year. */

@@ -1,11 +1,13 @@
 /**
- * The decide track's seam with councils: route_decide records the hand-off (pending, no proposal
- * yet) in the same transaction; returnDecision — called here the way the councils module will —
- * resolves the matter as the system, writes the outcome in plain words and tells the author.
+ * The decide track's seam with councils: route_decide records the hand-off and opens the councils
+ * proposal in the same transaction; returnDecision — called directly, and through the councils
+ * module's onDecision — resolves the matter as the system, writes the outcome in plain words and
+ * tells the author.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, contentChecks, matterDecisions } from '../../api/_db/schema';
+import { onDecision } from '../../api/_councils/from-matter';
+import { auditLog, contentChecks, matterDecisions, proposals } from '../../api/_db/schema';
 import { returnDecision } from '../../api/_matters/decision';
 import { expectRefusedForAllBut } from '../support/access';
 import { type Actors, loadActors, plainVillagerInGridOf } from '../support/actors';
@@ -52,12 +54,34 @@ describe.skipIf(DB_UNAVAILABLE)(`matters: decide hand-off (${TEST_DB})`, () => {
       villageId: a.village.id,
       requestedBy: a.cadre,
       status: 'pending',
-      proposalId: null,
+      proposalId: expect.any(String),
       title: '道路交通：建议把村西的土路硬化',
       text: '建议把村西的土路硬化\n\n涉及集体资金，需要村民代表会议表决',
     });
     expect((await k.row(id)).state).toBe('deciding');
     expect((await k.detail(author, id)).body.timeline.at(-1).label).toBe('已提交村民议事，等待表决结果');
+    const [p] = await t.db.select().from(proposals).where(eq(proposals.id, d!.proposalId!));
+    expect(p).toMatchObject({ villageId: a.village.id, source: 'matter', matterId: id, createdBy: a.cadre });
+  });
+
+  it('the councils module reports its 决议 through onDecision: the matter is resolved with the outcome', async () => {
+    const id = await k.raise(author, { kind: 'suggestion', text: '建议村口装一个反光镜' });
+    await k.run(id, [
+      [a.grid_worker, 'accept'],
+      [a.cadre, 'route_decide'],
+    ]);
+    const [d] = await decisions(id);
+    const [p] = await t.db.select().from(proposals).where(eq(proposals.id, d!.proposalId!));
+    await t.db.transaction((tx) =>
+      onDecision(tx, p!, { outcome: 'adopted', summary: '同意安装', decidedAt: new Date() }),
+    );
+    expect((await k.row(id)).state).toBe('resolved');
+    expect((await k.detail(author, id)).body.timeline.at(-1).note).toBe('村民议事表决通过：同意安装');
+    // A second report (the stage recorded again) leaves the matter as it is.
+    await t.db.transaction((tx) =>
+      onDecision(tx, p!, { outcome: 'rejected', summary: '', decidedAt: new Date() }),
+    );
+    expect((await k.row(id)).state).toBe('resolved');
   });
 
   it('the outcome comes back: resolved, the outcome on the timeline in plain words, the author told', async () => {

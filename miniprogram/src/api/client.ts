@@ -14,6 +14,18 @@
 import Taro from '@tarojs/taro';
 import { ERROR_MESSAGES, type ErrorCode } from '@shared/errors';
 import type {
+  TCreateVote,
+  TElectorList,
+  TMeeting,
+  TPaperBallot,
+  TPetitionView,
+  TProposalDetail,
+  TProposalList,
+  TReceipt,
+  TReceiptCheck,
+  TRecordStage,
+  TVoteList,
+  TVoteView,
   TAuditList,
   TConsentResults,
   TConsents,
@@ -352,6 +364,61 @@ export function createApi(client: ApiClient) {
         client.post<TDecideContentResult>(
           `/villages/${v(villageId)}/content-reviews/${v(checkId)}/decide`,
           body,
+        ),
+    },
+    councils: {
+      proposals: (villageId: string) => client.get<TProposalList>(`/villages/${v(villageId)}/proposals`),
+      proposal: (villageId: string, id: string) =>
+        client.get<TProposalDetail>(`/villages/${v(villageId)}/proposals/${v(id)}`),
+      createProposal: (villageId: string, body: { title: string; text: string }, idempotencyKey?: string) =>
+        client.post<{ id: string }>(`/villages/${v(villageId)}/proposals`, body, { idempotencyKey }),
+      recordStage: (villageId: string, id: string, body: Partial<TRecordStage> & { stage: string }) =>
+        client.post<TProposalDetail>(`/villages/${v(villageId)}/proposals/${v(id)}/stages`, body),
+      rate: (villageId: string, id: string, rating: 'satisfied' | 'basic' | 'unsatisfied') =>
+        client.post<{ rating: string }>(`/villages/${v(villageId)}/proposals/${v(id)}/ratings`, { rating }),
+      comment: (villageId: string, id: string, body: { kind?: string; answersId?: string; text: string }) =>
+        client.post<{ id: string; visible: boolean }>(
+          `/villages/${v(villageId)}/proposals/${v(id)}/comments`,
+          body,
+        ),
+      report: (villageId: string, commentId: string, reason: string) =>
+        client.post<{ reports: number }>(`/villages/${v(villageId)}/comments/${v(commentId)}/reports`, {
+          reason,
+        }),
+      hide: (villageId: string, commentId: string, reason: string) =>
+        client.post<{ hidden: boolean }>(`/villages/${v(villageId)}/comments/${v(commentId)}/hide`, {
+          reason,
+        }),
+      back: (villageId: string, id: string) =>
+        client.post<TPetitionView>(`/villages/${v(villageId)}/proposals/${v(id)}/backings`),
+      createMeeting: (
+        villageId: string,
+        body: { type: string; title: string; heldAt: string; proposalId?: string },
+      ) => client.post<TMeeting>(`/villages/${v(villageId)}/meetings`, body),
+      votes: (villageId: string) => client.get<TVoteList>(`/villages/${v(villageId)}/votes`),
+      vote: (villageId: string, id: string) =>
+        client.get<TVoteView>(`/villages/${v(villageId)}/votes/${v(id)}`),
+      createVote: (villageId: string, body: TCreateVote) =>
+        client.post<{ id: string }>(`/villages/${v(villageId)}/votes`, body),
+      /** Same key on every retry of one confirm tap: the server answers with the same receipt anyway. */
+      cast: (villageId: string, id: string, option: string, idempotencyKey?: string) =>
+        client.post<TReceipt>(
+          `/villages/${v(villageId)}/votes/${v(id)}/ballots`,
+          { option },
+          { idempotencyKey },
+        ),
+      checkReceipt: (villageId: string, id: string, receipt: string) =>
+        client.get<TReceiptCheck>(`/villages/${v(villageId)}/votes/${v(id)}/receipts/${v(receipt)}`),
+      electors: (villageId: string, id: string) =>
+        client.get<TElectorList>(`/villages/${v(villageId)}/votes/${v(id)}/electors`),
+      paperBallots: (villageId: string, id: string) =>
+        client.get<{ items: TPaperBallot[] }>(`/villages/${v(villageId)}/votes/${v(id)}/paper-ballots`),
+      enterPaper: (villageId: string, id: string, body: { electorId: string; option: string }) =>
+        client.post<TPaperBallot>(`/villages/${v(villageId)}/votes/${v(id)}/paper-ballots`, body),
+      cosign: (villageId: string, id: string, ballotId: number, approve: boolean) =>
+        client.post<{ status: string }>(
+          `/villages/${v(villageId)}/votes/${v(id)}/paper-ballots/${ballotId}/cosign`,
+          { approve },
         ),
     },
     inbox: {

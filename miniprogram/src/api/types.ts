@@ -39,6 +39,29 @@ import type {
 } from '@shared/content/schemas';
 
 export type { ApiErrorBody, ErrorCode } from '@shared/errors';
+export type {
+  TProposalDetail,
+  TVoteView,
+  TReceipt,
+  TReceiptCheck,
+  TResult,
+  TCreateVote,
+  TRecordStage,
+} from '@shared/councils/schemas';
+import type {
+  ZProposalList,
+  ZPetitionView,
+  ZMeeting,
+  ZVoteList,
+  ZElectorList,
+  ZPaperBallot,
+} from '@shared/councils/schemas';
+export type TProposalList = z.infer<typeof ZProposalList>;
+export type TPetitionView = z.infer<typeof ZPetitionView>;
+export type TMeeting = z.infer<typeof ZMeeting>;
+export type TVoteList = z.infer<typeof ZVoteList>;
+export type TElectorList = z.infer<typeof ZElectorList>;
+export type TPaperBallot = z.infer<typeof ZPaperBallot>;
 export type { Role, VillageRole } from '@shared/roles';
 export type { NotifyKind } from '@shared/notices/rules';
 

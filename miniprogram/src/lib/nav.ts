@@ -21,6 +21,13 @@ export const PAGES = {
   manageNotices: '/subpackages/manage/notices/index',
   publishNotice: '/subpackages/manage/notice-new/index',
   contentReviews: '/subpackages/manage/content-reviews/index',
+  councilProposal: '/subpackages/council/proposal/index',
+  councilVote: '/subpackages/council/vote/index',
+  councilReceipt: '/subpackages/council/receipt/index',
+  councilPetition: '/subpackages/council/petition/index',
+  councilAdmin: '/subpackages/council-admin/index/index',
+  councilStage: '/subpackages/council-admin/stage/index',
+  councilPaper: '/subpackages/council-admin/paper/index',
 } as const;
 
 const TAB_PAGES: ReadonlySet<string> = new Set([

@@ -27,6 +27,8 @@ export const KIND_TAGS: Record<NotifyKind, string> = {
   booking_near: '预约',
   disclosure_published: '村务公开',
   disclosure_reminder: '公开待办',
+  petition_reached: '联名',
+  petition_overdue: '联名',
 };
 
 export default function InboxPage() {

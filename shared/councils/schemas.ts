@@ -1,0 +1,280 @@
+/** The councils contract: request and response schemas the API validates with and the mini-program types from. */
+import { z } from 'zod';
+import { ZId, ZIsoTime } from '../schemas/common';
+import { MEETING_TYPES, PETITION_KINDS } from './quorum';
+import { PROPOSAL_STATUSES, RATINGS, STAGES } from './stages';
+
+const ZText = (max: number) => z.string().trim().min(1, '请填写内容').max(max, `最多 ${max} 个字`);
+const ZDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 2026-01-31');
+
+export const ZCreateProposalSchema = z.strictObject({ title: ZText(60), text: ZText(2000) });
+export type TCreateProposal = z.infer<typeof ZCreateProposalSchema>;
+
+export const ZRecordStageSchema = z.strictObject({
+  stage: z.enum(STAGES),
+  heldOn: ZDate,
+  participants: z.array(ZText(40)).max(200).default([]),
+  attendance: z.number().int().min(0).max(100_000).optional(),
+  minutes: z.string().trim().max(5000).default(''),
+  attachments: z.array(z.string().min(1).max(200)).max(9).default([]),
+  outcome: z.enum(['passed', 'rejected']).default('passed'),
+  outcomeNote: z.string().trim().max(500).optional(),
+  /** The closed vote that carried this stage: its published outcome decides. */
+  voteId: ZId.optional(),
+});
+export type TRecordStage = z.infer<typeof ZRecordStageSchema>;
+
+export const ZStageRecord = z.object({
+  stage: z.enum(STAGES),
+  heldOn: z.string(),
+  participants: z.array(z.string()),
+  attendance: z.number().nullable(),
+  minutes: z.string(),
+  attachments: z.array(z.string()),
+  outcome: z.enum(['passed', 'rejected']),
+  outcomeNote: z.string().nullable(),
+  voteId: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  recordedAt: z.string(),
+});
+
+export const ZProposalSummary = z.object({
+  id: ZId,
+  title: z.string(),
+  source: z.enum(['cadre', 'matter', 'petition']),
+  status: z.enum(PROPOSAL_STATUSES),
+  doneStages: z.number().int(),
+  nextStage: z.enum(STAGES).nullable(),
+  createdAt: z.string(),
+});
+export const ZProposalList = z.object({ items: z.array(ZProposalSummary) });
+
+export const ZComment = z.object({
+  id: ZId,
+  kind: z.enum(['comment', 'question', 'answer']),
+  answersId: z.string().nullable(),
+  authorName: z.string(),
+  mine: z.boolean(),
+  text: z.string(),
+  /** Hidden by a moderator: others do not see it; its author sees the reason. */
+  hidden: z.boolean(),
+  hiddenReason: z.string().nullable(),
+  /** Waiting for the content check (only its author sees it meanwhile). */
+  pendingCheck: z.boolean(),
+  createdAt: z.string(),
+});
+
+export const ZPetitionView = z.object({
+  id: ZId,
+  kind: z.enum(PETITION_KINDS),
+  label: z.string(),
+  backers: z.number().int(),
+  base: z.number().int(),
+  required: z.number().int(),
+  reached: z.boolean(),
+  backedByMe: z.boolean(),
+  canBack: z.boolean(),
+  deadlineAt: z.string().nullable(),
+  convenedAt: z.string().nullable(),
+  escalatedAt: z.string().nullable(),
+});
+
+export const ZProposalDetail = ZProposalSummary.extend({
+  text: z.string(),
+  matterId: z.string().nullable(),
+  stages: z.array(ZStageRecord),
+  /** May the caller record the next stage (the role that owns it). */
+  canRecordNext: z.boolean(),
+  comments: z.array(ZComment),
+  petition: ZPetitionView.nullable(),
+  votes: z.array(
+    z.object({ id: ZId, question: z.string(), status: z.enum(['scheduled', 'open', 'closed']) }),
+  ),
+  ratings: z.object({
+    satisfied: z.number(),
+    basic: z.number(),
+    unsatisfied: z.number(),
+    mine: z.enum(RATINGS).nullable(),
+  }),
+  canRate: z.boolean(),
+});
+export type TProposalDetail = z.infer<typeof ZProposalDetail>;
+
+export const ZRateSchema = z.strictObject({
+  rating: z.enum(RATINGS),
+  comment: z.string().trim().max(500).optional(),
+});
+export const ZCommentSchema = z.strictObject({
+  kind: z.enum(['comment', 'question', 'answer']).default('comment'),
+  answersId: ZId.optional(),
+  text: ZText(1000),
+});
+export const ZHideCommentSchema = z.strictObject({ reason: ZText(200) });
+export const ZReportCommentSchema = z.strictObject({ reason: ZText(200) });
+export const ZCreatePetitionSchema = z.strictObject({
+  kind: z.enum(PETITION_KINDS),
+  title: ZText(60),
+  text: ZText(2000),
+});
+
+export const ZCreateMeetingSchema = z.strictObject({
+  type: z.enum(MEETING_TYPES),
+  title: ZText(60),
+  heldAt: ZIsoTime,
+  place: z.string().trim().max(100).optional(),
+  proposalId: ZId.optional(),
+});
+export const ZMeeting = z.object({
+  id: ZId,
+  type: z.enum(MEETING_TYPES),
+  title: z.string(),
+  heldAt: z.string(),
+  place: z.string().nullable(),
+  proposalId: z.string().nullable(),
+});
+
+export const ZOption = z.object({
+  key: z.string().regex(/^[a-z0-9_]{1,20}$/),
+  label: ZText(30),
+});
+export const ZCreateVoteSchema = z
+  .strictObject({
+    meetingId: ZId,
+    question: ZText(200),
+    kind: z.enum(['yes_no', 'single']),
+    /** Custom single choice only; yes_no votes get 同意/反对/弃权. */
+    options: z.array(ZOption).min(2).max(10).optional(),
+    ballotMode: z.enum(['open', 'secret']),
+    liveTally: z.boolean().default(true),
+    opensAt: ZIsoTime,
+    closesAt: ZIsoTime,
+  })
+  .refine(
+    (v) =>
+      v.kind === 'yes_no' || (v.options && new Set(v.options.map((o) => o.key)).size === v.options.length),
+    {
+      message: '请填写不重复的选项',
+      path: ['options'],
+    },
+  )
+  .refine((v) => Date.parse(v.closesAt) > Date.parse(v.opensAt), {
+    message: '结束时间要晚于开始时间',
+    path: ['closesAt'],
+  });
+export type TCreateVote = z.infer<typeof ZCreateVoteSchema>;
+
+export const ZTally = z.object({
+  counts: z.record(z.string(), z.number().int()),
+  participants: z.number().int(),
+  /** 'redis' while open (live), 'database' when Redis is unavailable or the vote is closed. */
+  source: z.enum(['redis', 'database']),
+});
+
+export const ZResult = z.object({
+  counts: z.record(z.string(), z.number().int()),
+  electors: z.number().int(),
+  households: z.number().int(),
+  householdsTakingPart: z.number().int(),
+  participants: z.number().int(),
+  quorumMet: z.boolean(),
+  quorumRequired: z.number().int().nullable(),
+  majorityRequired: z.number().int(),
+  winner: z.string().nullable(),
+  outcome: z.string(),
+  outcomeLabel: z.string(),
+  online: z.number().int(),
+  paper: z.number().int(),
+  uncosignedPaper: z.number().int(),
+  chainHead: z.string(),
+  closedAt: z.string(),
+  basis: z.string(),
+});
+export type TResult = z.infer<typeof ZResult>;
+
+export const ZVoteView = z.object({
+  id: ZId,
+  meetingId: ZId,
+  meetingType: z.enum(MEETING_TYPES),
+  meetingTitle: z.string(),
+  proposalId: z.string().nullable(),
+  question: z.string(),
+  kind: z.enum(['yes_no', 'single']),
+  options: z.array(z.object({ key: z.string(), label: z.string() })),
+  ballotMode: z.enum(['open', 'secret']),
+  liveTally: z.boolean(),
+  opensAt: z.string(),
+  closesAt: z.string(),
+  status: z.enum(['scheduled', 'open', 'closed']),
+  electors: z.number().int().nullable(),
+  /** Is the caller on the frozen electorate (null before opening). */
+  eligible: z.boolean().nullable(),
+  myBallot: z.object({ receipt: z.string(), option: z.string(), castAt: z.string() }).nullable(),
+  tally: ZTally.nullable(),
+  result: ZResult.nullable(),
+});
+export type TVoteView = z.infer<typeof ZVoteView>;
+export const ZVoteList = z.object({ items: z.array(ZVoteView.omit({ tally: true })) });
+
+export const ZCastSchema = z.strictObject({ option: z.string().min(1).max(20) });
+export const ZReceipt = z.object({
+  voteId: ZId,
+  receipt: z.string(),
+  option: z.string(),
+  castAt: z.string(),
+});
+export type TReceipt = z.infer<typeof ZReceipt>;
+
+export const ZReceiptCheck = z.object({
+  included: z.boolean(),
+  /** Counted (in the tally) or waiting for a supervisor's co-signature (paper). */
+  status: z.enum(['counted', 'pending_cosign']).nullable(),
+  option: z.string().nullable(),
+  seq: z.number().int().nullable(),
+  chainHash: z.string().nullable(),
+});
+export type TReceiptCheck = z.infer<typeof ZReceiptCheck>;
+
+export const ZPaperBallotSchema = z.strictObject({ electorId: ZId, option: z.string().min(1).max(20) });
+export const ZCosignSchema = z.strictObject({ approve: z.boolean() });
+export const ZPaperBallot = z.object({
+  id: z.number().int(),
+  electorId: ZId,
+  name: z.string(),
+  option: z.string(),
+  status: z.enum(['counted', 'pending_cosign']),
+  enteredBy: z.string().nullable(),
+  cosignedBy: z.string().nullable(),
+  receipt: z.string(),
+});
+export const ZElectorList = z.object({
+  items: z.array(z.object({ id: ZId, name: z.string(), online: z.boolean(), voted: z.boolean() })),
+});
+
+/** The downloadable ballot list: enough to recompute the tally and the chain (npm run verify:ballots). */
+export const ZBallotList = z.object({
+  format: z.literal('cmcy-ballots-v1'),
+  voteId: ZId,
+  question: z.string(),
+  ballotMode: z.enum(['open', 'secret']),
+  options: z.array(z.object({ key: z.string(), label: z.string() })),
+  ballots: z.array(
+    z.object({
+      seq: z.number().int(),
+      receipt: z.string(),
+      option: z.string(),
+      /** Open ballots only. */
+      name: z.string().nullable(),
+      source: z.enum(['online', 'paper']),
+      hash: z.string(),
+    }),
+  ),
+  result: ZResult,
+});
+export type TBallotList = z.infer<typeof ZBallotList>;
+
+export const ZCouncilCronResult = z.object({
+  opened: z.number().int(),
+  closingNotified: z.number().int(),
+  closed: z.number().int(),
+  petitionsEscalated: z.number().int(),
+});
