@@ -48,6 +48,12 @@ export const ERROR_CODES = [
   'TRANSITION_NOT_ALLOWED',
   /** A matter action that needs a note (a reason, the outcome…) was sent without one. */
   'NOTE_REQUIRED',
+  /** Read-aloud text with nothing to say (empty, or only spaces and punctuation). */
+  'SPEECH_TEXT_EMPTY',
+  /** Read-aloud text longer than one request may speak (500 characters); `details.max`, `details.length`. */
+  'SPEECH_TEXT_TOO_LONG',
+  /** The speech engine failed or none is configured (SPEECH_PROVIDER=off); the device's own voice is the fallback. */
+  'SPEECH_UNAVAILABLE',
   /** Something broke on our side; the requestId lets an operator find the log line. */
   'INTERNAL',
 ] as const;
@@ -79,6 +85,9 @@ export const ERROR_STATUS: Record<
   CONTENT_RISKY: 422,
   TRANSITION_NOT_ALLOWED: 409,
   NOTE_REQUIRED: 400,
+  SPEECH_TEXT_EMPTY: 400,
+  SPEECH_TEXT_TOO_LONG: 400,
+  SPEECH_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -105,6 +114,9 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   CONTENT_RISKY: '内容含有不适合公开的信息，请修改后再提交',
   TRANSITION_NOT_ALLOWED: '这件事的进度已经变了，请刷新后再看',
   NOTE_REQUIRED: '请写上说明再提交',
+  SPEECH_TEXT_EMPTY: '没有可以朗读的文字',
+  SPEECH_TEXT_TOO_LONG: '一次最多朗读500个字，请分段朗读',
+  SPEECH_UNAVAILABLE: '朗读暂时不能用，请稍后再试',
   INTERNAL: '系统出错了，请稍后再试',
 };
 

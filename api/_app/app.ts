@@ -17,6 +17,7 @@ import { noticeRoutes } from '../_notices/routes';
 import { consentRoutes } from '../_notices/consent-routes';
 import { cronRoutes } from '../_notices/cron-routes';
 import { contentRoutes } from '../_content/routes';
+import { speechRoutes } from '../_speech/routes';
 import type { Deps } from './context';
 import { newRouter } from './router';
 
@@ -74,6 +75,7 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/', cronRoutes());
   app.route('/', contentRoutes());
   app.route('/', matterRoutes());
+  app.route('/', speechRoutes());
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

@@ -28,7 +28,9 @@ export const RATELIMIT_POLICIES = {
   'roster:import': { limit: 20, windowS: 3600, algorithm: 'sliding-window' },
   /** Any other authenticated write, per user. */
   'write:default': { limit: 60, windowS: 60, algorithm: 'sliding-window' },
-  /** Server-side speech synthesis (read-aloud fallback), per user. Not wired yet. */
+  /** Server speech (read-aloud fallback, POST/GET /api/speech), per user, cached texts included.
+   *  The player asks one sentence ahead (≈ one request per 5–30 s of listening), so 30 a minute
+   *  is never reached by listening, only by a script. */
   'speech:synthesize': { limit: 30, windowS: 60, algorithm: 'sliding-window' },
 } as const satisfies Record<string, RatelimitPolicy>;
 
