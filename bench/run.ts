@@ -16,8 +16,9 @@ import { coldStart } from './scenarios/cold-start';
 import { me } from './scenarios/me';
 import { notify } from './scenarios/notify';
 import { size } from './scenarios/size';
+import { speech } from './scenarios/speech';
 
-const SCENARIOS: Scenario[] = [me, coldStart, size, notify];
+const SCENARIOS: Scenario[] = [me, coldStart, size, notify, speech];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

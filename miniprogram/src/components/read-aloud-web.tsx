@@ -10,6 +10,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../api';
 import { errorMessage } from '../api/client';
 import { cx } from '../lib/format';
+import { focusable } from './ui';
 
 export type ReadAloudState = 'idle' | 'loading' | 'playing' | 'paused' | 'done' | 'error';
 type Item = { text: string; shown: number };
@@ -217,6 +218,7 @@ export function ReadAloudWeb({
           hoverClass="ra-btn-hover"
           onClick={onTap}
           role="button"
+          {...focusable()}
           aria-label={label}
           data-testid="read-aloud-button"
         >
@@ -226,7 +228,13 @@ export function ReadAloudWeb({
           <Text className="ra-label">{label}</Text>
         </View>
         {state === 'playing' || state === 'paused' || state === 'loading' ? (
-          <View className="ra-stop" onClick={onStop} role="button" data-testid="read-aloud-stop">
+          <View
+            className="ra-stop"
+            onClick={onStop}
+            role="button"
+            {...focusable()}
+            data-testid="read-aloud-stop"
+          >
             <Text className="ra-label-small">■ 停止</Text>
           </View>
         ) : null}

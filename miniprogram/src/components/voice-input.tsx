@@ -11,7 +11,7 @@ import { Text, View } from '@tarojs/components';
 import { useEffect, useRef, useState } from 'react';
 import { MAX_RECORD_S, MIN_RECORD_MS, type Recorder, type Recording, createRecorder } from '../lib/recorder';
 import { cx } from '../lib/format';
-import { Btn } from './ui';
+import { Btn, focusable } from './ui';
 
 type Phase = 'idle' | 'recording' | 'recorded';
 
@@ -112,6 +112,7 @@ export function VoiceInput({
         <View
           className={cx('voice-btn', phase === 'recording' && 'voice-btn-on')}
           role="button"
+          {...focusable()}
           aria-label={phase === 'recording' ? '松开结束' : '按住说话'}
           data-testid="voice-hold"
           onTouchStart={() => {
