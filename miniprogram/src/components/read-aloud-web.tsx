@@ -17,12 +17,12 @@ type Item = { text: string; shown: number };
 type Via = 'browser' | 'server';
 
 const LABELS: Record<ReadAloudState, { icon: string; label: string }> = {
-  idle: { icon: '🔊', label: '朗读' },
-  loading: { icon: '⏳', label: '准备中' },
-  playing: { icon: '⏸', label: '暂停' },
+  idle: { icon: '▶', label: '朗读' },
+  loading: { icon: '…', label: '准备中' },
+  playing: { icon: '‖', label: '暂停' },
   paused: { icon: '▶', label: '继续' },
-  done: { icon: '🔊', label: '再听一遍' },
-  error: { icon: '🔊', label: '重新朗读' },
+  done: { icon: '▶', label: '再听一遍' },
+  error: { icon: '▶', label: '重新朗读' },
 };
 
 type Synth = Pick<SpeechSynthesis, 'speak' | 'cancel' | 'pause' | 'resume' | 'getVoices'>;

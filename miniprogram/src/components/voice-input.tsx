@@ -129,7 +129,7 @@ export function VoiceInput({
           }}
         >
           <Text className="voice-icon" aria-hidden="true">
-            🎤
+            ●
           </Text>
           <Text className="voice-label">
             {phase === 'recording' ? `松开结束（还能说${left}秒）` : '按住说话'}
@@ -137,7 +137,7 @@ export function VoiceInput({
         </View>
       ) : (
         <View className="voice-done" data-testid="voice-recorded">
-          <Text className="voice-label-dark">{`🎤 已录音 ${seconds} 秒`}</Text>
+          <Text className="voice-label-dark">{`● 已录音 ${seconds} 秒`}</Text>
           <View className="voice-actions">
             <Btn kind="secondary" small onClick={discard} testId="voice-discard">
               重录

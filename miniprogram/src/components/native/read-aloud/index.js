@@ -17,12 +17,12 @@
 var PLUGIN_TIMEOUT_MS = 8000;
 
 var LABELS = {
-  idle: { icon: '🔊', label: '朗读' },
-  loading: { icon: '⏳', label: '准备中' },
-  playing: { icon: '⏸', label: '暂停' },
+  idle: { icon: '▶', label: '朗读' },
+  loading: { icon: '…', label: '准备中' },
+  playing: { icon: '‖', label: '暂停' },
   paused: { icon: '▶', label: '继续' },
-  done: { icon: '🔊', label: '再听一遍' },
-  error: { icon: '🔊', label: '重新朗读' },
+  done: { icon: '▶', label: '再听一遍' },
+  error: { icon: '▶', label: '重新朗读' },
 };
 
 function speakable(s) {
@@ -57,7 +57,7 @@ Component({
     showText: { type: Boolean, value: true },
   },
 
-  data: { state: 'idle', current: -1, icon: '🔊', label: '朗读', status: '' },
+  data: { state: 'idle', current: -1, icon: '▶', label: '朗读', status: '' },
 
   observers: {
     'chunks, lead': function () {
