@@ -189,6 +189,26 @@ async function layoutProblems(page: Page) {
       }
       leaves.push({ el, r });
     }
+    // Fields: the typed text (or the placeholder) must fit the box's height.
+    for (const el of screen.querySelectorAll<HTMLInputElement>(
+      'input:not([type="file"]):not([type="hidden"])',
+    )) {
+      if (!el.getClientRects().length) continue;
+      const fontPx = Number.parseFloat(getComputedStyle(el).fontSize);
+      if (el.clientHeight < fontPx * 1.15)
+        problems.push(`field too low for its text: ${name(el)} ${el.clientHeight}px < ${fontPx}px type`);
+    }
+    // A short label inside a pill/switch broken over lines ("已打\n开").
+    for (const el of screen.querySelectorAll<HTMLElement>('.toggle-switch, .tag, .btn-text, .ra-label')) {
+      if (!el.getClientRects().length) continue;
+      const text = (el.textContent ?? '').trim();
+      const lineH =
+        Number.parseFloat(getComputedStyle(el).lineHeight) ||
+        Number.parseFloat(getComputedStyle(el).fontSize) * 1.6;
+      const textEl = el.querySelector('*') ?? el;
+      const h = textEl.getBoundingClientRect().height;
+      if (text.length <= 4 && h > lineH * 1.6) problems.push(`short label broken over lines: ${name(el)}`);
+    }
     // Text on top of other text (ancestors and descendants aside).
     for (let i = 0; i < leaves.length; i++) {
       for (let j = i + 1; j < leaves.length; j++) {
