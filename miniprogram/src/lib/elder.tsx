@@ -33,9 +33,12 @@ function readBrowserFontScale(): number {
   const probe = document.createElement('span');
   probe.style.cssText = 'position:absolute;visibility:hidden;font-size:medium';
   document.body.appendChild(probe);
-  const px = Number.parseFloat(getComputedStyle(probe).fontSize);
-  probe.remove();
-  return px > 0 ? px / 16 : 1;
+  try {
+    const px = Number.parseFloat(getComputedStyle(probe).fontSize);
+    return px > 0 ? px / 16 : 1;
+  } finally {
+    probe.remove();
+  }
 }
 
 /** How big the phone (weapp: WeChat's 字体大小) or the browser (h5: its default font size) sets type. */
