@@ -19,7 +19,8 @@ import { notify } from './scenarios/notify';
 import { size } from './scenarios/size';
 import { voteStorm } from './scenarios/vote-storm';
 
-const SCENARIOS: Scenario[] = [me, coldStart, size, notify, board, voteStorm];
+const SCENARIOS: Scenario[] = [me, coldStart, size, notify, board, voteStorm, speech];
+import { speech } from './scenarios/speech';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -86,6 +86,12 @@ export const ERROR_CODES = [
   'ALREADY_VOTED',
   /** A proposal stage that is not the next one, or not this role's to record. */
   'STAGE_NOT_ALLOWED',
+  /** Read-aloud text with nothing to say (empty, or only spaces and punctuation). */
+  'SPEECH_TEXT_EMPTY',
+  /** Read-aloud text longer than one request may speak (500 characters); `details.max`, `details.length`. */
+  'SPEECH_TEXT_TOO_LONG',
+  /** The speech engine failed or none is configured (SPEECH_PROVIDER=off); the device's own voice is the fallback. */
+  'SPEECH_UNAVAILABLE',
   /** Something broke on our side; the requestId lets an operator find the log line. */
   'INTERNAL',
 ] as const;
@@ -136,6 +142,9 @@ export const ERROR_STATUS: Record<
   NOT_ELECTOR: 403,
   ALREADY_VOTED: 409,
   STAGE_NOT_ALLOWED: 409,
+  SPEECH_TEXT_EMPTY: 400,
+  SPEECH_TEXT_TOO_LONG: 400,
+  SPEECH_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -181,6 +190,9 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   NOT_ELECTOR: '您不在这次投票的名单里',
   ALREADY_VOTED: '您已经投过票了，选票不能更改',
   STAGE_NOT_ALLOWED: '这一步现在不能记录，或不由您记录',
+  SPEECH_TEXT_EMPTY: '没有可以朗读的文字',
+  SPEECH_TEXT_TOO_LONG: '一次最多朗读500个字，请分段朗读',
+  SPEECH_UNAVAILABLE: '朗读暂时不能用，请稍后再试',
   INTERNAL: '系统出错了，请稍后再试',
 };
 

@@ -23,6 +23,7 @@ import { contentRoutes } from '../_content/routes';
 import { isUploadRequest, mediaRoutes } from '../_media/routes';
 import { serviceRoutes } from '../_services/routes';
 import { councilRoutes } from '../_councils/routes';
+import { speechRoutes } from '../_speech/routes';
 import type { Deps } from './context';
 import { newRouter } from './router';
 
@@ -86,6 +87,7 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/', serviceRoutes());
   app.route('/', disclosureRoutes());
   app.route('/', councilRoutes());
+  app.route('/', speechRoutes());
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

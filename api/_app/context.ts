@@ -2,6 +2,7 @@ import type { Config } from '../_lib/config';
 import type { Logger } from '../_lib/log';
 import type { Database, Db } from '../_db/client';
 import type { RedisPort } from '../_redis';
+import type { SpeechProvider } from '../_speech/port';
 import type { StoragePort } from '../_storage';
 import type { WechatClient } from '../_wechat/client';
 import type { Role } from '../../shared/roles';
@@ -15,6 +16,8 @@ export type Deps = {
   redis: RedisPort;
   wechat: WechatClient;
   storage: StoragePort;
+  /** Server speech engine; undefined when SPEECH_PROVIDER=off. */
+  speech: SpeechProvider | undefined;
   log: Logger;
 };
 

@@ -7,6 +7,7 @@ import { seedDemo } from '../_db/seed';
 import type { Config } from '../_lib/config';
 import { createLogger } from '../_lib/log';
 import { createRedisPort } from '../_redis';
+import { createSpeechProvider } from '../_speech';
 import { createStorage } from '../_storage';
 import { createWechatClient } from '../_wechat/client';
 import type { Deps } from './context';
@@ -29,7 +30,16 @@ export async function createDeps(config: Config): Promise<Deps> {
     log('warn', 'redis not configured: rate limits are per instance, caches off');
   const wechat = createWechatClient(config.wechat, { redis, log });
   log('info', 'ready', { database: database.kind, redis: redis.state().state, devLogin: config.devLogin });
-  return { config, database, db: database.db, redis, wechat, storage: createStorage(config.storage), log };
+  return {
+    config,
+    database,
+    db: database.db,
+    redis,
+    wechat,
+    storage: createStorage(config.storage),
+    speech: createSpeechProvider(config.speech),
+    log,
+  };
 }
 
 /** Memoises deps so concurrent first requests share one start-up; a failed start is retried next time. */

@@ -88,6 +88,27 @@ const ZEnv = z.object({
   STORAGE_S3_TIMEOUT_MS: z.coerce.number().int().positive().optional().default(10_000),
   /** Public https origin of the API (e.g. https://cmcy.example.cn): WeChat downloads uploads from it to check them. */
   PUBLIC_BASE_URL: z.string().url().optional().default('http://localhost:3000'),
+  /** Server speech (read-aloud fallback): espeak (local, default) | tencent (Tencent Cloud TTS) | off. */
+  SPEECH_PROVIDER: z.enum(['espeak', 'tencent', 'off']).optional().default('espeak'),
+  SPEECH_ESPEAK_BIN: z.string().optional().default('espeak-ng'),
+  SPEECH_ESPEAK_VOICE: z
+    .string()
+    .regex(/^[a-z0-9+-]+$/)
+    .optional()
+    .default('cmn'),
+  SPEECH_ESPEAK_RATE: z.coerce.number().int().min(80).max(400).optional().default(150),
+  /** Resample espeak's WAV to this rate with sox (0: keep 22,050 Hz). */
+  SPEECH_SAMPLE_RATE: z.coerce.number().int().min(0).max(48000).optional().default(16000),
+  SPEECH_SOX_BIN: z.string().optional().default('sox'),
+  SPEECH_TIMEOUT_MS: z.coerce.number().int().positive().optional().default(15_000),
+  /** How long a signed audio URL stays valid (seconds). */
+  SPEECH_URL_TTL_S: z.coerce.number().int().min(60).max(86_400).optional().default(900),
+  TENCENT_SECRET_ID: z.string().optional().default(''),
+  TENCENT_SECRET_KEY: z.string().optional().default(''),
+  TENCENT_TTS_REGION: z.string().optional().default('ap-guangzhou'),
+  TENCENT_TTS_ENDPOINT: z.string().url().optional().default('https://tts.tencentcloudapi.com'),
+  TENCENT_TTS_VOICE_TYPE: z.coerce.number().int().min(0).optional().default(0),
+  TENCENT_TTS_SPEED: z.coerce.number().min(-2).max(6).optional().default(-1),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
   STATIC_DIR: z.string().optional(),
   APP_VERSION: z.string().optional(),
@@ -138,6 +159,20 @@ export type Config = {
     /** S3-compatible object storage; set when STORAGE_S3_BUCKET is. */
     s3?: S3StorageConfig;
   };
+  speech: {
+    provider: 'espeak' | 'tencent' | 'off';
+    timeoutMs: number;
+    urlTtlS: number;
+    espeak: { bin: string; voice: string; rate: number; sampleRate: number; soxBin: string };
+    tencent: {
+      secretId: string;
+      secretKey: string;
+      region: string;
+      endpoint: string;
+      voiceType: number;
+      speed: number;
+    };
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Origin WeChat can reach (signed media URLs for content checks). */
   publicBaseUrl: string;
@@ -178,6 +213,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && (!e.SESSION_SECRET || e.SESSION_SECRET.length < 32)) {
     throw new Error('SESSION_SECRET (≥ 32 characters) is required when NODE_ENV=production');
   }
+  if (e.SPEECH_PROVIDER === 'tencent' && !(e.TENCENT_SECRET_ID && e.TENCENT_SECRET_KEY)) {
+    throw new Error('SPEECH_PROVIDER=tencent needs TENCENT_SECRET_ID and TENCENT_SECRET_KEY');
+  }
   return {
     nodeEnv: e.NODE_ENV,
     production,
@@ -217,6 +255,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     storage: { dir: e.STORAGE_DIR, s3: s3Config(e) },
     matters: { sweepIntervalS: e.MATTERS_SWEEP_INTERVAL_S, sweepBudgetMs: e.MATTERS_SWEEP_BUDGET_MS },
+    speech: {
+      provider: e.SPEECH_PROVIDER,
+      timeoutMs: e.SPEECH_TIMEOUT_MS,
+      urlTtlS: e.SPEECH_URL_TTL_S,
+      espeak: {
+        bin: e.SPEECH_ESPEAK_BIN,
+        voice: e.SPEECH_ESPEAK_VOICE,
+        rate: e.SPEECH_ESPEAK_RATE,
+        sampleRate: e.SPEECH_SAMPLE_RATE,
+        soxBin: e.SPEECH_SOX_BIN,
+      },
+      tencent: {
+        secretId: e.TENCENT_SECRET_ID,
+        secretKey: e.TENCENT_SECRET_KEY,
+        region: e.TENCENT_TTS_REGION,
+        endpoint: e.TENCENT_TTS_ENDPOINT,
+        voiceType: e.TENCENT_TTS_VOICE_TYPE,
+        speed: e.TENCENT_TTS_SPEED,
+      },
+    },
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
     staticDir: e.STATIC_DIR,

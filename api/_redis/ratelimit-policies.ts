@@ -40,7 +40,9 @@ export const RATELIMIT_POLICIES = {
   'write:default': { limit: 60, windowS: 60, algorithm: 'sliding-window' },
   /** Casting a ballot, per user: one ballot per vote, plus the retries of a weak connection. */
   'councils:cast': { limit: 30, windowS: 60, algorithm: 'sliding-window' },
-  /** Server-side speech synthesis (read-aloud fallback), per user. Not wired yet. */
+  /** Server speech (read-aloud fallback, POST/GET /api/speech), per user, cached texts included.
+   *  The player asks one sentence ahead (≈ one request per 5–30 s of listening), so 30 a minute
+   *  is never reached by listening, only by a script. */
   'speech:synthesize': { limit: 30, windowS: 60, algorithm: 'sliding-window' },
   /** Photo / voice uploads, per user: a matter takes ≤ 9 photos + 1 voice, with retries on a weak signal. */
   'media:upload': { limit: 60, windowS: 600, algorithm: 'sliding-window' },

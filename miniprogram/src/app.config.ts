@@ -1,4 +1,15 @@
+const weapp = process.env.TARO_ENV === 'weapp';
+
 export default defineAppConfig({
+  // weapp: the native 朗读 component, available on every page (components/read-aloud.tsx renders it),
+  // and the 同声传译 plugin it speaks with (add the plugin to the mini-program in the WeChat admin
+  // console: 设置 → 第三方设置 → 插件管理 → 同声传译, before uploading).
+  ...(weapp
+    ? {
+        usingComponents: { 'read-aloud': 'components/native/read-aloud/index' },
+        plugins: { WechatSI: { version: '0.3.5', provider: 'wx069ba97219f66d99' } },
+      }
+    : {}),
   pages: [
     'pages/home/index',
     'pages/council/index',

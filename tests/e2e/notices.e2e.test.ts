@@ -181,7 +181,7 @@ describe.skipIf(missing !== null)('notices in a browser (h5)', () => {
     await entry.click();
     await on(page, '[data-testid="notice-page"]').waitFor();
     expect(await on(page, '.notice-title').textContent()).toBe(title);
-    expect(await on(page, '.notice-body').textContent()).toBe(body);
+    expect(await on(page, '.notice-body-card .ra-text').textContent()).toBe(body);
     expect(await on(page, '.notice-meta').textContent()).toMatch(
       new RegExp(`${cadre.user.displayName} · \\d{1,2}月\\d{1,2}日 \\d{2}:\\d{2}`),
     );
@@ -221,7 +221,7 @@ describe.skipIf(missing !== null)('notices in a browser (h5)', () => {
       await page.locator('.screen.elder:visible .inbox-row', { hasText: title }).click();
       await page.locator('.screen.elder:visible [data-testid="notice-page"]').waitFor();
       const size = await page
-        .locator('.screen:visible .notice-body')
+        .locator('.screen:visible .notice-body-card .ra-text')
         .evaluate((el) => Number.parseFloat(getComputedStyle(el).fontSize));
       expect(size, 'the body is large in elder mode').toBeGreaterThanOrEqual(24);
       await shot(page, '27-notice-elder');

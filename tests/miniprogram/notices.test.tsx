@@ -143,8 +143,11 @@ describe('notice page', () => {
     expect(screen.getByText(/谢家乐/).textContent).toContain('11月23日 14:05');
     expect(screen.getByText('置顶')).toBeTruthy();
     expect(screen.getByText('发给：全村')).toBeTruthy();
-    const body = document.querySelector('.notice-body');
+    // The body is shown by the 朗读 component, sentence by sentence, under its button.
+    const body = document.querySelector('.notice-body-card .ra-text');
     expect(body?.textContent).toBe('明天上午8点到12点停水检修。\n请大家提前储水。');
+    expect(body?.querySelectorAll('.ra-chunk')).toHaveLength(2);
+    expect(screen.getByTestId('read-aloud-button').textContent).toContain('朗读');
     expect(screen.queryByTestId('notice-read-count')).toBeNull();
     await waitFor(() => expect(Taro.removeTabBarBadge).toHaveBeenCalledWith({ index: 4 }));
   });

@@ -53,6 +53,8 @@ const Taro = {
   login: vi.fn(async () => ({ code: 'wx-login-code', errMsg: 'login:ok' })),
   scanCode: vi.fn(),
   getSystemInfoSync: vi.fn(() => ({})),
+  authorize: vi.fn(async (_: { scope: string }) => ({ errMsg: 'authorize:ok' })),
+  getRecorderManager: vi.fn(),
   chooseMessageFile: vi.fn(),
   getFileSystemManager: vi.fn(),
   setTabBarBadge: vi.fn(async (_: { index: number; text: string }) => ({ errMsg: 'setTabBarBadge:ok' })),

@@ -16,6 +16,7 @@ import { seedDemo } from '../../api/_db/seed';
 import { loadConfig } from '../../api/_lib/config';
 import { createLogger } from '../../api/_lib/log';
 import { createRedisPort } from '../../api/_redis';
+import { createSpeechProvider } from '../../api/_speech';
 import { createStorage } from '../../api/_storage';
 import { createWechatClient } from '../../api/_wechat/client';
 import { PG_URL } from './services';
@@ -95,6 +96,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     redis,
     wechat: createWechatClient(config.wechat, { redis, log }),
     storage: createStorage(config.storage),
+    speech: createSpeechProvider(config.speech),
     log,
   };
   const app = createApp(async () => deps);

@@ -54,6 +54,7 @@ import type {
   TVillageLookup,
   VillageRole,
 } from './types';
+import type { TSpeechUrl } from '@shared/speech/schemas';
 import { uuidV4 } from '../lib/uuid';
 import { createDisclosureApi } from './disclosures';
 
@@ -356,6 +357,10 @@ export function createApi(client: ApiClient) {
         client.post<{ id: string; recipients: number }>(`/villages/${v(villageId)}/notices`, body, {
           idempotencyKey,
         }),
+    },
+    speech: {
+      /** Server speech for a text (≤ 500 characters): a signed audio URL the player fetches without headers. */
+      url: (text: string) => client.post<TSpeechUrl>('/speech', { text }),
     },
     contentReviews: {
       list: (villageId: string) =>

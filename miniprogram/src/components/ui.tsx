@@ -3,18 +3,47 @@
  * so elder mode (the `elder` class on Screen) reaches every page without per-page code.
  */
 import { Input, Text, View } from '@tarojs/components';
-import type { CSSProperties, PropsWithChildren, ReactNode } from 'react';
+import { type CSSProperties, type PropsWithChildren, type ReactNode, useEffect, useRef } from 'react';
 import type { ApiError } from '../api/client';
 import { useElder } from '../lib/elder';
 import { cx } from '../lib/format';
 
+/** Keyboard focus for a tappable View (Taro's View typings leave tabIndex out; h5 passes it on). */
+export const focusable = (on = true): object => ({ tabIndex: on ? 0 : -1 });
+
+/**
+ * h5 keyboard access: the page's scrolling container takes focus (so the keyboard can scroll it),
+ * and Enter or Space on a focused role="button"/"switch" element clicks it, as on a real button.
+ */
+function useKeyboardAccess(ref: { current: unknown }) {
+  useEffect(() => {
+    if (process.env.TARO_ENV !== 'h5') return;
+    const el = ref.current as HTMLElement | null;
+    if (!el || typeof el.closest !== 'function') return;
+    let p = el.parentElement;
+    while (p && !/(auto|scroll)/.test(getComputedStyle(p).overflowY)) p = p.parentElement;
+    if (p && !p.hasAttribute('tabindex')) p.setAttribute('tabindex', '0');
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if ((e.key === 'Enter' || e.key === ' ') && t?.matches('[role="button"], [role="switch"]')) {
+        e.preventDefault();
+        t.click();
+      }
+    };
+    el.addEventListener('keydown', onKey);
+    return () => el.removeEventListener('keydown', onKey);
+  }, [ref]);
+}
+
 export function Screen({ children, className }: PropsWithChildren<{ className?: string }>) {
   const elder = useElder();
+  const ref = useRef<unknown>(null);
+  useKeyboardAccess(ref);
   // A CSS variable in a style object: Taro's React runtime sets it with setProperty on weapp too.
   const style =
     elder.fontScale !== 1 ? ({ '--font-scale': String(elder.fontScale) } as CSSProperties) : undefined;
   return (
-    <View className={cx('screen', elder.on && 'elder', className)} style={style}>
+    <View ref={ref as never} className={cx('screen', elder.on && 'elder', className)} style={style}>
       {children}
     </View>
   );
@@ -54,6 +83,8 @@ export function Btn({
       hoverClass={off ? undefined : 'btn-hover'}
       onClick={off ? undefined : onClick}
       data-testid={testId}
+      role="button"
+      {...focusable(!off)}
       aria-disabled={off ? 'true' : undefined}
     >
       <Text className="btn-text">{busy ? '请稍候…' : children}</Text>
@@ -72,6 +103,8 @@ export function Card({
     <View
       className={cx('card', onClick && 'card-link', className)}
       onClick={onClick}
+      role={onClick ? 'button' : undefined}
+      {...(onClick ? focusable() : {})}
       hoverClass={onClick ? 'card-hover' : undefined}
     >
       {title || extra ? (
@@ -98,7 +131,14 @@ export function LinkRow({
   testId?: string;
 }) {
   return (
-    <View className="link-row" hoverClass="link-row-hover" onClick={onClick} data-testid={testId}>
+    <View
+      className="link-row"
+      hoverClass="link-row-hover"
+      onClick={onClick}
+      data-testid={testId}
+      role="button"
+      {...focusable()}
+    >
       <Text className="link-row-label">{label}</Text>
       <Text className="link-row-value">{value ?? '查看'} ›</Text>
     </View>
@@ -255,6 +295,7 @@ export function ToggleRow({
         data-testid={testId}
         aria-checked={on ? 'true' : 'false'}
         role="switch"
+        {...focusable(!disabled)}
       >
         <Text className="toggle-label">{label}</Text>
         <View className={cx('toggle-switch', on && 'toggle-switch-on')}>

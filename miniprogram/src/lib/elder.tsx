@@ -2,8 +2,9 @@
  * 长辈模式 (elder mode): larger type, larger tap targets, stronger contrast.
  *
  * On when the user turned it on (kept on the server via PATCH /api/me and on this device), or when
- * WeChat's own font size is set large. WeChat's font scale also multiplies every font size through
- * the `--font-scale` CSS variable, so the mini-program follows the phone's setting.
+ * WeChat's own font size (h5: the browser's default font size) is set large. That scale also
+ * multiplies every font size through the `--font-scale` CSS variable, so the mini-program follows
+ * the phone's setting (WeChat's largest is ≈ 1.4×; the browser tests check every page there).
  */
 import Taro from '@tarojs/taro';
 import {
@@ -24,18 +25,38 @@ export type SystemFont = { scale: number; large: boolean };
 
 type FontInfo = { fontSizeScaleFactor?: number; fontSizeSetting?: number };
 
-/** WeChat's font setting (weapp only; the browser has its own zoom). */
-export function readSystemFont(): SystemFont {
-  if (process.env.TARO_ENV !== 'weapp') return { scale: 1, large: false };
+/** The browser's own default font size (its "font size" setting) as a scale of the usual 16 px.
+ *  `font-size: medium` is that setting, whatever the page sets on <html> (Taro sizes the root
+ *  from the column width for its rem layout, which would hide the villager's choice). */
+function readBrowserFontScale(): number {
+  if (typeof document === 'undefined' || !document.body) return 1;
+  const probe = document.createElement('span');
+  probe.style.cssText = 'position:absolute;visibility:hidden;font-size:medium';
+  document.body.appendChild(probe);
   try {
-    const t = Taro as unknown as { getAppBaseInfo?: () => FontInfo };
-    const info: FontInfo = t.getAppBaseInfo ? t.getAppBaseInfo() : (Taro.getSystemInfoSync() as FontInfo);
-    const factor =
-      typeof info.fontSizeScaleFactor === 'number' && info.fontSizeScaleFactor > 0
-        ? info.fontSizeScaleFactor
-        : typeof info.fontSizeSetting === 'number'
-          ? info.fontSizeSetting / 17
-          : 1;
+    const px = Number.parseFloat(getComputedStyle(probe).fontSize);
+    return px > 0 ? px / 16 : 1;
+  } finally {
+    probe.remove();
+  }
+}
+
+/** How big the phone (weapp: WeChat's 字体大小) or the browser (h5: its default font size) sets type. */
+export function readSystemFont(): SystemFont {
+  try {
+    let factor = 1;
+    if (process.env.TARO_ENV === 'weapp') {
+      const t = Taro as unknown as { getAppBaseInfo?: () => FontInfo };
+      const info: FontInfo = t.getAppBaseInfo ? t.getAppBaseInfo() : (Taro.getSystemInfoSync() as FontInfo);
+      factor =
+        typeof info.fontSizeScaleFactor === 'number' && info.fontSizeScaleFactor > 0
+          ? info.fontSizeScaleFactor
+          : typeof info.fontSizeSetting === 'number'
+            ? info.fontSizeSetting / 17
+            : 1;
+    } else {
+      factor = readBrowserFontScale();
+    }
     return { scale: Math.min(1.6, Math.max(1, factor)), large: factor >= 1.15 };
   } catch {
     return { scale: 1, large: false };

@@ -9,14 +9,12 @@ import { api } from '../../api';
 import { isApiError } from '../../api/client';
 import { Gate } from '../../components/gate';
 import { readCountWords } from '../../components/notices';
+import { ReadAloud } from '../../components/read-aloud';
 import { Btn, Card, ErrorNote, Loading, Screen, Tag } from '../../components/ui';
 import { formatDayTime } from '../../lib/format';
 import { PAGES, restartAt } from '../../lib/nav';
 import { refreshUnread } from '../../lib/unread';
 import { useLoad } from '../../lib/use-load';
-
-// Long-press to copy the body: weapp calls it user-select, the h5 Text `selectable`.
-const SELECTABLE = process.env.TARO_ENV === 'weapp' ? { userSelect: true } : { selectable: true };
 
 export default function NoticePage() {
   const { villageId = '', id = '' } = useRouter().params;
@@ -80,9 +78,7 @@ export function NoticeView({ villageId, noticeId }: { villageId: string; noticeI
         </View>
       ) : null}
       <View className="card notice-body-card">
-        <Text className="notice-body" {...SELECTABLE}>
-          {data.body}
-        </Text>
+        <ReadAloud title={data.title} text={data.body} />
       </View>
       {data.expiresAt ? <Text className="muted">有效期到 {formatDayTime(data.expiresAt)}</Text> : null}
       <BackHome />

@@ -1,0 +1,4 @@
+export * from './chunk';
+export * from './ledger';
+export * from './money';
+export * from './schemas';

@@ -1,0 +1,379 @@
+/**
+ * Elder mode and accessibility on every main page of the h5 build (real server from
+ * global-setup.ts), in three browsers:
+ *   normal — default type;
+ *   elder  — 长辈模式 chosen by the user (PATCH /api/me);
+ *   x1.4   — the browser's default font size at 23 px (≈ 1.44×, at least WeChat's largest), which
+ *            the app follows (--font-scale) and which turns elder mode on by itself.
+ * On each page: axe-core finds no serious or critical violation (normal and elder); no text is
+ * clipped, overflows its box or the screen, or overlaps other text (all three); tap targets are
+ * ≥ 44 px (elder and x1.4). Screenshots: tests/e2e/screenshots/elder-<page>-{normal,x1.4}.png.
+ *
+ * PAGES is the one list: a new page is one more line (lead: add the merged pages here).
+ * The shared demo cadre's elder-mode choice is restored at the end.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+type Ctx = { villageId: string; noticeId: string };
+type E2EPage = {
+  name: string;
+  /** Hash route of the h5 build. */
+  path: string | ((c: Ctx) => string);
+  /** Who looks at it: nobody signed in, or the showcase cadre of 东坪村 (who may open every page). */
+  as: 'anon' | 'cadre';
+};
+
+/** Every main page. Add new pages here (one line each). */
+export const PAGES: E2EPage[] = [
+  { name: 'login', path: '/pages/login/index', as: 'anon' },
+  { name: 'home', path: '/pages/home/index', as: 'cadre' },
+  { name: 'council', path: '/pages/council/index', as: 'cadre' },
+  { name: 'disclosure', path: '/pages/disclosure/index', as: 'cadre' },
+  { name: 'services', path: '/pages/services/index', as: 'cadre' },
+  { name: 'mine', path: '/pages/mine/index', as: 'cadre' },
+  { name: 'inbox', path: '/pages/inbox/index', as: 'cadre' },
+  { name: 'notify-settings', path: '/pages/notify-settings/index', as: 'cadre' },
+  {
+    name: 'notice',
+    path: (c) => `/pages/notice/index?villageId=${c.villageId}&id=${c.noticeId}`,
+    as: 'cadre',
+  },
+  { name: 'join', path: '/pages/join/index', as: 'cadre' },
+  { name: 'manage', path: '/subpackages/manage/index/index', as: 'cadre' },
+  { name: 'manage-join-requests', path: '/subpackages/manage/join-requests/index', as: 'cadre' },
+  { name: 'manage-roster', path: '/subpackages/manage/roster/index', as: 'cadre' },
+  { name: 'manage-households', path: '/subpackages/manage/households/index', as: 'cadre' },
+  { name: 'manage-members', path: '/subpackages/manage/members/index', as: 'cadre' },
+  { name: 'manage-audit', path: '/subpackages/manage/audit/index', as: 'cadre' },
+  { name: 'manage-notices', path: '/subpackages/manage/notices/index', as: 'cadre' },
+  { name: 'manage-notice-new', path: '/subpackages/manage/notice-new/index', as: 'cadre' },
+  { name: 'manage-content-reviews', path: '/subpackages/manage/content-reviews/index', as: 'cadre' },
+];
+
+type Mode = { name: 'normal' | 'elder' | 'x1.4'; defaultFontPx: number; elderChosen: boolean };
+const MODES: Mode[] = [
+  { name: 'normal', defaultFontPx: 16, elderChosen: false },
+  { name: 'elder', defaultFontPx: 16, elderChosen: true },
+  { name: 'x1.4', defaultFontPx: 23, elderChosen: false },
+];
+
+const BASE = (inject('e2eBaseUrl') ?? process.env.E2E_BASE_URL)?.replace(/\/$/, '');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const missing = !BASE ? 'E2E_BASE_URL is not set' : null;
+if (missing) console.warn(`\n!!! tests/e2e/elder.e2e.test.ts SKIPPED: ${missing}.\n`);
+
+type DevUser = { id: string; displayName: string; roles: { role: string; villageName: string | null }[] };
+
+/** A browser whose default font size is `px` (Chromium's own preference, as a villager sets it). */
+async function launch(px: number): Promise<{ context: BrowserContext; dir: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'e2e-elder-'));
+  mkdirSync(path.join(dir, 'Default'), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'Default', 'Preferences'),
+    JSON.stringify({ webkit: { webprefs: { default_font_size: px } } }),
+  );
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+    locale: 'zh-CN',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return { context, dir };
+}
+
+/** Waits until the page on screen has content and is no longer loading. */
+async function settle(page: Page) {
+  await page.waitForFunction(
+    () => {
+      const screen = [...document.querySelectorAll<HTMLElement>('.screen')].find(
+        (s) => s.getClientRects().length,
+      );
+      const text = screen?.textContent ?? '';
+      return !!screen && text.trim().length > 0 && !text.includes('正在加载') && !text.includes('请稍候');
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
+  await page.waitForTimeout(250);
+}
+
+async function go(page: Page, route: string) {
+  await page.goto(`${BASE}/#${route}`);
+  await settle(page);
+}
+
+async function axeViolations(page: Page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: unknown,
+            o: unknown,
+          ) => Promise<{
+            violations: {
+              id: string;
+              impact: string;
+              help: string;
+              nodes: { target: unknown[]; failureSummary: string }[];
+            }[];
+          }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes
+        .slice(0, 5)
+        .map((n) => `${JSON.stringify(n.target)} ${n.failureSummary.split('\n')[1] ?? ''}`),
+    }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Text that is clipped, wider than its box or the screen, or on top of other text. */
+async function layoutProblems(page: Page) {
+  return page.evaluate(() => {
+    const screen = [...document.querySelectorAll<HTMLElement>('.screen')].find(
+      (s) => s.getClientRects().length,
+    )!;
+    const problems: string[] = [];
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.textContent ?? '').trim().slice(0, 24)}"`;
+    const viewW = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > viewW + 1)
+      problems.push(`page scrolls sideways (${document.documentElement.scrollWidth} > ${viewW})`);
+    const leaves: { el: Element; r: DOMRect }[] = [];
+    for (const el of screen.querySelectorAll<HTMLElement>('*')) {
+      const st = getComputedStyle(el);
+      if (st.display === 'none' || st.visibility === 'hidden') continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && (n.textContent ?? '').trim());
+      if (!ownText) continue;
+      if (r.right > viewW + 1 || r.left < -1) problems.push(`off screen: ${name(el)}`);
+      const parent = el.parentElement;
+      if (parent) {
+        const p = parent.getBoundingClientRect();
+        if (r.left < p.left - 1 || r.right > p.right + 1) problems.push(`wider than its box: ${name(el)}`);
+      }
+      if (st.display !== 'inline') {
+        if (el.scrollWidth > el.clientWidth + 1) problems.push(`overflows sideways: ${name(el)}`);
+        if (st.overflowY !== 'visible' && el.scrollHeight > el.clientHeight + 1)
+          problems.push(`clipped: ${name(el)}`);
+        if (st.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth)
+          problems.push(`cut with …: ${name(el)}`);
+      }
+      leaves.push({ el, r });
+    }
+    // Fields: the typed text (or the placeholder) must fit the box's height.
+    for (const el of screen.querySelectorAll<HTMLInputElement>(
+      'input:not([type="file"]):not([type="hidden"])',
+    )) {
+      if (!el.getClientRects().length) continue;
+      const fontPx = Number.parseFloat(getComputedStyle(el).fontSize);
+      if (el.clientHeight < fontPx * 1.15)
+        problems.push(`field too low for its text: ${name(el)} ${el.clientHeight}px < ${fontPx}px type`);
+    }
+    // A short label inside a pill/switch broken over lines ("已打\n开").
+    for (const el of screen.querySelectorAll<HTMLElement>('.toggle-switch, .tag, .btn-text, .ra-label')) {
+      if (!el.getClientRects().length) continue;
+      const text = (el.textContent ?? '').trim();
+      const lineH =
+        Number.parseFloat(getComputedStyle(el).lineHeight) ||
+        Number.parseFloat(getComputedStyle(el).fontSize) * 1.6;
+      const textEl = el.querySelector('*') ?? el;
+      const h = textEl.getBoundingClientRect().height;
+      if (text.length <= 4 && h > lineH * 1.6) problems.push(`short label broken over lines: ${name(el)}`);
+    }
+    // Text on top of other text (ancestors and descendants aside).
+    for (let i = 0; i < leaves.length; i++) {
+      for (let j = i + 1; j < leaves.length; j++) {
+        const a = leaves[i]!;
+        const b = leaves[j]!;
+        if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
+        const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+        const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+        if (w > 2 && h > 2) problems.push(`overlap: ${name(a.el)} × ${name(b.el)}`);
+      }
+    }
+    return problems;
+  });
+}
+
+/** Things one taps that are smaller than 44 CSS px in either direction. */
+async function smallTargets(page: Page) {
+  return page.evaluate(() => {
+    const screen = [...document.querySelectorAll<HTMLElement>('.screen')].find(
+      (s) => s.getClientRects().length,
+    )!;
+    const sel =
+      '.btn, .link-row, [role="button"], .ra-btn, .voice-btn, .toggle-switch, .inbox-row, .notice-row, input, textarea';
+    return [...screen.querySelectorAll<HTMLElement>(sel)]
+      .filter((el) => el.getClientRects().length && (el as HTMLInputElement).type !== 'file')
+      .map((el) => ({ el, r: el.getBoundingClientRect() }))
+      .filter(({ r }) => r.height < 44 || r.width < 44)
+      .map(
+        ({ el, r }) =>
+          `${el.className} "${(el.textContent ?? '').trim().slice(0, 16)}" ${Math.round(r.width)}×${Math.round(r.height)}`,
+      );
+  });
+}
+
+describe.skipIf(missing !== null)('elder mode and accessibility on every page (h5)', () => {
+  let cadre: DevUser;
+  let ctx: Ctx;
+  const found: Record<string, { axe: unknown[]; layout: string[]; targets: string[] }> = {};
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const res = await fetch(`${BASE}/api/auth/dev-users`);
+    const { users } = (await res.json()) as { users: DevUser[] };
+    cadre = users.find((u) => u.roles.some((r) => r.role === 'cadre' && r.villageName === '东坪村'))!;
+    const login = await fetch(`${BASE}/api/auth/dev`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: cadre.id }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const me = (await (
+      await fetch(`${BASE}/api/me`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
+      memberships: { villageId: string | null; role: string }[];
+    };
+    const villageId = me.memberships.find((m) => m.role === 'cadre')!.villageId!;
+    const list = (await (
+      await fetch(`${BASE}/api/villages/${villageId}/notices`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { items: { id: string }[] };
+    let noticeId = list.items[0]?.id;
+    if (!noticeId) {
+      const pub = await fetch(`${BASE}/api/villages/${villageId}/notices`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          title: '秋季防火通知',
+          body: '秋收时节天干物燥，请不要在田里焚烧秸秆。\n发现火情请马上拨打119，并告诉网格员。',
+          audience: { type: 'village' },
+        }),
+      });
+      noticeId = ((await pub.json()) as { id: string }).id;
+    }
+    ctx = { villageId, noticeId: noticeId! };
+  });
+
+  for (const mode of MODES) {
+    describe(`${mode.name}`, () => {
+      let context: BrowserContext;
+      let dir: string;
+      let page: Page;
+      const consoleErrors: string[] = [];
+
+      beforeAll(async () => {
+        ({ context, dir } = await launch(mode.defaultFontPx));
+        page = context.pages()[0] ?? (await context.newPage());
+        page.on('console', (m) => {
+          if (m.type() === 'error') consoleErrors.push(m.text());
+        });
+      }, 60_000);
+
+      afterAll(async () => {
+        if (mode.elderChosen && page) {
+          // Leave the shared demo cadre as found.
+          await page.evaluate(async () => {
+            const raw = localStorage.getItem('cmcy.token') ?? '';
+            const token = (JSON.parse(raw) as { data: string }).data;
+            await fetch('/api/me', {
+              method: 'PATCH',
+              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ elderMode: false }),
+            });
+          });
+        }
+        await context?.close();
+        if (dir) rmSync(dir, { recursive: true, force: true });
+      });
+
+      let signedIn = false;
+      for (const p of PAGES) {
+        it(`${p.name}`, async () => {
+          if (p.as === 'cadre' && !signedIn) {
+            await go(page, '/pages/login/index');
+            await page.locator(`[data-testid="dev-user-${cadre.id}"]`).click();
+            await page.getByText(`${cadre.displayName}，您好`).waitFor();
+            if (mode.elderChosen) {
+              await page.evaluate(async () => {
+                const token = (JSON.parse(localStorage.getItem('cmcy.token') ?? '') as { data: string }).data;
+                await fetch('/api/me', {
+                  method: 'PATCH',
+                  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+                  body: JSON.stringify({ elderMode: true }),
+                });
+              });
+              await page.reload();
+            }
+            signedIn = true;
+          }
+          const route = typeof p.path === 'function' ? p.path(ctx) : p.path;
+          await go(page, route);
+          const screen = page.locator('.screen:visible').first();
+          const elderOn = await screen.evaluate((el) => el.classList.contains('elder'));
+          const fontScale = await screen.evaluate((el) =>
+            getComputedStyle(el).getPropertyValue('--font-scale'),
+          );
+          if (p.as === 'cadre' || mode.name !== 'elder') {
+            expect(elderOn, 'elder mode as the mode says').toBe(mode.name !== 'normal');
+          }
+          if (mode.name === 'x1.4') expect(Number(fontScale)).toBeGreaterThanOrEqual(1.4);
+
+          const axe = mode.name === 'x1.4' ? [] : await axeViolations(page);
+          const layout = await layoutProblems(page);
+          const targets = mode.name === 'normal' ? [] : await smallTargets(page);
+          found[`${mode.name} ${p.name}`] = { axe, layout, targets };
+          if (mode.name !== 'elder') {
+            await page.screenshot({
+              path: path.join(SHOTS, `elder-${p.name}-${mode.name}.png`),
+              fullPage: true,
+            });
+          }
+          expect(axe, `axe on ${p.name} (${mode.name})`).toEqual([]);
+          expect(layout, `layout of ${p.name} (${mode.name})`).toEqual([]);
+          expect(targets, `tap targets on ${p.name} (${mode.name})`).toEqual([]);
+        });
+      }
+
+      it('no errors in the console', () => {
+        expect(consoleErrors.filter((e) => !/favicon|Failed to load resource/.test(e))).toEqual([]);
+      });
+    });
+  }
+
+  afterAll(() => {
+    const bad = Object.entries(found).filter(([, v]) => v.axe.length || v.layout.length || v.targets.length);
+    if (bad.length) console.log(JSON.stringify(Object.fromEntries(bad), null, 1).slice(0, 20000));
+  });
+});
