@@ -25,6 +25,7 @@ import {
 } from '../../shared/matters/workflow';
 import type { Deps } from '../_app/context';
 import { checkText } from '../_content';
+import { attachMatterMedia, checkMatterMedia, eventPhotoIds, passedMediaIds } from '../_media/attach';
 import type { Tx } from '../_db/client';
 import {
   grids,
@@ -113,6 +114,15 @@ export async function raiseMatter(
     ? await firstWithRole(deps, v.villageId, 'supervisor')
     : (workerUserId ?? (await firstWithRole(deps, v.villageId, 'cadre')));
 
+  const mediaRefs = {
+    villageId: v.villageId,
+    userId: v.userId,
+    photoIds: input.photoIds,
+    voiceId: input.voice?.fileId,
+  };
+  const mediaOk = await checkMatterMedia(deps.db, mediaRefs);
+  if (!mediaOk.ok) return mediaOk;
+
   const id = crypto.randomUUID();
   const isPublic = input.visibility === 'public';
   if (isPublic && input.text) {
@@ -147,6 +157,7 @@ export async function raiseMatter(
       gridId,
       firstResponderUserId: firstResponder,
     });
+    await attachMatterMedia(tx, { ...mediaRefs, matterId: id });
     await tx.insert(matterEvents).values({
       matterId: id,
       actorUserId: v.userId,
@@ -275,10 +286,11 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
     .where(eq(matterEvents.matterId, m.id))
     .orderBy(asc(matterEvents.createdAt), asc(matterEvents.id));
   const onBehalf = m.onBehalfBy !== null;
+  const eventPhotos = await eventPhotoIds(deps.db, m.id, { onlyPassed: !full });
   return Ok({
     ...summary({ ...m, authorName: row.authorName, full }),
-    // Photos are not image-checked yet (the storage port comes later): only full viewers get them.
-    photoIds: full ? m.photoIds : [],
+    // Others see only photos whose content check passed; a voice identifies its speaker: full viewers only.
+    photoIds: full ? m.photoIds : await passedMediaIds(deps.db, m.photoIds),
     voice: full ? (m.voice ?? null) : null,
     location: full ? (m.location ?? null) : null,
     reopenCount: m.reopenCount,
@@ -288,6 +300,7 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
       action: e.action,
       label: eventLabel(e, m.aboutCadre, onBehalf),
       note: full ? e.note : null,
+      photoIds: eventPhotos.get(e.id) ?? [],
       at: e.createdAt.toISOString(),
     })),
     actions: full ? availableActions(workflowMatter(m), workflowActor(v, m)) : [],
@@ -368,6 +381,9 @@ export async function actOnMatter(
   const escalated = r.level !== m.level;
   let assigned = escalated ? null : m.assignedUserId;
   if (input.action === 'accept' && !escalated) assigned = v.userId;
+  const mediaRefs = { villageId: m.villageId, userId: v.userId, photoIds: input.photoIds ?? [] };
+  const mediaOk = await checkMatterMedia(deps.db, mediaRefs);
+  if (!mediaOk.ok) return mediaOk;
 
   return deps.db.transaction(async (tx) => {
     // Compare-and-set on state and level: a concurrent move wins and this one is refused.
@@ -383,7 +399,9 @@ export async function actOnMatter(
       .where(and(eq(matters.id, m.id), eq(matters.state, m.state), eq(matters.level, m.level)))
       .returning({ id: matters.id });
     if (updated.length === 0) return Err('TRANSITION_NOT_ALLOWED');
+    const eventId = crypto.randomUUID();
     await tx.insert(matterEvents).values({
+      id: eventId,
       matterId: m.id,
       actorUserId: v.userId,
       action: input.action,
@@ -393,6 +411,7 @@ export async function actOnMatter(
       toLevel: r.level,
       note,
     });
+    await attachMatterMedia(tx, { ...mediaRefs, matterId: m.id, matterEventId: eventId });
     await audit(tx, {
       actorUserId: v.userId,
       action: `matter.${input.action}`,
