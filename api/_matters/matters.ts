@@ -25,7 +25,13 @@ import {
 } from '../../shared/matters/workflow';
 import type { Deps } from '../_app/context';
 import { checkText } from '../_content';
-import { attachMatterMedia, checkMatterMedia, eventPhotoIds, passedMediaIds } from '../_media/attach';
+import {
+  attachMatterMedia,
+  checkMatterMedia,
+  eventPhotoIds,
+  openMatterMediaChecks,
+  passedMediaIds,
+} from '../_media/attach';
 import type { Tx } from '../_db/client';
 import {
   grids,
@@ -137,7 +143,7 @@ export async function raiseMatter(
     if (!checked.ok) return checked;
   }
 
-  return deps.db.transaction(async (tx) => {
+  const raised = await deps.db.transaction(async (tx) => {
     await tx.insert(matters).values({
       id,
       villageId: v.villageId,
@@ -191,6 +197,8 @@ export async function raiseMatter(
     }
     return Ok({ id, state: 'submitted' as MatterState, level });
   });
+  await openMatterMediaChecks(deps, { ...mediaRefs, aboutCadre: input.aboutCadre });
+  return raised;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -360,7 +368,7 @@ export type ActInput = {
 };
 
 export async function actOnMatter(
-  deps: Pick<Deps, 'db'>,
+  deps: Deps,
   p: ActInput,
 ): Promise<Outcome<{ id: string; state: MatterState; level: MatterLevel }>> {
   const { viewer: v, input } = p;
@@ -385,7 +393,7 @@ export async function actOnMatter(
   const mediaOk = await checkMatterMedia(deps.db, mediaRefs);
   if (!mediaOk.ok) return mediaOk;
 
-  return deps.db.transaction(async (tx) => {
+  const moved = await deps.db.transaction(async (tx) => {
     // Compare-and-set on state and level: a concurrent move wins and this one is refused.
     const updated = await tx
       .update(matters)
@@ -461,4 +469,6 @@ export async function actOnMatter(
     }
     return Ok({ id: m.id, state: r.to, level: r.level });
   });
+  if (moved.ok) await openMatterMediaChecks(deps, { ...mediaRefs, aboutCadre: m.aboutCadre });
+  return moved;
 }

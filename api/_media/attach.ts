@@ -12,16 +12,25 @@
  * the rows with a compare-and-set in the caller's transaction, so two matters racing for the same
  * photo cannot both get it: the loser's whole transaction rolls back.
  *
+ * After the transaction commits, `openMatterMediaChecks` submits each newly attached file to
+ * WeChat's content check (images and audio), filed for the supervisors when the matter is about a
+ * cadre (that village's cadres must not review it). Until a check passes, only the uploader and
+ * those who see the matter in full may fetch the file (access.ts). A crash between the commit and
+ * the check leaves the file unchecked, hence never public: the safe side.
+ *
  * Outcomes (checkMatterMedia): Ok · VALIDATION_FAILED (the same id twice) · MEDIA_NOT_ATTACHABLE
  * (422, `details.items: [{ id, reason }]`, reason: not_found | not_yours | wrong_purpose |
  * already_attached | refused).
  */
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
-import type { MediaPurpose } from '../../shared/media/rules';
+import { MEDIA_CHECK_KIND, type MediaPurpose } from '../../shared/media/rules';
+import type { Deps } from '../_app/context';
+import { checkImage, supervisedTargetType } from '../_content';
 import type { Db, Tx } from '../_db/client';
 import { media } from '../_db/schema';
 import { ApiError, Err, Ok, type Outcome } from '../_lib/errors';
 import { refreshMediaStatus } from './access';
+import { signedMediaUrl } from './signed-url';
 
 export type MatterMediaRefs = {
   villageId: string;
@@ -115,6 +124,30 @@ export async function attachMatterMedia(
   if (claimed !== want.length) {
     throw new ApiError('MEDIA_NOT_ATTACHABLE', REASON_TEXT.already_attached);
   }
+}
+
+/** Opens the content check of each attached file (in parallel; failures are logged, never thrown). */
+export async function openMatterMediaChecks(
+  deps: Deps,
+  r: MatterMediaRefs & { aboutCadre: boolean },
+): Promise<void> {
+  const want = wanted(r);
+  await Promise.all(
+    want.map(async ([id, purpose]) => {
+      try {
+        await checkImage(deps, {
+          villageId: r.villageId,
+          authorUserId: r.userId,
+          targetType: r.aboutCadre ? supervisedTargetType('media') : 'media',
+          targetId: id,
+          mediaUrl: signedMediaUrl(deps.config, id),
+          kind: MEDIA_CHECK_KIND[purpose],
+        });
+      } catch (err) {
+        deps.log('error', 'media check could not be opened', { mediaId: id, err: String(err) });
+      }
+    }),
+  );
 }
 
 /**
