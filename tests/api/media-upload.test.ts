@@ -6,6 +6,9 @@
  * check opens when an upload is attached to a matter: media-matters.test.ts.)
  */
 import { readdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -289,6 +292,73 @@ describe.skipIf(DB_UNAVAILABLE)('media upload', () => {
         }),
       );
       expect(broken.status).toBe(400);
+    });
+  });
+
+  describe('over real HTTP (the Node server)', () => {
+    const listen = async () => {
+      const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+      await new Promise<void>((r) => server.once('listening', () => r()));
+      return { server, port: (server.address() as AddressInfo).port };
+    };
+
+    it('a 3 MB photo (over the 1 MB JSON limit) uploads; 20 MB is refused before it is read', async () => {
+      const { server, port } = await listen();
+      try {
+        const body = sample.jpeg(3 * 1024 * 1024);
+        const res = await fetch(`http://127.0.0.1:${port}/api/villages/${a.village.id}/media`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${villager}` },
+          body: uploadForm({ purpose: 'matter_photo', body }),
+        });
+        expect(res.status).toBe(201);
+        expect(((await res.json()) as { size: number }).size).toBe(body.length);
+
+        // 20 MB announced: the answer comes while the client is still sending.
+        const before = { rows: await rows(), objects: objects() };
+        const big = await new Promise<{ status: number; sent: number; text: string }>((resolve, reject) => {
+          let sent = 0;
+          const req = http.request(
+            {
+              host: '127.0.0.1',
+              port,
+              method: 'POST',
+              path: `/api/villages/${a.village.id}/media`,
+              headers: {
+                authorization: `Bearer ${villager}`,
+                'content-type': 'multipart/form-data; boundary=b0undary',
+                'content-length': String(20 * 1024 * 1024),
+              },
+            },
+            (res) => {
+              let text = '';
+              res.on('data', (c: Buffer) => {
+                text += c.toString();
+              });
+              res.on('end', () => {
+                resolve({ status: res.statusCode ?? 0, sent, text });
+                req.destroy();
+              });
+            },
+          );
+          req.on('error', (e) => (sent > 0 ? undefined : reject(e)));
+          const chunk = Buffer.alloc(64 * 1024, 1);
+          const pump = () => {
+            while (sent < 20 * 1024 * 1024) {
+              sent += chunk.length;
+              if (!req.write(chunk)) return void req.once('drain', pump);
+            }
+            req.end();
+          };
+          pump();
+        });
+        expect(big.status).toBe(413);
+        expect(JSON.parse(big.text).error.code).toBe('PAYLOAD_TOO_LARGE');
+        expect(big.sent).toBeLessThan(20 * 1024 * 1024);
+        expect({ rows: await rows(), objects: objects() }).toEqual(before);
+      } finally {
+        server.close();
+      }
     });
   });
 
