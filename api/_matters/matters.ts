@@ -30,7 +30,7 @@ import {
   checkMatterMedia,
   eventPhotoIds,
   openMatterMediaChecks,
-  passedMediaIds,
+  shownMediaIds,
 } from '../_media/attach';
 import type { Tx } from '../_db/client';
 import {
@@ -294,11 +294,11 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
     .where(eq(matterEvents.matterId, m.id))
     .orderBy(asc(matterEvents.createdAt), asc(matterEvents.id));
   const onBehalf = m.onBehalfBy !== null;
-  const eventPhotos = await eventPhotoIds(deps.db, m.id, { onlyPassed: !full });
+  const eventPhotos = await eventPhotoIds(deps.db, m.id, { full });
   return Ok({
     ...summary({ ...m, authorName: row.authorName, full }),
     // Others see only photos whose content check passed; a voice identifies its speaker: full viewers only.
-    photoIds: full ? m.photoIds : await passedMediaIds(deps.db, m.photoIds),
+    photoIds: await shownMediaIds(deps.db, m.photoIds, full),
     voice: full ? (m.voice ?? null) : null,
     location: full ? (m.location ?? null) : null,
     reopenCount: m.reopenCount,

@@ -151,35 +151,35 @@ export async function openMatterMediaChecks(
 }
 
 /**
- * Of a matter's media ids, those others may see: the content check passed. (Who sees the matter
- * in full sees them all; the caller decides that.)
+ * Of a matter's media ids, those this viewer is shown (as GET /api/media/{id} would serve them):
+ * full viewers all but refused ones, others only passed ones.
  */
-export async function passedMediaIds(db: Db | Tx, ids: readonly string[]): Promise<string[]> {
+export async function shownMediaIds(db: Db | Tx, ids: readonly string[], full: boolean): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .select({ id: media.id, status: media.status })
     .from(media)
     .where(inArray(media.id, [...ids]));
   const status = await refreshMediaStatus(db, rows);
-  return ids.filter((id) => status.get(id) === 'ok');
+  return ids.filter((id) => (full ? status.get(id) !== 'risky' : status.get(id) === 'ok'));
 }
 
 /** Photos taken with each workflow action of a matter, by timeline row. */
 export async function eventPhotoIds(
   db: Db | Tx,
   matterId: string,
-  opts: { onlyPassed: boolean },
+  opts: { full: boolean },
 ): Promise<Map<string, string[]>> {
   const rows = await db
     .select({ id: media.id, status: media.status, eventId: media.matterEventId })
     .from(media)
     .where(and(eq(media.matterId, matterId), eq(media.purpose, 'matter_photo')))
     .orderBy(media.position, media.createdAt);
-  const status = opts.onlyPassed ? await refreshMediaStatus(db, rows) : null;
+  const status = await refreshMediaStatus(db, rows);
   const out = new Map<string, string[]>();
   for (const r of rows) {
     if (!r.eventId) continue;
-    if (status && status.get(r.id) !== 'ok') continue;
+    if (opts.full ? status.get(r.id) === 'risky' : status.get(r.id) !== 'ok') continue;
     out.set(r.eventId, [...(out.get(r.eventId) ?? []), r.id]);
   }
   return out;

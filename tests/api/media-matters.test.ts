@@ -355,6 +355,8 @@ describe.skipIf(DB_UNAVAILABLE)('media attached to matters', () => {
       expect((await fetchMedia(neighbour, p2)).status).toBe(404);
       expect((await fetchMedia(a.grid_worker, p2)).status).toBe(404);
       expect((await fetchMedia(author, p2)).status).toBe(200);
+      const full = await t.request('GET', `${base}/${m.body.id}`, { token: await t.loginAs(a.grid_worker) });
+      expect(full.body.photoIds).toEqual([p1]); // the refused one is not listed for full viewers either
       expect((await t.db.select().from(media).where(eq(media.id, p2)))[0]!.status).toBe('risky');
       // Another village, the town and the county never see it (the matter is at the grid level).
       for (const key of ['outsider', 'town_officer', 'county_officer', 'newcomer'] as const) {
