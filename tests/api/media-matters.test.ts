@@ -7,6 +7,7 @@
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentChecks, matterEvents, matters, media } from '../../api/_db/schema';
+import { sweepAbandonedMedia } from '../../api/_media/sweep';
 import {
   ALL_ACTOR_KEYS,
   type ActorKey,
@@ -380,6 +381,31 @@ describe.skipIf(DB_UNAVAILABLE)('media attached to matters', () => {
       expect((await fetchMedia(author, crypto.randomUUID())).status).toBe(404);
       expect((await fetchMedia(author, 'not-a-uuid')).status).toBe(400);
     });
+  });
+
+  it('abandoned uploads (never attached, older than 7 days) are swept: row first, then object', async () => {
+    const attached = await upload(author);
+    expect((await raise(author, { photoIds: [attached] })).status).toBe(201);
+    const abandoned = await upload(author);
+    const recent = await upload(author);
+    const old = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    await t.db
+      .update(media)
+      .set({ createdAt: old })
+      .where(inArray(media.id, [attached, abandoned]));
+    const keyOf = async (id: string) =>
+      (await t.db.select().from(media).where(eq(media.id, id)))[0]?.storageKey;
+    const abandonedKey = (await keyOf(abandoned))!;
+    expect(await sweepAbandonedMedia(t.deps)).toEqual({ deleted: 1 });
+    expect(await keyOf(abandoned)).toBeUndefined();
+    expect(await t.deps.storage.has(abandonedKey)).toBe(false);
+    expect(await keyOf(attached)).toBeDefined();
+    expect(await keyOf(recent)).toBeDefined();
+    expect((await fetchMedia(author, abandoned)).status).toBe(404);
+    // Attaching a swept upload is a clear error, not a dangling reference.
+    const res = await raise(author, { photoIds: [abandoned] });
+    expect(res.body.error.details.items).toEqual([{ id: abandoned, reason: 'not_found' }]);
+    expect(await sweepAbandonedMedia(t.deps)).toEqual({ deleted: 0 });
   });
 
   it('media rows never point at a missing object', async () => {
