@@ -30,6 +30,13 @@ import {
 } from '../../shared/matters/workflow';
 import type { Deps } from '../_app/context';
 import { checkText } from '../_content';
+import {
+  attachMatterMedia,
+  checkMatterMedia,
+  eventPhotoIds,
+  openMatterMediaChecks,
+  shownMediaIds,
+} from '../_media/attach';
 import type { Tx } from '../_db/client';
 import {
   grids,
@@ -129,6 +136,15 @@ export async function raiseMatter(
       (await firstWithRole(deps, v.villageId, 'cadre')));
   const { timeLimits } = await villageSettings(deps.db, v.villageId);
 
+  const mediaRefs = {
+    villageId: v.villageId,
+    userId: v.userId,
+    photoIds: input.photoIds,
+    voiceId: input.voice?.fileId,
+  };
+  const mediaOk = await checkMatterMedia(deps.db, mediaRefs);
+  if (!mediaOk.ok) return mediaOk;
+
   const id = crypto.randomUUID();
   const isPublic = input.visibility === 'public';
   if (isPublic && input.text) {
@@ -143,7 +159,7 @@ export async function raiseMatter(
     if (!checked.ok) return checked;
   }
 
-  return deps.db.transaction(async (tx) => {
+  const raised = await deps.db.transaction(async (tx) => {
     await tx.insert(matters).values({
       id,
       villageId: v.villageId,
@@ -165,6 +181,7 @@ export async function raiseMatter(
       ...clockFor('submitted', now, timeLimits),
       createdAt: now,
     });
+    await attachMatterMedia(tx, { ...mediaRefs, matterId: id });
     await tx.insert(matterEvents).values({
       matterId: id,
       actorUserId: v.userId,
@@ -198,6 +215,8 @@ export async function raiseMatter(
     }
     return Ok({ id, state: 'submitted' as MatterState, level });
   });
+  await openMatterMediaChecks(deps, { ...mediaRefs, aboutCadre: input.aboutCadre });
+  return raised;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,10 +309,11 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
   ]);
   const sessionByEvent = new Map(sessions.map((s) => [s.eventId, s]));
   const onBehalf = m.onBehalfBy !== null;
+  const eventPhotos = await eventPhotoIds(deps.db, m.id, { full });
   return Ok({
     ...summary({ ...m, authorName: row.authorName, full }),
-    // Photos are not image-checked yet (the storage port comes later): only full viewers get them.
-    photoIds: full ? m.photoIds : [],
+    // Others see only photos whose content check passed; a voice identifies its speaker: full viewers only.
+    photoIds: await shownMediaIds(deps.db, m.photoIds, full),
     voice: full ? (m.voice ?? null) : null,
     location: full ? (m.location ?? null) : null,
     reopenCount: m.reopenCount,
@@ -309,6 +329,7 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
         action: e.action,
         label: eventLabel(e, { aboutCadre: m.aboutCadre, onBehalf }),
         note: full ? e.note : null,
+        photoIds: eventPhotos.get(e.id) ?? [],
         at: e.createdAt.toISOString(),
         ...(s
           ? {
@@ -362,7 +383,7 @@ async function mergeTarget(tx: Tx, v: MatterViewer, m: MatterRow, targetId: stri
 }
 
 export async function actOnMatter(
-  deps: Pick<Deps, 'db'>,
+  deps: Deps,
   p: ActInput,
 ): Promise<Outcome<{ id: string; state: MatterState; level: MatterLevel }>> {
   const { viewer: v, input } = p;
@@ -384,8 +405,11 @@ export async function actOnMatter(
   const escalated = r.level !== m.level;
   const now = new Date();
   const { timeLimits } = await villageSettings(deps.db, m.villageId);
+  const mediaRefs = { villageId: m.villageId, userId: v.userId, photoIds: input.photoIds ?? [] };
+  const mediaOk = await checkMatterMedia(deps.db, mediaRefs);
+  if (!mediaOk.ok) return mediaOk;
 
-  return deps.db.transaction(async (tx) => {
+  const done = await deps.db.transaction(async (tx) => {
     let survivor: MatterRow | undefined;
     if (input.action === 'merge') {
       const t = await mergeTarget(tx, v, m, input.mergeInto!);
@@ -408,6 +432,7 @@ export async function actOnMatter(
       ...(survivor ? { set: { mergedIntoId: survivor.id }, auditDetails: { mergedInto: survivor.id } } : {}),
     });
     if (!moved.ok) return moved;
+    await attachMatterMedia(tx, { ...mediaRefs, matterId: m.id, matterEventId: moved.value.eventId });
 
     if (session) {
       await tx.insert(mediationSessions).values({
@@ -432,6 +457,8 @@ export async function actOnMatter(
     if (survivor) await absorbDuplicate(tx, { merged: m, survivor, actorUserId: v.userId, now });
     return Ok({ id: m.id, state: r.to, level: r.level });
   });
+  if (done.ok) await openMatterMediaChecks(deps, { ...mediaRefs, aboutCadre: m.aboutCadre });
+  return done;
 }
 
 /**
