@@ -28,6 +28,8 @@ function encodeCursor(key: string, id: string): string {
   return Buffer.from(JSON.stringify([key, id])).toString('base64url');
 }
 
+/** Postgres' text form of a timestamptz, e.g. `2026-12-03 11:12:13.123456+00`. */
+const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decodeCursor(cursor: string): { key: string; id: string } | null {
@@ -36,7 +38,7 @@ function decodeCursor(cursor: string): { key: string; id: string } | null {
     if (!Array.isArray(v) || v.length !== 2) return null;
     const [key, id] = v as [unknown, unknown];
     if (typeof key !== 'string' || typeof id !== 'string' || !UUID_RE.test(id)) return null;
-    if (Number.isNaN(Date.parse(key.replace(' ', 'T')))) return null;
+    if (!TIMESTAMP_RE.test(key)) return null;
     return { key, id };
   } catch {
     return null;
@@ -45,9 +47,19 @@ function decodeCursor(cursor: string): { key: string; id: string } | null {
 
 const badCursor = () => Err('VALIDATION_FAILED', '翻页标记不对，请刷新', { issues: [{ path: 'cursor' }] });
 
-/** Who holds what: the responder part of scope.ts `fullAccess` (not the author's own matters). */
+/**
+ * What the caller holds now (the workflow's holders, shared/matters/workflow.ts HOLDERS): the grid's
+ * matters while at the grid, the village's below the town, the town's at the town; plus anything
+ * assigned to them; plus follow-ups (resolved) and decisions coming back (deciding), which the
+ * workflow gives to the grid and the village at any level.
+ */
 function responderAccess(v: MatterViewer): SQL | null {
-  const conds: SQL[] = [eq(matters.firstResponderUserId, v.userId), eq(matters.assignedUserId, v.userId)];
+  const belowTown = sql`(${matters.level} <> 'town' or ${matters.state} in ('resolved', 'deciding'))`;
+  const atGrid = sql`(${matters.level} = 'grid' or ${matters.state} = 'resolved')`;
+  const conds: SQL[] = [
+    eq(matters.assignedUserId, v.userId),
+    and(eq(matters.firstResponderUserId, v.userId), atGrid)!,
+  ];
   let responder = false;
   if (v.roles.has('grid_worker') && v.gridIds.length > 0) {
     responder = true;
@@ -58,16 +70,17 @@ function responderAccess(v: MatterViewer): SQL | null {
           sql`, `,
         )})`,
         eq(matters.aboutCadre, false),
+        atGrid,
       )!,
     );
   }
   if (v.roles.has('cadre')) {
     responder = true;
-    conds.push(eq(matters.aboutCadre, false));
+    conds.push(and(eq(matters.aboutCadre, false), belowTown)!);
   }
   if (v.roles.has('supervisor')) {
     responder = true;
-    conds.push(eq(matters.aboutCadre, true));
+    conds.push(and(eq(matters.aboutCadre, true), belowTown)!);
   }
   if (v.roles.has('town_officer')) {
     responder = true;
