@@ -47,7 +47,7 @@ import { Err, Ok, type Outcome } from '../_lib/errors';
 import { requestCouncilProposal } from './decision';
 import { type MatterRow, applyMove, eventLabel, notifyMove, workflowMatter } from './moves';
 import { type MatterViewer, fullAccess, publicAccess } from './scope';
-import { cadreOnDuty, choosableCategoryKeys, clockFor, villageSettings } from './settings';
+import { cadreOnDuty, clockFor, villageSettings } from './settings';
 
 const LIST_LIMIT = 100;
 
@@ -109,7 +109,9 @@ export async function raiseMatter(
     return Err('FORBIDDEN');
   }
 
-  const categories = await choosableCategoryKeys(deps.db, v.villageId);
+  // One read of the village's settings: its categories and its time limits.
+  const settings = await villageSettings(deps.db, v.villageId);
+  const categories = settings.categories.filter((c) => !c.hidden).map((c) => c.key);
   if (!categories.includes(input.category)) {
     return Err('VALIDATION_FAILED', '没有这个事项类别，请重新选择', {
       issues: [{ path: 'category', message: '没有这个事项类别，请重新选择' }],
@@ -127,7 +129,7 @@ export async function raiseMatter(
     : (workerUserId ??
       (await cadreOnDuty(deps.db, v.villageId, now)) ??
       (await firstWithRole(deps, v.villageId, 'cadre')));
-  const { timeLimits } = await villageSettings(deps.db, v.villageId);
+  const { timeLimits } = settings;
 
   const id = crypto.randomUUID();
   const isPublic = input.visibility === 'public';
