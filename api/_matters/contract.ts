@@ -78,6 +78,7 @@ export const ZMatterMovedSchema = z.object({
 });
 
 export const ZMatterListItemSchema = ZMatterSummarySchema.extend({
+  villageId: ZId,
   /** When the current step's time limit runs out; null once the matter is over. */
   dueAt: z.string().nullable(),
   overdue: z.boolean(),
@@ -116,3 +117,5 @@ export const ZMatterSettingsSchema = z.object({
 export const ZDutyRosterViewSchema = z.object({
   days: z.array(z.object({ weekday: z.number().int(), userId: ZId, name: z.string() })),
 });
+
+export const ZTownParams = z.object({ townId: ZId });

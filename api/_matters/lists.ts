@@ -91,6 +91,7 @@ function responderAccess(v: MatterViewer): SQL | null {
 
 const listCols = {
   id: matters.id,
+  villageId: matters.villageId,
   kind: matters.kind,
   category: matters.category,
   text: matters.text,
@@ -106,6 +107,7 @@ const listCols = {
 
 type ListRow = {
   id: string;
+  villageId: string;
   kind: (typeof matters.$inferSelect)['kind'];
   category: string;
   text: string;
@@ -122,6 +124,7 @@ type ListRow = {
 function listItem(r: ListRow, now: Date) {
   return {
     id: r.id,
+    villageId: r.villageId,
     kind: r.kind,
     category: r.category,
     text: r.text.length > 120 ? `${r.text.slice(0, 120)}…` : r.text,
@@ -158,6 +161,49 @@ export async function responderInbox(
     conds.push(sql`(${matters.dueAt}, ${matters.id}) > (${c.key}::timestamptz, ${c.id}::uuid)`);
   }
   // Ascending deadline = overdue first (longest overdue on top), then what runs out soonest.
+  const rows = await deps.db
+    .select({ ...listCols, key: sql<string>`${matters.dueAt}::text` })
+    .from(matters)
+    .innerJoin(users, eq(users.id, matters.authorUserId))
+    .where(and(...conds))
+    .orderBy(asc(matters.dueAt), asc(matters.id))
+    .limit(q.limit + 1);
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return Ok({
+    items: page.map((r) => listItem(r, now)),
+    nextCursor: more && last ? encodeCursor(last.key, last.id) : null,
+  });
+}
+
+/**
+ * The town's inbox: every open matter escalated to the town, across the town's villages, overdue
+ * first. Only for the town's officers (anyone else: NOT_FOUND). Uses `matters_town_due_index`.
+ */
+export async function townInbox(
+  deps: Pick<Deps, 'db'>,
+  p: { townId: string; officerTownIds: string[] },
+  q: TMatterInboxQuery,
+  now = new Date(),
+): Promise<Outcome<Page<ReturnType<typeof listItem>>>> {
+  if (!p.officerTownIds.includes(p.townId)) return Err('NOT_FOUND');
+  const conds: SQL[] = [
+    eq(matters.level, 'town'),
+    isNotNull(matters.dueAt),
+    sql`${matters.villageId} in (select id from villages where town_id = ${p.townId}::uuid)`,
+  ];
+  if (q.state) conds.push(eq(matters.state, q.state));
+  if (q.kind) conds.push(eq(matters.kind, q.kind));
+  if (q.category) conds.push(eq(matters.category, q.category));
+  if (q.level && q.level !== 'town') return Ok({ items: [], nextCursor: null });
+  if (q.overdue === true) conds.push(lte(matters.dueAt, now));
+  if (q.overdue === false) conds.push(gt(matters.dueAt, now));
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor);
+    if (!c) return badCursor();
+    conds.push(sql`(${matters.dueAt}, ${matters.id}) > (${c.key}::timestamptz, ${c.id}::uuid)`);
+  }
   const rows = await deps.db
     .select({ ...listCols, key: sql<string>`${matters.dueAt}::text` })
     .from(matters)

@@ -109,8 +109,11 @@ export async function raiseMatter(
     return Err('FORBIDDEN');
   }
 
-  // One read of the village's settings: its categories and its time limits.
-  const settings = await villageSettings(deps.db, v.villageId);
+  // The village's settings (categories, time limits) and the author's grid, read side by side.
+  const [settings, home] = await Promise.all([
+    villageSettings(deps.db, v.villageId),
+    householdGrid(deps, v.villageId, authorUserId),
+  ]);
   const categories = settings.categories.filter((c) => !c.hidden).map((c) => c.key);
   if (!categories.includes(input.category)) {
     return Err('VALIDATION_FAILED', '没有这个事项类别，请重新选择', {
@@ -118,7 +121,7 @@ export async function raiseMatter(
     });
   }
 
-  const { gridId, workerUserId } = await householdGrid(deps, v.villageId, authorUserId);
+  const { gridId, workerUserId } = home;
   if (onBehalfBy && (!gridId || !v.gridIds.includes(gridId))) {
     return Err('FORBIDDEN', '只能代本网格的村民反映');
   }

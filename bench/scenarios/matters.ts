@@ -139,6 +139,10 @@ async function plans(c: pg.Client, cadre: Person, gridWorker: Person, author: Pe
     `select m.due_at::text as k, m.id from matters m where ${cadreWhere} order by m.due_at, m.id offset 500 limit 1`,
     [cadre.villageId, cadre.userId],
   );
+  const { rows: town } = await c.query<{ town_id: string }>('select town_id from villages where id = $1', [
+    cadre.villageId,
+  ]);
+  const townId = town[0]!.town_id;
   return {
     inbox_cadre_first_page: await explain(
       `select ${cols} from matters m join users u on u.id = m.author_user_id where ${cadreWhere}
@@ -159,6 +163,12 @@ async function plans(c: pg.Client, cadre: Person, gridWorker: Person, author: Pe
       `select ${cols} from matters m join users u on u.id = m.author_user_id where ${gridWhere}
        order by m.due_at, m.id limit 21`,
       [gridWorker.villageId, gridWorker.userId, grid[0]!.grid_id],
+    ),
+    inbox_town_first_page: await explain(
+      `select ${cols} from matters m join users u on u.id = m.author_user_id
+       where m.level = 'town' and m.due_at is not null
+       and m.village_id in (select id from villages where town_id = $1) order by m.due_at, m.id limit 21`,
+      [townId],
     ),
     mine_first_page: await explain(
       `select ${cols} from matters m join users u on u.id = m.author_user_id

@@ -5,7 +5,8 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matters } from '../../api/_db/schema';
+import { matters, memberships, villages } from '../../api/_db/schema';
+import { DEMO_INVITE_CODES } from '../../api/_db/seed';
 import { expectRefusedForAllBut } from '../support/access';
 import { type Actors, loadActors, plainVillagerInGridOf } from '../support/actors';
 import { DB_UNAVAILABLE, TEST_DB, type TestApp, createTestApp } from '../support/harness';
@@ -146,6 +147,64 @@ describe.skipIf(DB_UNAVAILABLE)(`matters: responder inbox and 我的事项 (${TE
     }
     const forged = Buffer.from(JSON.stringify(['yesterday', 'nope'])).toString('base64url');
     expect((await inbox(a.cadre, `cursor=${forged}`)).status).toBe(400);
+  });
+
+  describe('the town’s inbox', () => {
+    it('the town’s officers see what reached the town from all its villages, overdue first; nobody else', async () => {
+      const [xiping] = await t.db
+        .select({ id: villages.id, townId: villages.townId })
+        .from(villages)
+        .where(eq(villages.inviteCode, DEMO_INVITE_CODES.xiping));
+      expect(xiping!.townId).toBe(a.village.townId);
+      const [xVillager] = await t.db
+        .select({ userId: memberships.userId })
+        .from(memberships)
+        .where(and(eq(memberships.villageId, xiping!.id), eq(memberships.role, 'villager')))
+        .limit(1);
+      const res = await t.request('POST', `/api/villages/${xiping!.id}/matters`, {
+        token: await t.loginAs(xVillager!.userId),
+        body: { kind: 'complaint', category: 'water', text: '西坪村的事到了镇里' },
+      });
+      expect(res.status).toBe(201);
+      const fromXiping = res.body.id as string;
+      await t.db
+        .update(matters)
+        .set({ level: 'town', dueAt: sql`now() - interval '2 hours'` })
+        .where(eq(matters.id, fromXiping));
+      const path = `/api/towns/${a.village.townId}/matters/inbox`;
+      const page = await t.request('GET', `${path}?limit=1`, { token: await t.loginAs(a.town_officer) });
+      expect(page.status).toBe(200);
+      expect(page.body.items).toHaveLength(1);
+      expect(page.body.items[0]).toMatchObject({ id: fromXiping, villageId: xiping!.id, overdue: true });
+      const next = await t.request('GET', `${path}?limit=1&cursor=${page.body.nextCursor}`, {
+        token: await t.loginAs(a.town_officer),
+      });
+      expect(next.body.items.map((i: Item) => i.id)).toEqual([atTown]);
+      expect(next.body.nextCursor).toBeNull();
+
+      for (const who of [
+        'villager',
+        'grid_worker',
+        'cadre',
+        'supervisor',
+        'outsider',
+        'county_officer',
+        'newcomer',
+      ] as const) {
+        const res = await t.request('GET', path, { token: await t.loginAs(a[who]) });
+        expect({ who, status: res.status }).toEqual({ who, status: 404 });
+      }
+      const otherTown = `/api/towns/${a.other.townId}/matters/inbox`;
+      if (a.other.townId !== a.village.townId) {
+        expect((await t.request('GET', otherTown, { token: await t.loginAs(a.town_officer) })).status).toBe(
+          404,
+        );
+      }
+      expect(
+        (await t.request('GET', `${path}?cursor=bad`, { token: await t.loginAs(a.town_officer) })).status,
+      ).toBe(400);
+      expect((await t.request('GET', path)).status).toBe(401);
+    });
   });
 
   describe('我的事项', () => {
