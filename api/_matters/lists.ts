@@ -4,7 +4,7 @@
  *
  * Both lists use keyset pagination (an opaque cursor of the last row's sort key), so page 50 costs
  * what page 1 costs; the indexes are `matters_open_due_index` (village_id, due_at, id) where open,
- * and `matters_author_created_index` (author_user_id, created_at, id).
+ * and `matters_author_created_index` (author_user_id, village_id, created_at, id).
  *
  * Outcomes:
  * - responderInbox: Ok page; FORBIDDEN (no responder role here); VALIDATION_FAILED (bad cursor).

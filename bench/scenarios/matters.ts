@@ -7,13 +7,15 @@
  *   per-user and per-village rate limits are exercised, not tripped;
  * - inbox_p99_ms: GET /api/villages/:id/matters/inbox (first page, 20), alternating the 50 cadres
  *   and 200 grid workers, 50 connections, 10 s.
- * Also writes the EXPLAIN (ANALYZE, BUFFERS) plans of the list queries, the sweep's claim and the
+ * Then one run of the clock sweep over the county (sweep_steps_per_s). Also writes the EXPLAIN (ANALYZE, BUFFERS) plans of the list queries, the sweep's claim and the
  * similar-matters query on the loaded database (`plans` in the JSON).
  * Budget (issue 4): p99_ms ≤ 150, inbox_p99_ms ≤ 100, no errors.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { signToken } from '../../api/_auth/tokens';
+import { openDatabase } from '../../api/_db/client';
+import { sweepOverdueMatters } from '../../api/_matters/sweep';
 import { runLoad } from '../lib/load';
 import { createTempDatabase } from '../lib/pg';
 import { cpuSeconds, cpuSecondsByName } from '../lib/processes';
@@ -296,6 +298,12 @@ export const matters: Scenario = {
           };
         },
       });
+      // The clock over the loaded county: most bench matters are long overdue, so one run of
+      // the sweep (10 s budget) shows how many steps per second it takes.
+      const database = await openDatabase({ url: db.url, poolSize: 2 });
+      const swept = await sweepOverdueMatters(database.db, { budgetMs: 10_000 }).finally(() =>
+        database.close(),
+      );
       const sample = await fetch(
         `${server.url}/api/villages/${cadres[0]!.villageId}/matters/inbox?limit=20`,
         {
@@ -322,6 +330,10 @@ export const matters: Scenario = {
         inbox_non_2xx: inbox.non_2xx,
         inbox_status_codes: inbox.status_codes,
         inbox_first_page_items: sampleBody.items.length,
+        sweep_steps: swept.escalated + swept.closed + swept.flagged,
+        sweep_failed: swept.failed,
+        sweep_ms: swept.ms,
+        sweep_steps_per_s: Math.round(((swept.escalated + swept.closed + swept.flagged) * 1000) / swept.ms),
         plan_summaries: Object.fromEntries(Object.entries(explained).map(([k, v]) => [k, planSummary(v)])),
         plans: explained,
       };
@@ -332,6 +344,7 @@ export const matters: Scenario = {
   summary: (r) =>
     `raise p99 ${fmt(r.p99_ms)} ms (p50 ${fmt(r.p50_ms)}, ${fmt(r.rps, 0)} req/s); inbox p99 ${fmt(r.inbox_p99_ms)} ms ` +
     `(p50 ${fmt(r.inbox_p50_ms)}, ${fmt(r.inbox_rps, 0)} req/s); ${fmt(r.matters_in_county, 0)} matters; ` +
+    `sweep ${fmt(r.sweep_steps_per_s, 0)} steps/s; ` +
     `${r.errors} errors, ${r.non_2xx}/${r.inbox_non_2xx} non-2xx (${r.connections} conns` +
     `${String(r.redis).startsWith('none') ? ', NO REDIS' : ''})`,
 };
