@@ -34,6 +34,7 @@ import type { Tx } from '../_db/client';
 import {
   grids,
   households,
+  matterDecisions,
   matterEvents,
   matterFollowers,
   matters,
@@ -433,6 +434,13 @@ export async function actOnMatter(
         requestedBy: v.userId,
       });
       if (!handed.ok) return handed;
+    }
+    if (input.action === 'decision_returned' && input.decisionOutcome) {
+      // A cadre entered the outcome by hand: the hand-off is answered, so a later callback is refused.
+      await tx
+        .update(matterDecisions)
+        .set({ status: input.decisionOutcome, summary: note, decidedAt: now })
+        .where(and(eq(matterDecisions.matterId, m.id), eq(matterDecisions.status, 'pending')));
     }
     if (survivor) await absorbDuplicate(tx, { merged: m, survivor, actorUserId: v.userId, now });
     return Ok({ id: m.id, state: r.to, level: r.level });
