@@ -59,6 +59,15 @@ export const ZMatterDetailSchema = ZMatterSummarySchema.extend({
   mergedIntoId: ZId.nullable(),
   /** The caller follows it (关注). */
   following: z.boolean(),
+  /** The decide track's hand-off to the councils (latest); null when never sent to a vote. */
+  decision: z
+    .object({
+      status: z.enum(['pending', 'adopted', 'rejected']),
+      proposalId: ZId.nullable(),
+      summary: z.string().nullable(),
+      decidedAt: z.string().nullable(),
+    })
+    .nullable(),
   raisedOnBehalf: z.boolean(),
   timeline: z.array(ZMatterEventSchema),
   /** Exactly the actions the caller may take now (the mini-program shows these). */

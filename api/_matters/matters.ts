@@ -280,7 +280,7 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
   const row = await visibleMatter(deps, v, matterId);
   if (!row) return Err('NOT_FOUND');
   const { m, full } = row;
-  const [events, sessions, following] = await Promise.all([
+  const [events, sessions, following, decisions] = await Promise.all([
     deps.db
       .select()
       .from(matterEvents)
@@ -293,7 +293,19 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
       .select({ userId: matterFollowers.userId })
       .from(matterFollowers)
       .where(and(eq(matterFollowers.matterId, m.id), eq(matterFollowers.userId, v.userId))),
+    deps.db
+      .select({
+        status: matterDecisions.status,
+        proposalId: matterDecisions.proposalId,
+        summary: matterDecisions.summary,
+        decidedAt: matterDecisions.decidedAt,
+      })
+      .from(matterDecisions)
+      .where(eq(matterDecisions.matterId, m.id))
+      .orderBy(desc(matterDecisions.createdAt))
+      .limit(1),
   ]);
+  const decision = decisions[0];
   const sessionByEvent = new Map(sessions.map((s) => [s.eventId, s]));
   const onBehalf = m.onBehalfBy !== null;
   return Ok({
@@ -308,6 +320,15 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
     overdue: m.dueAt !== null && m.dueAt.getTime() <= Date.now(),
     mergedIntoId: m.mergedIntoId,
     following: following.length > 0,
+    /** The decide track's hand-off to the councils, latest first: pending until the outcome returns. */
+    decision: decision
+      ? {
+          status: decision.status,
+          proposalId: decision.proposalId,
+          summary: decision.summary,
+          decidedAt: decision.decidedAt?.toISOString() ?? null,
+        }
+      : null,
     raisedOnBehalf: full && onBehalf,
     timeline: events.map((e) => {
       const s = sessionByEvent.get(e.id);

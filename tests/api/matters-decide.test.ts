@@ -57,6 +57,12 @@ describe.skipIf(DB_UNAVAILABLE)(`matters: decide hand-off (${TEST_DB})`, () => {
       text: '建议把村西的土路硬化\n\n涉及集体资金，需要村民代表会议表决',
     });
     expect((await k.row(id)).state).toBe('deciding');
+    expect((await k.detail(author, id)).body.decision).toEqual({
+      status: 'pending',
+      proposalId: null,
+      summary: null,
+      decidedAt: null,
+    });
     expect((await k.detail(author, id)).body.timeline.at(-1).label).toBe('已提交村民议事，等待表决结果');
   });
 
@@ -85,6 +91,11 @@ describe.skipIf(DB_UNAVAILABLE)(`matters: decide hand-off (${TEST_DB})`, () => {
     });
     const [d] = await decisions(id);
     expect(d).toMatchObject({ status: 'adopted', proposalId, summary: expect.stringContaining('同意') });
+    expect(seen.decision).toMatchObject({
+      status: 'adopted',
+      proposalId,
+      decidedAt: '2026-12-01T08:00:00.000Z',
+    });
     const logged = await t.db.select().from(auditLog).where(eq(auditLog.targetId, id));
     expect(logged.find((l) => l.action === 'matter.decision_returned')).toMatchObject({
       actorUserId: null,
