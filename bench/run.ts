@@ -14,13 +14,14 @@ import { markStart, writeResult } from './lib/results';
 import type { Scenario, ScenarioArgs } from './lib/scenario';
 import { board } from './scenarios/board';
 import { coldStart } from './scenarios/cold-start';
+import { matters } from './scenarios/matters';
 import { me } from './scenarios/me';
 import { notify } from './scenarios/notify';
 import { size } from './scenarios/size';
+import { speech } from './scenarios/speech';
 import { voteStorm } from './scenarios/vote-storm';
 
-const SCENARIOS: Scenario[] = [me, coldStart, size, notify, board, voteStorm, speech];
-import { speech } from './scenarios/speech';
+const SCENARIOS: Scenario[] = [me, coldStart, size, notify, matters, board, voteStorm, speech];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -55,7 +55,7 @@ export const mediationOutcomeEnum = pgEnum('mediation_outcome', [
   'not_agreed',
   'adjourned',
 ]);
-export const matterLevelEnumRef = pgEnum('mediation_rung', MATTER_LEVELS);
+export const mediationRungEnum = pgEnum('mediation_rung', MATTER_LEVELS);
 
 /** One mediation session (调解记录) on a rung of the ladder; its timeline row is `eventId`. */
 export const mediationSessions = pgTable(
@@ -68,7 +68,7 @@ export const mediationSessions = pgTable(
     eventId: uuid()
       .notNull()
       .references(() => matterEvents.id),
-    rung: matterLevelEnumRef().notNull(),
+    rung: mediationRungEnum().notNull(),
     heldOn: date({ mode: 'string' }).notNull(),
     place: text().notNull(),
     participants: jsonb().$type<string[]>().notNull(),

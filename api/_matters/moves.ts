@@ -40,9 +40,13 @@ export const workflowMatter = (m: MatterRow): TWorkflowMatter => ({
  * duplicate was merged into this one).
  */
 export function eventLabel(
-  e: { action: string; toLevel: MatterLevel },
+  e: { action: string; toLevel: MatterLevel; toState?: MatterState | null },
   ctx: { aboutCadre: boolean; onBehalf: boolean },
 ): string {
+  // An escalated mediation goes to the next rung's mediators, not to "the village" in general.
+  if (e.action === 'escalate' && e.toState === 'mediating') {
+    return timelineLabel('route_mediate', { level: e.toLevel, aboutCadre: ctx.aboutCadre });
+  }
   switch (e.action) {
     case 'raise':
       return ctx.onBehalf ? '网格员已代您提交' : '已提交';
@@ -168,7 +172,12 @@ export async function applyMove(tx: Tx, mv: Move): Promise<Outcome<{ eventId: st
     details: { from: m.state, to: mv.to, fromLevel: m.level, toLevel: mv.level, ...mv.auditDetails },
   });
 
-  const label = mv.label ?? timelineLabel(mv.action, { level: mv.level, aboutCadre: m.aboutCadre });
+  const label =
+    mv.label ??
+    eventLabel(
+      { action: mv.action, toLevel: mv.level, toState: mv.to },
+      { aboutCadre: m.aboutCadre, onBehalf: false },
+    );
   const actor = mv.actorUserId ? [mv.actorUserId] : [];
   await notifyMove(tx, {
     villageId: m.villageId,

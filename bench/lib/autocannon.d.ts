@@ -15,12 +15,16 @@ declare module 'autocannon' {
     excludeErrorStats?: boolean;
     /** Per-request hooks, cycled in order; `context` is per connection. */
     requests?: {
-      setupRequest?: (
-        req: { headers?: Record<string, string>; body?: string; method?: string; path?: string },
-        context: Record<string, unknown>,
-      ) => { headers?: Record<string, string>; body?: string; method?: string; path?: string };
+      setupRequest?: (req: RequestParams, context: Record<string, unknown>) => RequestParams;
       onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
     }[];
+  };
+
+  export type RequestParams = {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
   };
 
   export type Histogram = {

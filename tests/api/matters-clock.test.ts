@@ -124,8 +124,12 @@ describe.skipIf(DB_UNAVAILABLE)(`matters clock sweep (${TEST_DB})`, () => {
     await sweep(await pastDue(id));
     expect(await k.row(id)).toMatchObject({ state: 'mediating', level: 'village' });
     expect((await k.detail(author, id)).body.timeline.at(-1)).toMatchObject({
+      label: '已转村调解委员会调解',
       note: '超过每级调解时限（15天），系统自动处理',
     });
+    expect(
+      (await k.inboxOf(author)).some((i) => i.objectId === id && i.summary === '已转村调解委员会调解'),
+    ).toBe(true);
     // The village committee fails: the town's rung, with a fresh 15 days.
     await k.run(id, [[a.cadre, 'mediation_failed', '双方各执一词']]);
     const atTown = await k.row(id);
