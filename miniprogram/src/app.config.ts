@@ -26,6 +26,8 @@ export default defineAppConfig({
         'content-reviews/index',
       ],
     },
+    { root: 'subpackages/services', pages: ['service/index', 'book/index', 'bookings/index'] },
+    { root: 'subpackages/services-desk', pages: ['index/index', 'hours/index'] },
   ],
   window: {
     navigationBarTitleText: '村民参与',
