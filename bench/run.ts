@@ -12,12 +12,13 @@ import { parseArgs } from 'node:util';
 import { installExitHandlers, runCleanups } from './lib/processes';
 import { markStart, writeResult } from './lib/results';
 import type { Scenario, ScenarioArgs } from './lib/scenario';
+import { booking } from './scenarios/booking';
 import { coldStart } from './scenarios/cold-start';
 import { me } from './scenarios/me';
 import { notify } from './scenarios/notify';
 import { size } from './scenarios/size';
 
-const SCENARIOS: Scenario[] = [me, coldStart, size, notify];
+const SCENARIOS: Scenario[] = [me, coldStart, size, notify, booking];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
