@@ -12,7 +12,7 @@ import type { TBooking, TServiceDetail, TSlot } from '../../miniprogram/src/api/
 import { ServicesHome } from '../../miniprogram/src/pages/services/index';
 import { BookConfirm } from '../../miniprogram/src/subpackages/services/book/index';
 import { MyBookings } from '../../miniprogram/src/subpackages/services/bookings/index';
-import { ServiceView } from '../../miniprogram/src/subpackages/services/service/index';
+import { ServiceView, hoursText } from '../../miniprogram/src/subpackages/services/service/index';
 import { VILLAGE_ID } from './fixtures';
 import Taro, { apiError, ok, request, resetTaro, routeRequests } from './taro-mock';
 
@@ -122,6 +122,20 @@ describe('办事 tab', () => {
 });
 
 describe('service page', () => {
+  it('groups the weekly hours in plain words, evening marked', () => {
+    const hours = [1, 2, 3, 4, 5]
+      .map((weekday) => ({ weekday, start: '09:00', end: '11:30', capacity: 3 }))
+      .concat(
+        [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '19:00', end: '21:00', capacity: 2 })),
+      )
+      .concat([{ weekday: 6, start: '14:00', end: '16:00', capacity: 1 }]);
+    expect(hoursText({ hours }).map((h) => [h.text, h.evening])).toEqual([
+      ['周一至周五 09:00–11:30', false],
+      ['周六 14:00–16:00', false],
+      ['每天 19:00–21:00', true],
+    ]);
+  });
+
   const routes = () =>
     routeRequests({
       [`GET ${V}/services/${SERVICE_ID}`]: () => ok(detail),

@@ -24,7 +24,12 @@ export default function BookPage() {
       <Gate>
         {() =>
           villageId && serviceId && startsAt ? (
-            <BookConfirm villageId={villageId} serviceId={serviceId} startsAt={startsAt} />
+            // h5 hands query values over still percent-encoded; weapp decodes them.
+            <BookConfirm
+              villageId={villageId}
+              serviceId={serviceId}
+              startsAt={decodeURIComponent(startsAt)}
+            />
           ) : (
             <Empty>没有选时间。</Empty>
           )

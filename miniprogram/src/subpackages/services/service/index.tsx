@@ -41,12 +41,25 @@ export default function ServicePage() {
   );
 }
 
-function hoursText(d: TServiceDetail): { key: string; text: string; evening: boolean }[] {
-  return d.hours.map((h, i) => ({
-    key: `${i}`,
-    text: `${WEEKDAY_LABELS[h.weekday as 1] ?? ''} ${h.start}–${h.end}`,
-    evening: minuteOfDay(h.start) >= 18 * 60,
-  }));
+/** Weekly windows grouped by time: "周一至周五 09:00–11:30", "每天 19:00–21:00" (夜间). */
+export function hoursText(
+  d: Pick<TServiceDetail, 'hours'>,
+): { key: string; text: string; evening: boolean }[] {
+  const byTime = new Map<string, number[]>();
+  for (const h of d.hours) {
+    const k = `${h.start}–${h.end}`;
+    byTime.set(k, [...(byTime.get(k) ?? []), h.weekday]);
+  }
+  const days = (ws: number[]) => {
+    const set = [...new Set(ws)].sort((a, b) => a - b);
+    if (set.length === 7) return '每天';
+    if (set.join() === '1,2,3,4,5') return '周一至周五';
+    if (set.join() === '6,7') return '周末';
+    return set.map((w) => WEEKDAY_LABELS[w as 1]).join('、');
+  };
+  return [...byTime.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, ws]) => ({ key: k, text: `${days(ws)} ${k}`, evening: minuteOfDay(k.slice(0, 5)) >= 18 * 60 }));
 }
 
 export function ServiceView({
