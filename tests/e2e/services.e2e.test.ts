@@ -122,7 +122,7 @@ describe.skipIf(missing !== null)('services in a browser (h5)', () => {
     await expectTapTargets(page, '.slot');
     await shot(page, '20-service-page');
     // The page scrolls inside Taro's container: bring the calendar on screen for its picture.
-    await on(page, '[data-testid="day-strip"]').scrollIntoViewIfNeeded();
+    await on(page, '[data-testid="slot-grid"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, 'services-21-calendar.png') });
     await slot.click();
 

@@ -79,6 +79,8 @@ export function ServiceView({
     return { detail, slots: slots.items };
   }, `${villageId}/${serviceId}`);
   const [day, setDay] = useState<string | null>(null);
+  // A week of days at first: fewer choices on screen; the second week on request.
+  const [allDays, setAllDays] = useState(false);
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -184,7 +186,7 @@ export function ServiceView({
         <Card title={bookingId ? '选新的时间' : '选一个时间'}>
           {days.length === 0 ? <Empty>最近两周没有可以预约的时间。</Empty> : null}
           <View className="day-strip" data-testid="day-strip">
-            {days.map(([date, slots]) => (
+            {days.slice(0, allDays ? undefined : 7).map(([date, slots]) => (
               <View
                 key={date}
                 className={date === shownDay ? 'day-chip day-chip-on' : 'day-chip'}
@@ -200,6 +202,13 @@ export function ServiceView({
               </View>
             ))}
           </View>
+          {days.length > 7 && !allDays ? (
+            <View className="actions">
+              <Btn kind="plain" small onClick={() => setAllDays(true)} testId="more-days">
+                看下一周
+              </Btn>
+            </View>
+          ) : null}
           {busy ? (
             <Loading text="正在改时间…" />
           ) : (
