@@ -8,7 +8,7 @@
  *   and tells the people booked (cancelSlotTx), in the same transaction.
  * - removeException: Ok detail; NOT_FOUND.
  */
-import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import {
   type TServiceException,
   type TWeeklyHours,
@@ -264,18 +264,24 @@ export async function addException(
       const hit = await tx
         .select({ startsAt: serviceSlots.startsAt, endsAt: serviceSlots.endsAt })
         .from(serviceSlots)
-        .where(and(eq(serviceSlots.serviceId, s.id), eq(serviceSlots.cancelled, false)));
+        .where(
+          and(
+            eq(serviceSlots.serviceId, s.id),
+            eq(serviceSlots.cancelled, false),
+            lt(serviceSlots.startsAt, to),
+            gt(serviceSlots.endsAt, from),
+            gt(serviceSlots.startsAt, now),
+          ),
+        );
       for (const slot of hit) {
-        if (slot.startsAt < to && from < slot.endsAt && slot.startsAt > now) {
-          const r = await cancelSlotTx(tx, {
-            ...c,
-            service: s,
-            startsAt: slot.startsAt,
-            reason: input.reason,
-            now,
-          });
-          cancelledBookings += r.cancelled;
-        }
+        const r = await cancelSlotTx(tx, {
+          ...c,
+          service: s,
+          startsAt: slot.startsAt,
+          reason: input.reason,
+          now,
+        });
+        cancelledBookings += r.cancelled;
       }
     }
     await audit(tx, {
