@@ -13,6 +13,7 @@ import { installExitHandlers, runCleanups } from './lib/processes';
 import { markStart, writeResult } from './lib/results';
 import type { Scenario, ScenarioArgs } from './lib/scenario';
 import { board } from './scenarios/board';
+import { booking } from './scenarios/booking';
 import { coldStart } from './scenarios/cold-start';
 import { matters } from './scenarios/matters';
 import { me } from './scenarios/me';
@@ -21,7 +22,7 @@ import { size } from './scenarios/size';
 import { speech } from './scenarios/speech';
 import { voteStorm } from './scenarios/vote-storm';
 
-const SCENARIOS: Scenario[] = [me, coldStart, size, notify, matters, board, voteStorm, speech];
+const SCENARIOS: Scenario[] = [me, coldStart, size, notify, matters, booking, board, voteStorm, speech];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

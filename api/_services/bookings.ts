@@ -11,13 +11,20 @@
  * - leaveWaitlist: Ok entry; CONFLICT (no longer waiting).
  */
 import { and, asc, desc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
-import { beforeCutoff, bookingCode, bookingRefusal, isEvening } from '../../shared/services/rules';
+import {
+  beforeCutoff,
+  beijingDate,
+  bookingCode,
+  bookingRefusal,
+  findSlot,
+  isEvening,
+} from '../../shared/services/rules';
 import type { TBook, TBooking, TMyBookings, TWaitlistEntry } from '../../shared/services/schemas';
 import type { Db, Tx } from '../_db/client';
 import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
-import { type ServiceRow, findService } from './catalogue';
+import { type ServiceRow, findService, findServiceWithRules } from './catalogue';
 import { ensureSlot, passOn, specAt, takePlace } from './slots';
 
 type Q = Db | Tx;
@@ -111,23 +118,45 @@ export async function book(
   input: TBook,
   now = new Date(),
 ): Promise<Outcome<TBooking>> {
-  const service = await findService(db, c.villageId, c.serviceId);
-  if (!service) return Err('NOT_FOUND');
-  if (c.requestKey) {
-    const [again] = await db
-      .select()
-      .from(serviceBookings)
-      .where(and(eq(serviceBookings.userId, c.userId), eq(serviceBookings.requestKey, c.requestKey)));
-    if (again) return Ok(bookingView(again, service, now));
-  }
   const startsAt = new Date(input.startsAt);
-  const spec = await validSlot(db, service, startsAt, now);
-  if (!spec.ok) return spec;
+  // The service with its rules, the slot's row if it has one, and a booking this same request
+  // made before, in one round trip. A full or cancelled slot is answered from this plain read,
+  // without a transaction or a lock, which keeps a rush on the last places short; the
+  // conditional UPDATE in takePlace still decides.
+  const [found, [known], [again]] = await Promise.all([
+    findServiceWithRules(db, c.villageId, c.serviceId, beijingDate(startsAt)),
+    db
+      .select()
+      .from(serviceSlots)
+      .where(
+        and(
+          eq(serviceSlots.serviceId, c.serviceId),
+          eq(serviceSlots.villageId, c.villageId),
+          eq(serviceSlots.startsAt, startsAt),
+        ),
+      ),
+    c.requestKey
+      ? db
+          .select()
+          .from(serviceBookings)
+          .where(and(eq(serviceBookings.userId, c.userId), eq(serviceBookings.requestKey, c.requestKey)))
+      : Promise.resolve([] as BookingRow[]),
+  ]);
+  if (!found) return Err('NOT_FOUND');
+  const { service, rules } = found;
+  if (again && again.serviceId === service.id) return Ok(bookingView(again, service, now));
+  if (!service.bookable) return Err('SERVICE_NOT_OFFERED', '这项服务不用预约，可以请村里代办');
+  const refusal = bookingRefusal(startsAt, now);
+  if (refusal) return Err(refusal);
+  const spec = findSlot(rules, startsAt);
+  if (!spec) return Err('SLOT_CLOSED');
+  if (known?.cancelled) return Err('SLOT_CLOSED');
+  if (known && known.booked + known.held >= known.capacity) return Err('SLOT_FULL');
   const materials = new Set(service.materials);
   for (let attempt = 0; ; attempt++) {
     try {
       return await run(db, async (tx) => {
-        const slot = await ensureSlot(tx, service, spec.value);
+        const slot = known ?? (await ensureSlot(tx, service, spec));
         await assertNoOverlap(tx, c.userId, slot.startsAt, slot.endsAt);
         const took = await takePlace(tx, slot.id);
         if (!took.ok) refuse(took.error.code);

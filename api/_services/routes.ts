@@ -37,7 +37,6 @@ import type { AppEnv } from '../_app/context';
 import { newRouter } from '../_app/router';
 import { requireAuth } from '../_auth/middleware';
 import { assertVillageRole } from '../_lib/access';
-import { Err } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
 import { idempotency } from '../_lib/idempotency';
 import { rateLimit } from '../_lib/rate-limit';
@@ -53,7 +52,6 @@ import {
 import {
   addException,
   createService,
-  findService,
   listServices,
   removeException,
   serviceDetail,
@@ -303,10 +301,7 @@ export function serviceRoutes() {
     .openapi(r.slots, async (c) => {
       const { villageId, serviceId } = c.req.valid('param');
       assertVillageRole(c.get('auth'), villageId, VILLAGE_ROLES);
-      const db = c.get('deps').db;
-      const service = await findService(db, villageId, serviceId);
-      if (!service) return reply(c, Err('NOT_FOUND'));
-      return reply(c, await listSlots(db, service, c.req.valid('query')));
+      return reply(c, await listSlots(c.get('deps').db, villageId, serviceId, c.req.valid('query')));
     })
     .openapi(r.book, async (c) => {
       const { villageId, serviceId } = c.req.valid('param');

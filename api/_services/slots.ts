@@ -24,12 +24,49 @@ import type { Db, Tx } from '../_db/client';
 import { serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { notify } from '../_notices/notify';
-import { type ServiceRow, loadRules } from './catalogue';
+import { type ServiceRow, findServiceWithRules, loadRules } from './catalogue';
 
 type Q = Db | Tx;
 export type SlotRow = typeof serviceSlots.$inferSelect;
 
 export const BOOKINGS_PAGE = '/subpackages/services/bookings';
+
+/** Slot rows (booked or cancelled ones) of a service over `days` Beijing dates from `fromDate`. */
+function slotRows(db: Q, villageId: string, serviceId: string, fromDate: string, days: number) {
+  return db
+    .select()
+    .from(serviceSlots)
+    .where(
+      and(
+        eq(serviceSlots.serviceId, serviceId),
+        eq(serviceSlots.villageId, villageId),
+        gte(serviceSlots.startsAt, beijingInstant(fromDate, 0)),
+        lt(serviceSlots.startsAt, beijingInstant(addDays(fromDate, days), 0)),
+      ),
+    );
+}
+
+/** Generated slots merged with their rows: places left, full, cancelled. Started ones are left out. */
+function mergeSlots(specs: TSlotSpec[], rows: SlotRow[], now: Date): TSlot[] {
+  const byStart = new Map(rows.map((r) => [r.startsAt.getTime(), r]));
+  return specs
+    .filter((s) => s.startsAt > now)
+    .map((spec) => {
+      const row = byStart.get(spec.startsAt.getTime());
+      const capacity = row?.capacity ?? spec.capacity;
+      const free = row ? Math.max(0, capacity - row.booked - row.held) : capacity;
+      return {
+        startsAt: spec.startsAt.toISOString(),
+        endsAt: spec.endsAt.toISOString(),
+        date: spec.date,
+        clock: beijingClock(spec.startsAt),
+        evening: spec.evening,
+        capacity,
+        free: row?.cancelled ? 0 : free,
+        status: row?.cancelled ? 'cancelled' : free === 0 ? 'full' : 'open',
+      };
+    });
+}
 
 /** The open (not started) slots of a service over `days` Beijing dates from `fromDate`. */
 export async function slotsOf(
@@ -39,47 +76,31 @@ export async function slotsOf(
   days: number,
   now: Date,
 ): Promise<TSlot[]> {
-  const rules = await loadRules(db, service, fromDate);
-  const specs = generateSlots({ ...rules, fromDate, days }).filter((s) => s.startsAt > now);
-  const rows = await db
-    .select()
-    .from(serviceSlots)
-    .where(
-      and(
-        eq(serviceSlots.serviceId, service.id),
-        gte(serviceSlots.startsAt, beijingInstant(fromDate, 0)),
-        lt(serviceSlots.startsAt, beijingInstant(addDays(fromDate, days), 0)),
-      ),
-    );
-  const byStart = new Map(rows.map((r) => [r.startsAt.getTime(), r]));
-  return specs.map((spec) => {
-    const row = byStart.get(spec.startsAt.getTime());
-    const capacity = row?.capacity ?? spec.capacity;
-    const free = row ? Math.max(0, capacity - row.booked - row.held) : capacity;
-    return {
-      startsAt: spec.startsAt.toISOString(),
-      endsAt: spec.endsAt.toISOString(),
-      date: spec.date,
-      clock: beijingClock(spec.startsAt),
-      evening: spec.evening,
-      capacity,
-      free: row?.cancelled ? 0 : free,
-      status: row?.cancelled ? 'cancelled' : free === 0 ? 'full' : 'open',
-    };
-  });
+  const [rules, rows] = await Promise.all([
+    loadRules(db, service, fromDate),
+    slotRows(db, service.villageId, service.id, fromDate, days),
+  ]);
+  return mergeSlots(generateSlots({ ...rules, fromDate, days }), rows, now);
 }
 
+/** The calendar: the service with its rules and its slot rows read at once (one round trip). */
 export async function listSlots(
   db: Db,
-  service: ServiceRow,
+  villageId: string,
+  serviceId: string,
   q: { from?: string; days?: string },
   now = new Date(),
 ): Promise<Outcome<{ items: TSlot[] }>> {
   const today = beijingDate(now);
   const from = q.from && q.from > today ? q.from : today;
   const days = Math.min(Number(q.days ?? 14), BOOKING_HORIZON_DAYS);
+  const [found, rows] = await Promise.all([
+    findServiceWithRules(db, villageId, serviceId, from),
+    slotRows(db, villageId, serviceId, from, days),
+  ]);
+  if (!found) return Err('NOT_FOUND');
   if (from > addDays(today, BOOKING_HORIZON_DAYS)) return Ok({ items: [] });
-  return Ok({ items: await slotsOf(db, service, from, days, now) });
+  return Ok({ items: mergeSlots(generateSlots({ ...found.rules, fromDate: from, days }), rows, now) });
 }
 
 /** The generated slot of this service starting at `startsAt`, or SLOT_CLOSED. */

@@ -49,6 +49,8 @@ export default defineAppConfig({
       root: 'subpackages/council-admin',
       pages: ['index/index', 'stage/index', 'paper/index'],
     },
+    { root: 'subpackages/services', pages: ['service/index', 'book/index', 'bookings/index'] },
+    { root: 'subpackages/services-desk', pages: ['index/index', 'hours/index'] },
   ],
   window: {
     navigationBarTitleText: '村民参与',

@@ -7,6 +7,26 @@
  * calendar days in Beijing; times of day are 'HH:MM' in Beijing.
  */
 
+/** A booking's life: booked → checked in → done, or no-show, or cancelled (by the villager or the village). */
+export const BOOKING_STATUSES = ['booked', 'checked_in', 'done', 'no_show', 'cancelled'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+export const BOOKING_STATUS_LABELS: Record<BookingStatus, string> = {
+  booked: '已预约',
+  checked_in: '已签到',
+  done: '已办好',
+  no_show: '没来',
+  cancelled: '已取消',
+};
+/** What the desk does with a booking. */
+export const DESK_ACTIONS = ['check_in', 'done', 'no_show'] as const;
+export type DeskAction = (typeof DESK_ACTIONS)[number];
+
+export const SERVICE_ICONS = ['id', 'doc', 'medical', 'law', 'farm', 'home', 'money', 'other'] as const;
+export type ServiceIcon = (typeof SERVICE_ICONS)[number];
+
+/** A booking's note (想说明的情况), in characters. */
+export const NOTE_MAX = 200;
+
 export const BEIJING_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 24 * 3600_000;
 

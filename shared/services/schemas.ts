@@ -4,25 +4,20 @@
  */
 import { z } from 'zod';
 import { ZId, ZIsoTime } from '../schemas/common';
-import { BOOKING_HORIZON_DAYS, type Weekday, isCalendarDate, isTimeOfDay, minuteOfDay } from './rules';
+import {
+  BOOKING_HORIZON_DAYS,
+  BOOKING_STATUSES,
+  DESK_ACTIONS,
+  NOTE_MAX,
+  SERVICE_ICONS,
+  type Weekday,
+  isCalendarDate,
+  isTimeOfDay,
+  minuteOfDay,
+} from './rules';
 
-export const BOOKING_STATUSES = ['booked', 'checked_in', 'done', 'no_show', 'cancelled'] as const;
-export type BookingStatus = (typeof BOOKING_STATUSES)[number];
-export const BOOKING_STATUS_LABELS: Record<BookingStatus, string> = {
-  booked: '已预约',
-  checked_in: '已签到',
-  done: '已办好',
-  no_show: '没来',
-  cancelled: '已取消',
-};
-/** Who ended a booking: the villager, or the village (a cancelled slot). */
-export const DESK_ACTIONS = ['check_in', 'done', 'no_show'] as const;
-export type DeskAction = (typeof DESK_ACTIONS)[number];
-
-export const SERVICE_ICONS = ['id', 'doc', 'medical', 'law', 'farm', 'home', 'money', 'other'] as const;
-export type ServiceIcon = (typeof SERVICE_ICONS)[number];
-
-export const NOTE_MAX = 200;
+export { BOOKING_STATUSES, BOOKING_STATUS_LABELS, DESK_ACTIONS, NOTE_MAX, SERVICE_ICONS } from './rules';
+export type { BookingStatus, DeskAction, ServiceIcon } from './rules';
 
 /** Both well formed (a malformed one has its own field error already). */
 const bothTimes = (a?: string, b?: string) => !!a && !!b && isTimeOfDay(a) && isTimeOfDay(b);

@@ -182,7 +182,11 @@ describe.skipIf(DB_UNAVAILABLE)(`matters: decide hand-off (${TEST_DB})`, () => {
     });
     expect(res.status).toBe(200);
     const [d] = await decisions(id);
-    expect(d).toMatchObject({ status: 'adopted', summary: '村民代表会议通过，明年修建', proposalId: expect.any(String) });
+    expect(d).toMatchObject({
+      status: 'adopted',
+      summary: '村民代表会议通过，明年修建',
+      proposalId: expect.any(String),
+    });
     expect(await back(id, 'rejected')).toMatchObject({
       ok: false,
       error: { code: 'TRANSITION_NOT_ALLOWED' },

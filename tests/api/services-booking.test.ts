@@ -398,6 +398,7 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
         [`${base}/bookings/${b!.id}/reschedule`, { startsAt }],
         [`${base}/bookings/${b!.id}/cancel`, undefined],
         [`${base}/waitlist/${crypto.randomUUID()}/accept`, undefined],
+        [`${base}/waitlist/${crypto.randomUUID()}/leave`, undefined],
       ];
       for (const [path, body] of calls) {
         const checked = await expectRefusedForAllBut(t, a, [...VILLAGE_MEMBERS], async (token) =>

@@ -214,6 +214,42 @@ describe.skipIf(DB_UNAVAILABLE)('services: desk, slot cancel, waitlist, errands,
       });
     });
 
+    it('an exception can be removed again; another service’s exception id is not found', async () => {
+      const token = await staff();
+      const date = beijingDate(new Date(slotAt(9, '12:00')));
+      const added = await t.request('POST', `${base}/services/${serviceId}/exceptions`, {
+        token,
+        headers: key(),
+        body: { date, kind: 'extra', start: '21:00', end: '22:00', capacity: 3, reason: '加开夜间' },
+      });
+      expect(added.status).toBe(201);
+      const ex = added.body.exceptions.find((e: { reason: string }) => e.reason === '加开夜间');
+      const slots = await t.request('GET', `${base}/services/${serviceId}/slots?from=${date}&days=1`, {
+        token,
+      });
+      expect(
+        slots.body.items.filter(
+          (s: { clock: string; evening: boolean; capacity: number }) =>
+            s.clock >= '21:00' && s.evening && s.capacity === 3,
+        ),
+      ).toHaveLength(2);
+      const [other] = await t.db
+        .select()
+        .from(services)
+        .where(and(eq(services.villageId, a.village.id), eq(services.name, '社保认证')));
+      const wrong = await t.request('DELETE', `${base}/services/${other!.id}/exceptions/${ex.id}`, {
+        token,
+        headers: key(),
+      });
+      expect(wrong.status).toBe(404);
+      const gone = await t.request('DELETE', `${base}/services/${serviceId}/exceptions/${ex.id}`, {
+        token,
+        headers: key(),
+      });
+      expect(gone.status).toBe(200);
+      expect(gone.body.exceptions.some((e: { id: string }) => e.id === ex.id)).toBe(false);
+    });
+
     it('closing part of a day with an exception cancels the booked slots in it', async () => {
       const startsAt = slotAt(3, '16:00');
       await book(people[5]!, startsAt);
@@ -300,6 +336,31 @@ describe.skipIf(DB_UNAVAILABLE)('services: desk, slot cancel, waitlist, errands,
         headers: key(),
       });
       expect(late.body.error.code).toBe('CONFLICT');
+    });
+
+    it('leaving the waitlist: a waiting place is gone; leaving twice is CONFLICT', async () => {
+      const w = await t.request('POST', `${base}/services/${serviceId}/waitlist`, {
+        token: await t.loginAs(people[9]!),
+        headers: key(),
+        body: { startsAt },
+      });
+      expect(w.body.status).toBe('waiting');
+      const left = await t.request('POST', `${base}/waitlist/${w.body.id}/leave`, {
+        token: await t.loginAs(people[9]!),
+        headers: key(),
+      });
+      expect(left.status).toBe(200);
+      expect(left.body.status).toBe('left');
+      const again = await t.request('POST', `${base}/waitlist/${w.body.id}/leave`, {
+        token: await t.loginAs(people[9]!),
+        headers: key(),
+      });
+      expect(again.body.error.code).toBe('CONFLICT');
+      const notMine = await t.request('POST', `${base}/waitlist/${w.body.id}/leave`, {
+        token: await t.loginAs(people[8]!),
+        headers: key(),
+      });
+      expect(notMine.status).toBe(404);
     });
 
     it('the next person accepts: a booking, the held place becomes a booked one', async () => {

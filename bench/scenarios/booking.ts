@@ -1,0 +1,237 @@
+/**
+ * `booking`: 200 villagers race for the 20 places of one service (20 half-hour slots of one
+ * place each, two days ahead) while others browse the slot calendar at 50 connections.
+ * - Each racer is its own client doing what the app does: read the calendar, tap a random free
+ *   slot, and after 已约满 (SLOT_FULL) read the calendar again, until booked or nothing is free.
+ * - Browsing: GET …/services/:id/slots?days=7 with a villager's token (autocannon, 50
+ *   connections, --duration s after a warm-up); the race starts when the measured run does.
+ * - overbooked: counted from the database after the run — active bookings beyond each slot's
+ *   capacity, plus any slot whose counter exceeds it (both must be 0).
+ * - p99_ms: the worst of the browsing, racers' calendar and booking-request p99s (each reported).
+ * The built server runs on real PostgreSQL (+ Redis through the bridge unless --no-redis).
+ * Budget (issue 7): overbooked = 0, p99_ms ≤ 150, no errors other than 已约满.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { addDays, beijingDate, beijingInstant, generateSlots, weekdayOf } from '../../shared/services/rules';
+import { runLoad } from '../lib/load';
+import { createTempDatabase } from '../lib/pg';
+import { cpuSeconds, cpuSecondsByName, onCleanup } from '../lib/processes';
+import { startBridge } from '../lib/redis';
+import { type Scenario, fmt } from '../lib/scenario';
+import { SERVER_ENTRY, apiEnv, buildApi, startServer } from '../lib/server';
+
+const RACERS = 200;
+const SLOT_MINUTES = 30;
+
+function p(sorted: number[], q: number) {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((q / 100) * sorted.length) - 1))]!;
+}
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function setup(url: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  onCleanup('close setup client', () => c.end());
+  const { rows: v } = await c.query<{ id: string }>(`select id from villages where invite_code = 'DP2026'`);
+  const villageId = v[0]!.id;
+  const date = addDays(beijingDate(new Date()), 2);
+  const weekday = weekdayOf(date);
+  await c.query('begin');
+  const { rows: s } = await c.query<{ id: string }>(
+    `insert into services (village_id, name, icon, materials, slot_minutes, cutoff_minutes)
+     values ($1, '压测办事', 'doc', '["身份证"]'::jsonb, $2, 60) returning id`,
+    [villageId, SLOT_MINUTES],
+  );
+  const serviceId = s[0]!.id;
+  // 08:00–18:00 in half hours = 20 slots of one place each; only that weekday.
+  await c.query(
+    `insert into service_hours (service_id, weekday, start, "end", capacity) values ($1, $2, '08:00', '18:00', 1)`,
+    [serviceId, weekday],
+  );
+  const { rows: people } = await c.query<{ id: string }>(
+    `insert into users (display_name, is_demo, quiet_hours)
+     select '压测村民' || g, true, false from generate_series(1, $1::int) g returning id`,
+    [RACERS + 1],
+  );
+  await c.query(
+    `insert into memberships (user_id, role, village_id) select unnest($1::uuid[]), 'villager', $2`,
+    [people.map((r) => r.id), villageId],
+  );
+  await c.query('commit');
+  const starts = generateSlots({
+    hours: [{ weekday, start: '08:00', end: '18:00', capacity: 1 }],
+    exceptions: [],
+    slotMinutes: SLOT_MINUTES,
+    fromDate: date,
+    days: 1,
+  }).map((x) => x.startsAt.toISOString());
+  if (starts.length !== 20 || starts[0] !== beijingInstant(date, 8 * 60).toISOString()) {
+    throw new Error(`expected 20 slots on ${date}, got ${starts.length}`);
+  }
+  return { client: c, villageId, serviceId, userIds: people.map((r) => r.id), starts };
+}
+
+async function login(base: string, userId: string, i: number): Promise<string> {
+  const res = await fetch(`${base}/api/auth/dev`, {
+    method: 'POST',
+    // One address per person: the dev login is rate-limited per IP.
+    headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `10.77.${i >> 8}.${i & 255}` },
+    body: JSON.stringify({ userId }),
+  });
+  if (res.status !== 200) throw new Error(`dev login ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export const booking: Scenario = {
+  name: 'booking',
+  description: '200 villagers race for 20 slots while 50 connections browse slots; PostgreSQL + Redis',
+  budgets: [
+    { metric: 'overbooked', op: '==', limit: 0 },
+    { metric: 'p99_ms', op: '<=', limit: 150, unit: 'ms' },
+    { metric: 'booking_errors', op: '==', limit: 0 },
+    { metric: 'errors', op: '==', limit: 0 },
+    { metric: 'non_2xx', op: '==', limit: 0 },
+  ],
+  async run(args) {
+    await buildApi({ build: args.build !== false, need: [SERVER_ENTRY] });
+    const db = await createTempDatabase();
+    const bridge = args.redis === false ? undefined : await startBridge();
+    const server = await startServer({ env: apiEnv(db, bridge, { DEV_LOGIN: '1', SEED_DEMO: '1' }) });
+    const { client, villageId, serviceId, userIds, starts } = await setup(db.url);
+    const base = `${server.url}/api/villages/${villageId}/services/${serviceId}`;
+
+    const tokens: string[] = [];
+    for (let i = 0; i < userIds.length; i += 20) {
+      tokens.push(
+        ...(await Promise.all(userIds.slice(i, i + 20).map((id, j) => login(server.url, id, i + j)))),
+      );
+    }
+    const browser = tokens.pop()!;
+    const probe = await fetch(`${base}/slots?days=7`, { headers: { Authorization: `Bearer ${browser}` } });
+    if (probe.status !== 200)
+      throw new Error(`slots answered ${probe.status}: ${(await probe.text()).slice(0, 300)}`);
+
+    const bookingMs: number[] = [];
+    const answers: Record<string, number> = {};
+    let booked = 0;
+    // Each racer does what the app does: read the calendar, tap a random free slot, and after
+    // 已约满 read the calendar again — until booked or nothing is free.
+    const readMs: number[] = [];
+    const race = async () => {
+      await Promise.all(
+        tokens.map(async (token) => {
+          const headers = { Authorization: `Bearer ${token}` };
+          for (let round = 0; round < starts.length; round++) {
+            const t0 = performance.now();
+            const cal = await fetch(`${base}/slots?days=3`, { headers });
+            const { items } = (await cal.json()) as { items: { startsAt: string; status: string }[] };
+            readMs.push(performance.now() - t0);
+            if (cal.status !== 200) {
+              answers[`slots ${cal.status}`] = (answers[`slots ${cal.status}`] ?? 0) + 1;
+              return;
+            }
+            const open = items.filter((x) => x.status === 'open' && starts.includes(x.startsAt));
+            if (open.length === 0) return;
+            const startsAt = open[Math.floor(Math.random() * open.length)]!.startsAt;
+            const t1 = performance.now();
+            const res = await fetch(`${base}/bookings`, {
+              method: 'POST',
+              headers: { ...headers, 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },
+              body: JSON.stringify({ startsAt }),
+            });
+            const body = (await res.json()) as { error?: { code: string } };
+            bookingMs.push(performance.now() - t1);
+            const k = res.status === 201 ? 'booked' : `${res.status} ${body.error?.code}`;
+            answers[k] = (answers[k] ?? 0) + 1;
+            if (res.status === 201) {
+              booked++;
+              return;
+            }
+            if (body.error?.code !== 'SLOT_FULL') return;
+          }
+        }),
+      );
+    };
+
+    let racing: Promise<void> = Promise.resolve();
+    let raceMs = 0;
+    const before: { server?: number; pg?: number } = {};
+    const load = await runLoad({
+      url: `${base}/slots?days=7`,
+      headers: { Authorization: `Bearer ${browser}` },
+      connections: args.connections ?? 50,
+      durationS: args.durationS ?? 10,
+      warmupS: args.warmupS ?? 2,
+      beforeMeasure: async () => {
+        before.server = await cpuSeconds(server.child.pid);
+        before.pg = await cpuSecondsByName('postgres');
+        const t0 = performance.now();
+        racing = race().then(() => {
+          raceMs = performance.now() - t0;
+        });
+      },
+    });
+    await racing;
+    const serverCpu = await cpuSeconds(server.child.pid);
+
+    // Counted from the database, not from the answers.
+    const { rows: over } = await client.query<{
+      slots: number;
+      bookings: number;
+      beyond: number;
+      counter_beyond: number;
+    }>(
+      `select count(*)::int as slots,
+              coalesce(sum(n), 0)::int as bookings,
+              coalesce(sum(greatest(n - capacity, 0)), 0)::int as beyond,
+              coalesce(sum(greatest(booked + held - capacity, 0)), 0)::int as counter_beyond
+       from (select s.id, s.capacity, s.booked, s.held,
+                    (select count(*) from service_bookings b
+                      where b.slot_id = s.id and b.status in ('booked', 'checked_in'))::int as n
+             from service_slots s where s.service_id = $1) x`,
+      [serviceId],
+    );
+    const o = over[0]!;
+    const sorted = [...bookingMs].sort((a, b) => a - b);
+    const bookingP99 = round(p(sorted, 99));
+    const readP99 = round(
+      p(
+        [...readMs].sort((a, b) => a - b),
+        99,
+      ),
+    );
+    const bookingErrors = Object.entries(answers)
+      .filter(([k]) => k !== 'booked' && k !== '409 SLOT_FULL')
+      .reduce((n, [, v]) => n + v, 0);
+    return {
+      ...load,
+      p99_ms: Math.max(load.p99_ms, bookingP99, readP99),
+      browse_p99_ms: load.p99_ms,
+      racer_calendar_p99_ms: readP99,
+      racer_calendar_reads: readMs.length,
+      browse_rps: load.rps,
+      booking_p50_ms: round(p(sorted, 50)),
+      booking_p99_ms: bookingP99,
+      booking_requests: bookingMs.length,
+      booking_answers: answers,
+      booking_errors: bookingErrors,
+      race_ms: Math.round(raceMs),
+      racers: tokens.length,
+      places: starts.length,
+      booked_answers: booked,
+      bookings_in_db: o.bookings,
+      overbooked: o.beyond + o.counter_beyond,
+      unfilled_places: starts.length - o.bookings,
+      redis: bridge ? 'redis-server via upstash bridge' : 'none (--no-redis)',
+      server_cpu_s:
+        serverCpu !== undefined && before.server !== undefined ? round(serverCpu - before.server) : null,
+    };
+  },
+  summary: (r) =>
+    `overbooked ${r.overbooked} (${r.bookings_in_db} bookings for ${r.places} places, ${r.racers} racers, ` +
+    `race ${fmt(r.race_ms, 0)} ms); p99 ${fmt(r.p99_ms)} ms (browse ${fmt(r.browse_p99_ms)}, book ${fmt(r.booking_p99_ms)}); ` +
+    `${fmt(r.browse_rps, 0)} browse req/s; ${r.booking_errors} booking errors, ${r.errors} errors, ${r.non_2xx} non-2xx`,
+};
