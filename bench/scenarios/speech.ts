@@ -73,6 +73,7 @@ export const speech: Scenario = {
         url: string;
         bytes: number;
         cached: boolean;
+        contentType: string;
         error?: unknown;
       };
       if (first.status !== 200 || firstBody.cached) {
