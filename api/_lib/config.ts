@@ -100,6 +100,10 @@ const ZEnv = z.object({
   /** Resample espeak's WAV to this rate with sox (0: keep 22,050 Hz). */
   SPEECH_SAMPLE_RATE: z.coerce.number().int().min(0).max(48000).optional().default(16000),
   SPEECH_SOX_BIN: z.string().optional().default('sox'),
+  /** espeak output: auto (MP3 when lame is installed, else WAV) | wav | mp3. */
+  SPEECH_ENCODE: z.enum(['auto', 'wav', 'mp3']).optional().default('auto'),
+  SPEECH_LAME_BIN: z.string().optional().default('lame'),
+  SPEECH_MP3_KBPS: z.coerce.number().int().min(8).max(128).optional().default(32),
   SPEECH_TIMEOUT_MS: z.coerce.number().int().positive().optional().default(15_000),
   /** How long a signed audio URL stays valid (seconds). */
   SPEECH_URL_TTL_S: z.coerce.number().int().min(60).max(86_400).optional().default(900),
@@ -163,7 +167,16 @@ export type Config = {
     provider: 'espeak' | 'tencent' | 'off';
     timeoutMs: number;
     urlTtlS: number;
-    espeak: { bin: string; voice: string; rate: number; sampleRate: number; soxBin: string };
+    espeak: {
+      bin: string;
+      voice: string;
+      rate: number;
+      sampleRate: number;
+      soxBin: string;
+      encode: 'auto' | 'wav' | 'mp3';
+      lameBin: string;
+      mp3Kbps: number;
+    };
     tencent: {
       secretId: string;
       secretKey: string;
@@ -265,6 +278,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         rate: e.SPEECH_ESPEAK_RATE,
         sampleRate: e.SPEECH_SAMPLE_RATE,
         soxBin: e.SPEECH_SOX_BIN,
+        encode: e.SPEECH_ENCODE,
+        lameBin: e.SPEECH_LAME_BIN,
+        mp3Kbps: e.SPEECH_MP3_KBPS,
       },
       tencent: {
         secretId: e.TENCENT_SECRET_ID,

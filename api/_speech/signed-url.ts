@@ -12,7 +12,16 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const STEP_S = 300;
 
-const keyOf = (secret: string) => createHmac('sha256', secret).update('speech-audio-url').digest();
+const keys = new Map<string, Buffer>();
+/** The URL key, derived from the session secret once per process (not per request). */
+function keyOf(secret: string): Buffer {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createHmac('sha256', secret).update('speech-audio-url').digest();
+    keys.set(secret, key);
+  }
+  return key;
+}
 
 function sign(secret: string, file: string, exp: number): string {
   return createHmac('sha256', keyOf(secret)).update(`${file}:${exp}`).digest('base64url').slice(0, 32);

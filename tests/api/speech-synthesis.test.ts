@@ -4,7 +4,12 @@
  * cache), byte ranges for media players, and the Bearer GET.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { getSpeech } from '../../api/_speech/audio';
+import { onPath } from '../../api/_speech/espeak';
 import { loadActors, type Actors } from '../support/actors';
 import { createTestApp, DB_UNAVAILABLE, type TestApp } from '../support/harness';
 import { countSyntheses, fetchAudio, soxInfo } from './speech-support';
@@ -16,7 +21,8 @@ describe.skipIf(DB_UNAVAILABLE)('speech synthesis and its cache', () => {
   let a: Actors;
   let synth: ReturnType<typeof countSyntheses>;
   beforeAll(async () => {
-    t = await createTestApp();
+    // WAV here (sox can read it back); the MP3 path has its own test below.
+    t = await createTestApp({ env: { SPEECH_ENCODE: 'wav' } });
     a = await loadActors(t.db);
     synth = countSyntheses(t);
   });
@@ -117,5 +123,38 @@ describe.skipIf(DB_UNAVAILABLE)('speech synthesis and its cache', () => {
     const outcome = await getSpeech(other, NOTICE);
     expect(outcome.ok && outcome.value.cached).toBe(true);
     expect(synth.calls).toBe(before);
+  });
+});
+
+describe.skipIf(DB_UNAVAILABLE || !onPath('lame'))('speech as MP3 (lame installed)', () => {
+  it('encodes espeak-ng’s speech as MP3, about 8× smaller than the WAV, same length when decoded', async () => {
+    const t = await createTestApp({ env: { SPEECH_ENCODE: 'mp3' } });
+    try {
+      const a = await loadActors(t.db);
+      const res = await t.request('POST', '/api/speech', {
+        token: await t.loginAs(a.villager),
+        body: { text: NOTICE },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ contentType: 'audio/mpeg' });
+      expect(res.body.url).toMatch(/\.mp3\?/);
+      const audio = await fetchAudio(t, res.body.url);
+      expect(audio.headers.get('content-type')).toBe('audio/mpeg');
+      // An MPEG audio frame sync (11 set bits) at the start.
+      expect(audio.bytes[0]).toBe(0xff);
+      expect(audio.bytes[1]! & 0xe0).toBe(0xe0);
+      const dir = mkdtempSync(path.join(tmpdir(), 'speech-mp3-'));
+      writeFileSync(path.join(dir, 'a.mp3'), audio.bytes);
+      execFileSync('lame', ['--quiet', '--decode', path.join(dir, 'a.mp3'), path.join(dir, 'a.wav')]);
+      const wav = readFileSync(path.join(dir, 'a.wav'));
+      rmSync(dir, { recursive: true, force: true });
+      const info = soxInfo(new Uint8Array(wav), 'wav');
+      const [, h, m, s] = info.Duration!.match(/^(\d+):(\d+):([\d.]+)/)!;
+      expect(Number(h) * 3600 + Number(m) * 60 + Number(s)).toBeGreaterThan(8);
+      // 32 kb/s: 4 KB a second of speech.
+      expect(audio.bytes.length).toBeLessThan(wav.length / 5);
+    } finally {
+      await t.close();
+    }
   });
 });

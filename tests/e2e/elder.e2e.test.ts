@@ -366,6 +366,41 @@ describe.skipIf(missing !== null)('elder mode and accessibility on every page (h
         });
       }
 
+      if (mode.name === 'normal') {
+        it('朗读 on the notice page: with no browser voice, the server speaks it and the sentence is highlighted', async () => {
+          await go(page, `/pages/notice/index?villageId=${ctx.villageId}&id=${ctx.noticeId}`);
+          const button = page.locator('.screen:visible [data-testid="read-aloud-button"]');
+          const answered = page.waitForResponse(
+            (r) => r.url().endsWith('/api/speech') && r.request().method() === 'POST',
+          );
+          await button.click();
+          const res = await answered;
+          expect(res.status()).toBe(200);
+          const { url, contentType } = (await res.json()) as { url: string; contentType: string };
+          expect(url).toMatch(/^\/api\/speech\/audio\/[0-9a-f]{64}\.(mp3|wav)\?exp=\d+&sig=/);
+          // The browser plays it: the button offers 暂停 and the first sentence is marked.
+          await expect.poll(() => button.textContent()).toContain('暂停');
+          const current = page.locator('.screen:visible .ra-current');
+          await current.waitFor();
+          expect((await current.textContent())?.length).toBeGreaterThan(0);
+          const audio = await page.evaluate(async (u) => {
+            const r = await fetch(u);
+            return {
+              status: r.status,
+              type: r.headers.get('content-type'),
+              bytes: (await r.arrayBuffer()).byteLength,
+            };
+          }, url);
+          expect(audio).toMatchObject({ status: 200, type: contentType });
+          expect(audio.bytes).toBeGreaterThan(1000);
+          await page.screenshot({ path: path.join(SHOTS, 'elder-notice-reading.png') });
+          await button.click();
+          await expect.poll(() => button.textContent()).toContain('继续');
+          await page.locator('.screen:visible [data-testid="read-aloud-stop"]').click();
+          await expect.poll(() => button.textContent()).toContain('朗读');
+        });
+      }
+
       it('no errors in the console', () => {
         expect(consoleErrors.filter((e) => !/favicon|Failed to load resource/.test(e))).toEqual([]);
       });
