@@ -4,7 +4,7 @@
  * concurrent attach cannot lose to silently (attach claims only rows still unattached, so one of
  * the two finds nothing and the attach is refused whole); the object after it — if deleting the
  * object fails, it is an orphan without a row, which is harmless.
- * Run it from the job runner (e.g. daily). Outcome: how many uploads were forgotten.
+ * The notify job runs it every time (api/_notices/notify-job.ts). Outcome: how many uploads were forgotten.
  */
 import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import type { Deps } from '../_app/context';

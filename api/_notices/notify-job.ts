@@ -1,12 +1,18 @@
 /**
  * One run of the notify job: queue today's digests when it is their time, then drain the outbox
  * until nothing is due or the time budget is spent, then re-ask WeChat about content it could
- * not check before, and prune finished outbox rows past their retention. Shared by the cron endpoint, `npm run
+ * not check before, prune finished outbox rows past their retention and forget uploads never
+ * attached. Shared by the cron endpoint, `npm run
  * jobs:notify` and the Node server's optional in-process loop (NOTIFY_JOB_INTERVAL_S).
  */
 import { type RecheckSummary, recheckPending } from '../_content/recheck-pending';
 import { type DispatchDeps, type DrainCounts, drainOutbox, sendDigests } from './dispatch';
 import { pruneOutbox } from './prune';
+import { sweepAbandonedMedia } from '../_media/sweep';
+import type { Deps } from '../_app/context';
+
+/** The job also tidies: outbox rows past retention, uploads never attached (storage). */
+export type NotifyJobDeps = DispatchDeps & Pick<Deps, 'storage'>;
 
 export type NotifyJobResult = DrainCounts & {
   digests: { users: number; rows: number };
@@ -14,11 +20,13 @@ export type NotifyJobResult = DrainCounts & {
   recheck: RecheckSummary;
   /** Finished outbox rows past their retention, deleted this run. */
   pruned: number;
+  /** Uploads never attached to a matter within 7 days, forgotten this run (api/_media/sweep.ts). */
+  abandonedMedia: number;
   ms: number;
 };
 
 export async function runNotifyJob(
-  deps: DispatchDeps,
+  deps: NotifyJobDeps,
   opts: { budgetMs?: number; now?: Date } = {},
 ): Promise<NotifyJobResult> {
   const started = Date.now();
@@ -27,7 +35,8 @@ export async function runNotifyJob(
   const counts = await drainOutbox(deps, { now: opts.now, deadline: started + budgetMs });
   const recheck = await recheckPending(deps, { now: opts.now });
   const { deleted: pruned } = await pruneOutbox(deps, { now: opts.now });
-  const result = { ...counts, digests, recheck, pruned, ms: Date.now() - started };
+  const { deleted: abandonedMedia } = await sweepAbandonedMedia(deps, { now: opts.now });
+  const result = { ...counts, digests, recheck, pruned, abandonedMedia, ms: Date.now() - started };
   const moved =
     counts.sent + counts.skipped + counts.deferred + counts.digested + counts.failed + counts.retried;
   if (moved > 0 || digests.users > 0 || recheck.asked > 0 || pruned > 0)
@@ -39,7 +48,7 @@ export async function runNotifyJob(
  * Runs the job every `intervalS` seconds until stopped; a run that throws (database down) is
  * logged and the next one tries again. Runs never overlap.
  */
-export function startNotifyLoop(deps: DispatchDeps, intervalS: number): { stop(): Promise<void> } {
+export function startNotifyLoop(deps: NotifyJobDeps, intervalS: number): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
