@@ -11,6 +11,7 @@ import { loadConfig } from '../_lib/config';
 import { createApp } from './app';
 import { createDeps } from './deps';
 import { startNotifyLoop } from '../_notices/notify-job';
+import { startCouncilSweepLoop } from '../_councils/votes';
 
 export async function startServer(opts: { port?: number; env?: Record<string, string | undefined> } = {}) {
   const config = loadConfig(opts.env ?? process.env);
@@ -38,9 +39,14 @@ export async function startServer(opts: { port?: number; env?: Record<string, st
   // Self-hosting on PGlite (one process owns the data folder): the notify job runs in here.
   const notifyLoop =
     config.notify.jobIntervalS > 0 ? startNotifyLoop(deps, config.notify.jobIntervalS) : undefined;
+  const councilsLoop =
+    config.councils.sweepIntervalS > 0
+      ? startCouncilSweepLoop(deps, config.councils.sweepIntervalS)
+      : undefined;
   const close = async () => {
     await new Promise<void>((r) => server.close(() => r()));
     await notifyLoop?.stop();
+    await councilsLoop?.stop();
     await deps.database.close();
   };
   return { port: actualPort, deps, close };

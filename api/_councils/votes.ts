@@ -847,6 +847,31 @@ export async function runCouncilSweep(deps: Pick<Deps, 'db' | 'redis'>, now: Dat
   return { opened, closingNotified, closed, petitionsEscalated };
 }
 
+/** The sweep every `intervalS` seconds in this process (PGlite deployments); runs never overlap. */
+export function startCouncilSweepLoop(deps: Deps, intervalS: number): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = runCouncilSweep(deps, new Date())
+      .then(
+        () => undefined,
+        (e: unknown) => deps.log('error', 'councils sweep failed', { err: String(e) }),
+      )
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalS * 1000);
+      });
+  };
+  timer = setTimeout(tick, 0);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
 async function escalateOverduePetitions(deps: Pick<Deps, 'db'>, now: Date): Promise<number> {
   const due = await deps.db
     .select({ p: petitions, title: proposals.title })

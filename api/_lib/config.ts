@@ -56,6 +56,7 @@ const ZEnv = z.object({
   NOTIFY_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().default(8),
   /** Plain Node server only: drain the outbox in-process every N seconds (0 = off; use cron or jobs:notify). */
   NOTIFY_JOB_INTERVAL_S: z.coerce.number().min(0).optional().default(0),
+  COUNCILS_SWEEP_INTERVAL_S: z.coerce.number().min(0).optional().default(0),
   /** Token of the mini-program's message push (消息推送, JSON): verifies WeChat's pushes. */
   WECHAT_PUSH_TOKEN: z.string().optional().default(''),
   /** EncodingAESKey of the message push (43 characters), for 安全模式/兼容模式; empty: 明文模式 only. */
@@ -103,6 +104,10 @@ export type Config = {
     sendConcurrency: number;
     /** 0 = the Node server does not drain in-process. */
     jobIntervalS: number;
+  };
+  councils: {
+    /** 0 = the Node server does not run the councils clock in-process (cron or jobs:councils does). */
+    sweepIntervalS: number;
   };
   storage: {
     /** Local folder used when no object storage is configured. */
@@ -157,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sendConcurrency: e.NOTIFY_SEND_CONCURRENCY,
       jobIntervalS: e.NOTIFY_JOB_INTERVAL_S,
     },
+    councils: { sweepIntervalS: e.COUNCILS_SWEEP_INTERVAL_S },
     storage: { dir: e.STORAGE_DIR },
     logLevel: e.LOG_LEVEL,
     staticDir: e.STATIC_DIR,

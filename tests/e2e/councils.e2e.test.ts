@@ -27,7 +27,7 @@ if (missing) console.warn(`\n!!! tests/e2e/councils.e2e.test.ts SKIPPED: ${missi
 type DevUser = {
   id: string;
   displayName: string;
-  roles: { role: string; villageId: string | null; villageName: string | null }[];
+  roles: { role: string; villageName: string | null }[];
 };
 const inVillage = (u: DevUser, role: string) =>
   u.roles.some((r) => r.role === role && r.villageName === VILLAGE);
@@ -82,13 +82,16 @@ describe.skipIf(missing !== null)('councils in a browser (h5)', () => {
     const rep = users.find((u) => inVillage(u, 'representative') && !inVillage(u, 'cadre'));
     const people = [plain[0], rep].filter(Boolean) as DevUser[];
     expect(cadre && people.length === 2, 'demo data: a cadre and two villagers of 东坪村').toBeTruthy();
-    villageId = cadre.roles.find((r) => r.villageName === VILLAGE)!.villageId!;
     const login = await fetch(`${BASE}/api/auth/dev`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ userId: cadre.id }),
     });
     const { token } = (await login.json()) as { token: string };
+    const me = await api('GET', '/me', token);
+    villageId = me.body.memberships.find(
+      (m: { villageName: string | null }) => m.villageName === VILLAGE,
+    ).villageId;
     const meeting = await api('POST', `/villages/${villageId}/meetings`, token, {
       type: 'villagers_assembly',
       title: '村民会议：村口路灯',

@@ -40,8 +40,10 @@ export function VoteView({ villageId, voteId }: { villageId: string; voteId: str
   }
   if (error) return <ErrorNote error={error} onRetry={reload} />;
   if (loading || !data) return <Loading />;
-  const onCast = (r: TReceipt) =>
+  const onCast = (r: TReceipt) => {
     setData({ ...data, myBallot: { receipt: r.receipt, option: r.option, castAt: r.castAt } });
+    reload(); // the tally now counts this ballot
+  };
   return (
     <View data-testid="vote-page">
       <View className="notice-tags">
