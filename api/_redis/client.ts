@@ -371,9 +371,15 @@ export function createRedisPort(opts: RedisPortOptions): RedisPort {
     },
     tallyGet: async (voteId) => {
       const r = await attempt('tallyGet', (c) => c.hgetall<Record<string, string>>(tallyKey(voteId)));
-      if (!r.ok || !r.value || !(TALLY_MARK in r.value)) return undefined;
+      if (!r.ok || !r.value) return undefined;
+      // Without automatic deserialisation the client may hand back the flat [field, value, …] reply.
+      const raw: unknown = r.value;
+      const fields: Record<string, unknown> = {};
+      if (Array.isArray(raw)) for (let i = 0; i + 1 < raw.length; i += 2) fields[String(raw[i])] = raw[i + 1];
+      else Object.assign(fields, raw);
+      if (!(TALLY_MARK in fields)) return undefined;
       const out: Record<string, number> = {};
-      for (const [k, v] of Object.entries(r.value)) if (k !== TALLY_MARK) out[k] = Number(v);
+      for (const [k, v] of Object.entries(fields)) if (k !== TALLY_MARK) out[k] = Number(v);
       return out;
     },
     tallySeed: async (voteId, counts, ttlS) => {

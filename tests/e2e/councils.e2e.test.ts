@@ -144,7 +144,7 @@ describe.skipIf(missing !== null)('councils in a browser (h5)', () => {
       expect(heights).toHaveLength(3);
       for (const h of heights) expect(h).toBeGreaterThanOrEqual(44);
       await on(page, `[data-testid="option-${i === 0 ? 'yes' : 'no'}"]`).click();
-      await expect(on(page, '.note-text', '选票投出后不能更改').isVisible()).resolves.toBe(true);
+      await on(page, '.note-text', '选票投出后不能更改').waitFor();
       if (i === 0) await shot(page, 'confirm');
       await on(page, '[data-testid="confirm-cast"]').click();
       const code = on(page, '[data-testid="receipt-code"]');
@@ -154,7 +154,7 @@ describe.skipIf(missing !== null)('councils in a browser (h5)', () => {
       if (i === 0) await shot(page, 'receipt');
     }
     // The live tally on the last voter's page counts both.
-    await expect(on(voters[1]!.page, '.bar-caption', '已有 2 人投票').isVisible()).resolves.toBe(true);
+    await on(voters[1]!.page, '.bar-caption', '已有 2 人投票').waitFor();
   }, 120_000);
 
   it('after the close time the result page shows turnout against quorum and the outcome', async () => {
@@ -182,11 +182,11 @@ describe.skipIf(missing !== null)('councils in a browser (h5)', () => {
     const input = on(page, '.field-input input, input.field-input').first();
     await input.fill(receipt!.toLowerCase().replace(/-/g, ' '));
     await on(page, '[data-testid="check-receipt"]').click();
-    await expect(on(page, '[data-testid="receipt-result"]').textContent()).resolves.toContain('已经计入');
+    await on(page, '[data-testid="receipt-result"]', '已经计入').waitFor();
     await shot(page, 'receipt-check');
     await input.fill('AAAA-BBBB-CCCC');
     await on(page, '[data-testid="check-receipt"]').click();
-    await expect(on(page, '[data-testid="receipt-result"]', '没有找到').isVisible()).resolves.toBe(true);
+    await on(page, '[data-testid="receipt-result"]', '没有找到').waitFor();
     expect(consoleErrors).toEqual([]);
   }, 60_000);
 });
