@@ -434,7 +434,7 @@ export async function castBallot(
   if (!row) return Err('NOT_FOUND');
   if (!row.is_elector) return row.vote_status === 'closed' ? Err('VOTE_CLOSED') : Err('NOT_ELECTOR');
   if (row.inserted) {
-    await deps.redis.tallyIncr(voteId, option);
+    queueTally(deps.redis, voteId, option);
     return Ok({
       voteId,
       receipt: row.receipt!,
@@ -476,8 +476,41 @@ async function dbTally(db: Db | Tx, voteId: string, options: VoteOption[]) {
   return counts;
 }
 
+/**
+ * Live-tally increments are batched per vote and sent every TALLY_FLUSH_MS (one Redis call per
+ * vote and interval instead of one per ballot). A batch lost with its instance only makes the live
+ * tally lag until its TTL rebuilds it from the database; nothing that counts depends on it.
+ */
+const TALLY_FLUSH_MS = 200;
+const pendingTally = new Map<string, Record<string, number>>();
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+function queueTally(redis: Deps['redis'], voteId: string, option: string) {
+  const counts = pendingTally.get(voteId) ?? {};
+  counts[option] = (counts[option] ?? 0) + 1;
+  pendingTally.set(voteId, counts);
+  if (!flushTimer) {
+    flushTimer = setTimeout(() => void flushTallies(redis), TALLY_FLUSH_MS);
+    flushTimer.unref?.();
+  }
+}
+
+async function flushTallies(redis: Deps['redis'], only?: string) {
+  const ids = only ? [only] : [...pendingTally.keys()];
+  if (!only) flushTimer = undefined;
+  await Promise.all(
+    ids.map(async (id) => {
+      const counts = pendingTally.get(id);
+      if (!counts) return;
+      pendingTally.delete(id);
+      await redis.tallyIncr(id, counts);
+    }),
+  );
+}
+
 /** The live tally: Redis while it answers (rebuilt from the database when missing), else the database. */
 export async function liveTally(deps: Pick<Deps, 'db' | 'redis'>, vote: VoteRow) {
+  await flushTallies(deps.redis, vote.id); // this instance's own recent ballots first
   const cached = await deps.redis.tallyGet(vote.id);
   let counts: Record<string, number>;
   let source: 'redis' | 'database' = 'redis';
