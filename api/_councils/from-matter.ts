@@ -50,5 +50,5 @@ export async function onDecision(
     decidedAt: outcome.decidedAt,
   };
   // MERGE: replace the next line by `await returnDecision(tx, decision);` from api/_matters/decision.ts
-  void tx, void decision;
+  void [tx, decision]; // placeholder until matters’ returnDecision is merged: nothing is forwarded yet
 }
