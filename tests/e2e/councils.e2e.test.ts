@@ -157,6 +157,26 @@ describe.skipIf(missing !== null)('councils in a browser (h5)', () => {
     await on(voters[1]!.page, '.bar-caption', '已有 2 人投票').waitFor();
   }, 120_000);
 
+  it('the 议事 tab lists proposals with their stage progress; a proposal shows its timeline; a petition its progress', async () => {
+    const { page } = voters[1]!;
+    await page.goto(`${BASE}/#/pages/council/index`);
+    const row = on(page, '[data-testid="proposal-row"]', '硬化村北机耕路');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('已完成 2/6 步');
+    await shot(page, 'tab');
+    await row.click();
+    const steps = on(page, '[data-testid="stage-steps"]');
+    await steps.waitFor();
+    expect(await steps.textContent()).toContain('党员大会审议');
+    await shot(page, 'proposal');
+    await page.goto(`${BASE}/#/pages/council/index`);
+    await on(page, '.link-row', '增加垃圾清运次数').click();
+    const progress = on(page, '[data-testid="petition-progress"]');
+    await progress.waitFor();
+    expect(await progress.textContent()).toMatch(/已联名1 \/ \d+ 人/);
+    await shot(page, 'petition');
+  }, 60_000);
+
   it('after the close time the result page shows turnout against quorum and the outcome', async () => {
     const wait = closesAt - Date.now() + 1500;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
