@@ -162,7 +162,7 @@ describe.skipIf(missing !== null)('councils in a browser (h5)', () => {
     await page.goto(`${BASE}/#/pages/council/index`);
     const row = on(page, '[data-testid="proposal-row"]', '硬化村北机耕路');
     await row.waitFor();
-    expect(await row.textContent()).toContain('已完成 2/6 步');
+    expect(await row.textContent()).toContain('已完成 3/6 步');
     await shot(page, 'tab');
     await row.click();
     const steps = on(page, '[data-testid="stage-steps"]');
