@@ -120,7 +120,7 @@ function OpenVote({
   const key = useRef<string>(uuidV4());
 
   const live = vote.tally ? (
-    <Card title="当前票数" extra={<Tag>{vote.tally.source === 'redis' ? '实时' : '实时（数据库）'}</Tag>}>
+    <Card title="当前票数" extra={<Tag>实时</Tag>}>
       <Tally options={vote.options} counts={vote.tally.counts} participants={vote.tally.participants} />
       <Text className="bar-caption">{`已有 ${vote.tally.participants} 人投票，共 ${vote.electors ?? 0} 人可以投票`}</Text>
     </Card>
