@@ -14,6 +14,7 @@ process.env.LOG_LEVEL ??= 'info';
 process.env.NOTIFY_JOB_INTERVAL_S ??= '15';
 // …and run the matters clock sweep (escalate overdue matters) every minute.
 process.env.MATTERS_SWEEP_INTERVAL_S ??= '60';
+process.env.COUNCILS_SWEEP_INTERVAL_S ??= '60';
 
 if (!existsSync(`${process.env.STATIC_DIR}/index.html`)) {
   console.warn(

@@ -12,6 +12,7 @@ import { createApp } from './app';
 import { createDeps } from './deps';
 import { startNotifyLoop } from '../_notices/notify-job';
 import { startSweepLoop } from '../_matters/sweep';
+import { startCouncilSweepLoop } from '../_councils/votes';
 
 export async function startServer(opts: { port?: number; env?: Record<string, string | undefined> } = {}) {
   const config = loadConfig(opts.env ?? process.env);
@@ -44,10 +45,15 @@ export async function startServer(opts: { port?: number; env?: Record<string, st
     config.matters.sweepIntervalS > 0
       ? startSweepLoop(deps.db, deps.log, config.matters.sweepIntervalS)
       : undefined;
+  const councilsLoop =
+    config.councils.sweepIntervalS > 0
+      ? startCouncilSweepLoop(deps, config.councils.sweepIntervalS)
+      : undefined;
   const close = async () => {
     await new Promise<void>((r) => server.close(() => r()));
     await notifyLoop?.stop();
     await sweepLoop?.stop();
+    await councilsLoop?.stop();
     await deps.database.close();
   };
   return { port: actualPort, deps, close };

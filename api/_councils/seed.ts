@@ -9,6 +9,7 @@ import { newReceipt } from '../../shared/councils/chain';
 import type { Tx } from '../_db/client';
 import {
   ballots,
+  contentChecks,
   meetings,
   memberships,
   petitionBackings,
@@ -33,7 +34,7 @@ export async function seedCouncils(tx: Tx, villageId: string, now = new Date()) 
   const villagers = members.filter((m) => m.role === 'villager').map((m) => m.userId);
   const ymd = (d: Date) => d.toISOString().slice(0, 10);
 
-  // 1. A proposal in progress: 提议 and 商议 recorded, 审议 next; an open 村民会议 vote on it.
+  // 1. A proposal in progress: 提议, 商议 and 审议 recorded; its 决议 is the open 村民会议 vote.
   const [road] = await tx
     .insert(proposals)
     .values({
@@ -42,7 +43,7 @@ export async function seedCouncils(tx: Tx, villageId: string, now = new Date()) 
       text: '村北机耕路雨天泥泞，拟用村集体资金 18 万元硬化 1.2 公里，不足部分申请镇里项目资金。',
       source: 'cadre',
       createdBy: cadre,
-      doneStages: 2,
+      doneStages: 3,
     })
     .returning();
   await tx.insert(proposalStages).values([
@@ -66,23 +67,57 @@ export async function seedCouncils(tx: Tx, villageId: string, now = new Date()) 
       outcome: 'passed',
       recordedBy: cadre,
     },
-  ]);
-  await tx.insert(proposalComments).values([
     {
       proposalId: road!.id,
-      villageId,
-      authorUserId: villagers[30]!,
-      kind: 'question',
-      text: '路修多宽？会不会占地？',
-    },
-    {
-      proposalId: road!.id,
-      villageId,
-      authorUserId: villagers[31]!,
-      kind: 'comment',
-      text: '早该修了，下雨天拖拉机都开不进去。',
+      stage: 'review',
+      heldOn: ymd(new Date(now.getTime() - 3 * day)),
+      participants: ['全体党员'],
+      attendance: 21,
+      minutes: '党员大会审议通过，提交村民会议表决。',
+      outcome: 'passed',
+      recordedBy: cadre,
     },
   ]);
+  const comments = await tx
+    .insert(proposalComments)
+    .values([
+      {
+        proposalId: road!.id,
+        villageId,
+        authorUserId: villagers[30]!,
+        kind: 'question',
+        text: '路修多宽？会不会占地？',
+      },
+      {
+        proposalId: road!.id,
+        villageId,
+        authorUserId: villagers[31]!,
+        kind: 'comment',
+        text: '早该修了，下雨天拖拉机都开不进去。',
+      },
+    ])
+    .returning();
+  await tx.insert(proposalComments).values({
+    proposalId: road!.id,
+    villageId,
+    authorUserId: cadre,
+    kind: 'answer',
+    answersId: comments[0]!.id,
+    text: '路面宽 4 米，走原有机耕路，不占农田。',
+  });
+  // Demo comments count as already checked by content security.
+  await tx.insert(contentChecks).values(
+    comments.map((c) => ({
+      villageId,
+      authorUserId: c.authorUserId,
+      targetType: 'comment',
+      targetId: c.id,
+      mediaType: 'text',
+      text: c.text,
+      status: 'pass' as const,
+      decidedAt: now,
+    })),
+  );
   const [assembly] = await tx
     .insert(meetings)
     .values({
@@ -190,9 +225,26 @@ export async function seedCouncils(tx: Tx, villageId: string, now = new Date()) 
     voteId: closed!.id,
     recordedBy: cadre,
   });
+  if (adopted) {
+    // 决议公开 follows an adopted resolution automatically, as recordStage does.
+    await tx.insert(proposalStages).values({
+      proposalId: well!.id,
+      stage: 'publish_resolution',
+      heldOn: ymd(closed!.closesAt),
+      minutes: '决议已在村务公开栏公布。',
+      outcome: 'passed',
+      recordedBy: cadre,
+      publishedAt: closed!.closesAt,
+      publication: {
+        board: 'pending-disclosures',
+        stage: 'publish_resolution',
+        title: `决议公开：${well!.title}`,
+      },
+    });
+  }
   await tx
     .update(proposals)
-    .set({ doneStages: 4, status: adopted ? 'adopted' : 'rejected' })
+    .set({ doneStages: adopted ? 5 : 4, status: adopted ? 'adopted' : 'rejected' })
     .where(and(eq(proposals.id, well!.id)));
 
   // Demo data is history, not news: no inbox entries or pushes about it, no audit rows from the seed.

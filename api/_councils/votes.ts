@@ -260,7 +260,7 @@ async function closeVote(deps: Pick<Deps, 'db' | 'redis'>, voteId: string, now: 
 /** The close inside the caller's transaction (the seed uses it directly). */
 export async function closeVoteTx(tx: Tx, voteId: string, now: Date): Promise<boolean> {
   // Waits for every cast in flight; later casts see the vote closed.
-  await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_NS}, hashtext(${voteId}))`);
+  await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_NS}, hashtext(${voteId}::uuid::text))`);
   const [vote] = await tx
     .update(votes)
     .set({ status: 'closed', closedAt: now })
@@ -388,6 +388,25 @@ export async function advance(
 
 // ─── Cast ────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * The open vote's shape, cached in this process for a second: a storm of casts does not re-read
+ * the vote row each time. Only used while it says open and the close time is ahead; the database
+ * function re-checks the status under the lock anyway.
+ */
+const openVotes = new Map<string, { at: number; vote: VoteRow }>();
+const OPEN_CACHE_MS = 1000;
+
+async function voteForCast(deps: Pick<Deps, 'db' | 'redis'>, voteId: string, now: Date) {
+  const hit = openVotes.get(voteId);
+  if (hit && now.getTime() - hit.at < OPEN_CACHE_MS && hit.vote.closesAt > now) return hit.vote;
+  const vote = await advance(deps, voteId, now);
+  if (vote?.status === 'open') {
+    if (openVotes.size > 1000) openVotes.clear();
+    openVotes.set(voteId, { at: now.getTime(), vote });
+  } else openVotes.delete(voteId);
+  return vote;
+}
+
 export async function castBallot(
   deps: Deps,
   v: CouncilViewer,
@@ -395,46 +414,35 @@ export async function castBallot(
   option: string,
   now: Date,
 ): Promise<Outcome<TReceipt & { replay: boolean }>> {
-  const vote = await advance(deps, voteId, now);
+  const vote = await voteForCast(deps, voteId, now);
   if (!vote || vote.villageId !== v.villageId) return Err('NOT_FOUND');
   if (!vote.options.some((o) => o.key === option)) return Err('VALIDATION_FAILED', '没有这个选项');
   if (vote.status === 'scheduled') return Err('VOTE_NOT_OPEN');
-  const receipt = newReceipt(randomBytes);
-  const inserted = await deps.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock_shared(${LOCK_NS}, hashtext(${voteId}))`);
-    return rowsOf<{ receipt: string; cast_at: string | Date }>(
-      await tx.execute(sql`insert into ballots (vote_id, elector_id, option, receipt)
-        select ${voteId}::uuid, e.id, ${option}, ${receipt}
-        from vote_electors e join votes vt on vt.id = e.vote_id
-        where e.vote_id = ${voteId} and e.user_id = ${v.userId} and vt.status = 'open'
-        on conflict do nothing
-        returning receipt, cast_at`),
-    );
-  });
-  if (inserted[0]) {
-    await deps.redis.tallyIncr(voteId, option);
+  // One round trip: lock, status check, insert or the ballot already cast (migration councils_extras).
+  const [row] = rowsOf<{
+    receipt: string | null;
+    option: string | null;
+    cast_at: string | Date | null;
+    inserted: boolean;
+    vote_status: string;
+    is_elector: boolean;
+  }>(
+    await deps.db.execute(
+      sql`select * from councils_cast_ballot(${voteId}::uuid, ${v.userId}::uuid, ${option}, ${newReceipt(randomBytes)})`,
+    ),
+  );
+  if (!row) return Err('NOT_FOUND');
+  if (!row.is_elector) return row.vote_status === 'closed' ? Err('VOTE_CLOSED') : Err('NOT_ELECTOR');
+  if (row.inserted) {
+    queueTally(deps.redis, voteId, option);
     return Ok({
       voteId,
-      receipt,
+      receipt: row.receipt!,
       option,
-      castAt: new Date(inserted[0].cast_at).toISOString(),
+      castAt: new Date(row.cast_at!).toISOString(),
       replay: false,
     });
   }
-  // Nothing inserted: not an elector, already voted, or closed meanwhile.
-  const [row] = rowsOf<{
-    elector_id: string;
-    receipt: string | null;
-    option: string | null;
-    cast_at: string | null;
-    status: string;
-  }>(
-    await deps.db.execute(sql`select e.id as elector_id, b.receipt, b.option, b.cast_at, vt.status
-      from vote_electors e join votes vt on vt.id = e.vote_id
-      left join ballots b on b.vote_id = e.vote_id and b.elector_id = e.id
-      where e.vote_id = ${voteId} and e.user_id = ${v.userId}`),
-  );
-  if (!row) return vote.status === 'closed' ? Err('VOTE_CLOSED') : Err('NOT_ELECTOR');
   if (row.receipt) {
     // A retry (same choice) gets the same receipt; a ballot is final, so another choice is refused.
     if (row.option === option) {
@@ -448,7 +456,10 @@ export async function castBallot(
     }
     return Err('ALREADY_VOTED', undefined, { receipt: row.receipt });
   }
-  if (row.status !== 'open') return Err('VOTE_CLOSED');
+  if (row.vote_status !== 'open') {
+    openVotes.delete(voteId);
+    return Err('VOTE_CLOSED');
+  }
   return Err('CONFLICT');
 }
 
@@ -465,8 +476,41 @@ async function dbTally(db: Db | Tx, voteId: string, options: VoteOption[]) {
   return counts;
 }
 
+/**
+ * Live-tally increments are batched per vote and sent every TALLY_FLUSH_MS (one Redis call per
+ * vote and interval instead of one per ballot). A batch lost with its instance only makes the live
+ * tally lag until its TTL rebuilds it from the database; nothing that counts depends on it.
+ */
+const TALLY_FLUSH_MS = 200;
+const pendingTally = new Map<string, Record<string, number>>();
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+function queueTally(redis: Deps['redis'], voteId: string, option: string) {
+  const counts = pendingTally.get(voteId) ?? {};
+  counts[option] = (counts[option] ?? 0) + 1;
+  pendingTally.set(voteId, counts);
+  if (!flushTimer) {
+    flushTimer = setTimeout(() => void flushTallies(redis), TALLY_FLUSH_MS);
+    flushTimer.unref?.();
+  }
+}
+
+async function flushTallies(redis: Deps['redis'], only?: string) {
+  const ids = only ? [only] : [...pendingTally.keys()];
+  if (!only) flushTimer = undefined;
+  await Promise.all(
+    ids.map(async (id) => {
+      const counts = pendingTally.get(id);
+      if (!counts) return;
+      pendingTally.delete(id);
+      await redis.tallyIncr(id, counts);
+    }),
+  );
+}
+
 /** The live tally: Redis while it answers (rebuilt from the database when missing), else the database. */
 export async function liveTally(deps: Pick<Deps, 'db' | 'redis'>, vote: VoteRow) {
+  await flushTallies(deps.redis, vote.id); // this instance's own recent ballots first
   const cached = await deps.redis.tallyGet(vote.id);
   let counts: Record<string, number>;
   let source: 'redis' | 'database' = 'redis';
@@ -659,7 +703,7 @@ export async function enterPaperBallot(
   if (vote.status === 'scheduled') return Err('VOTE_NOT_OPEN');
   const receipt = newReceipt(randomBytes);
   return deps.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock_shared(${LOCK_NS}, hashtext(${voteId}))`);
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(${LOCK_NS}, hashtext(${voteId}::uuid::text))`);
     const [state] = await tx.select({ status: votes.status }).from(votes).where(eq(votes.id, voteId));
     if (state!.status !== 'open') return Err('VOTE_CLOSED');
     const [elector] = await tx
@@ -748,7 +792,7 @@ export async function cosignPaperBallot(
   const vote = await advance(deps, voteId, now);
   if (!vote || vote.villageId !== v.villageId) return Err('NOT_FOUND');
   return deps.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock_shared(${LOCK_NS}, hashtext(${voteId}))`);
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(${LOCK_NS}, hashtext(${voteId}::uuid::text))`);
     const [state] = await tx.select({ status: votes.status }).from(votes).where(eq(votes.id, voteId));
     if (state!.status !== 'open') return Err('VOTE_CLOSED');
     const [b] = await tx
@@ -845,6 +889,31 @@ export async function runCouncilSweep(deps: Pick<Deps, 'db' | 'redis'>, now: Dat
 
   const petitionsEscalated = await escalateOverduePetitions(deps, now);
   return { opened, closingNotified, closed, petitionsEscalated };
+}
+
+/** The sweep every `intervalS` seconds in this process (PGlite deployments); runs never overlap. */
+export function startCouncilSweepLoop(deps: Deps, intervalS: number): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = runCouncilSweep(deps, new Date())
+      .then(
+        () => undefined,
+        (e: unknown) => deps.log('error', 'councils sweep failed', { err: String(e) }),
+      )
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalS * 1000);
+      });
+  };
+  timer = setTimeout(tick, 0);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
 }
 
 async function escalateOverduePetitions(deps: Pick<Deps, 'db'>, now: Date): Promise<number> {

@@ -63,6 +63,7 @@ const ZEnv = z.object({
   MATTERS_SWEEP_INTERVAL_S: z.coerce.number().min(0).optional().default(0),
   /** How long one sweep run may claim overdue matters before leaving the rest for the next run. */
   MATTERS_SWEEP_BUDGET_MS: z.coerce.number().int().positive().optional().default(20_000),
+  COUNCILS_SWEEP_INTERVAL_S: z.coerce.number().min(0).optional().default(0),
   /** Token of the mini-program's message push (消息推送, JSON): verifies WeChat's pushes. */
   WECHAT_PUSH_TOKEN: z.string().optional().default(''),
   /** EncodingAESKey of the message push (43 characters), for 安全模式/兼容模式; empty: 明文模式 only. */
@@ -156,6 +157,10 @@ export type Config = {
     /** 0 = the Node server does not run the clock sweep in-process. */
     sweepIntervalS: number;
     sweepBudgetMs: number;
+  };
+  councils: {
+    /** 0 = the Node server does not run the councils clock in-process (cron or jobs:councils does). */
+    sweepIntervalS: number;
   };
   storage: {
     /** Local folder used when no object storage is configured. */
@@ -291,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         speed: e.TENCENT_TTS_SPEED,
       },
     },
+    councils: { sweepIntervalS: e.COUNCILS_SWEEP_INTERVAL_S },
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
     staticDir: e.STATIC_DIR,

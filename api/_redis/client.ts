@@ -86,12 +86,12 @@ export type RedisPort = {
    */
   lock(name: string, ttlMs: number): Promise<RedisLock>;
   /**
-   * Live vote tallies (`tally:<voteId>`, a hash option → count). `tallyIncr` counts one ballot only
-   * if the tally exists (else the next read rebuilds it from the database); `tallySeed` writes a
+   * Live vote tallies (`tally:<voteId>`, a hash option → count). `tallyIncr` adds ballots (option →
+   * how many) only if the tally exists (else the next read rebuilds it from the database); `tallySeed` writes a
    * rebuilt tally only if none exists, with a short TTL so any drift (an increment skipped during
    * an outage, a race with a rebuild) lasts at most ttlS. The database decides; this only shows.
    */
-  tallyIncr(voteId: string, option: string): Promise<boolean>;
+  tallyIncr(voteId: string, counts: Record<string, number>): Promise<boolean>;
   tallyGet(voteId: string): Promise<Record<string, number> | undefined>;
   tallySeed(voteId: string, counts: Record<string, number>, ttlS: number): Promise<boolean>;
   tallyDrop(voteId: string): Promise<boolean>;
@@ -108,7 +108,7 @@ const UNLOCK_SCRIPT =
 
 /** HINCRBY only when the tally exists; a missing tally is rebuilt from the database on read. */
 const TALLY_INCR_SCRIPT =
-  "if redis.call('exists', KEYS[1]) == 1 then return redis.call('hincrby', KEYS[1], ARGV[1], 1) end return -1";
+  "if redis.call('exists', KEYS[1]) == 0 then return -1 end for i = 1, #ARGV, 2 do redis.call('hincrby', KEYS[1], ARGV[i], tonumber(ARGV[i + 1])) end return 1";
 /** Writes a rebuilt tally (field/value pairs in ARGV after the TTL) unless one appeared meanwhile. */
 const TALLY_SEED_SCRIPT =
   "if redis.call('exists', KEYS[1]) == 1 then return 0 end for i = 2, #ARGV, 2 do redis.call('hset', KEYS[1], ARGV[i], ARGV[i + 1]) end redis.call('expire', KEYS[1], tonumber(ARGV[1])) return 1";
@@ -365,15 +365,23 @@ export function createRedisPort(opts: RedisPortOptions): RedisPort {
       };
     },
 
-    tallyIncr: async (voteId, option) => {
-      const r = await attempt('tallyIncr', (c) => c.eval(TALLY_INCR_SCRIPT, [tallyKey(voteId)], [option]));
+    tallyIncr: async (voteId, counts) => {
+      const args = Object.entries(counts).flatMap(([k, n]) => [k, String(n)]);
+      if (args.length === 0) return true;
+      const r = await attempt('tallyIncr', (c) => c.eval(TALLY_INCR_SCRIPT, [tallyKey(voteId)], args));
       return r.ok && Number(r.value) >= 0;
     },
     tallyGet: async (voteId) => {
       const r = await attempt('tallyGet', (c) => c.hgetall<Record<string, string>>(tallyKey(voteId)));
-      if (!r.ok || !r.value || !(TALLY_MARK in r.value)) return undefined;
+      if (!r.ok || !r.value) return undefined;
+      // Without automatic deserialisation the client may hand back the flat [field, value, …] reply.
+      const raw: unknown = r.value;
+      const fields: Record<string, unknown> = {};
+      if (Array.isArray(raw)) for (let i = 0; i + 1 < raw.length; i += 2) fields[String(raw[i])] = raw[i + 1];
+      else Object.assign(fields, raw);
+      if (!(TALLY_MARK in fields)) return undefined;
       const out: Record<string, number> = {};
-      for (const [k, v] of Object.entries(r.value)) if (k !== TALLY_MARK) out[k] = Number(v);
+      for (const [k, v] of Object.entries(fields)) if (k !== TALLY_MARK) out[k] = Number(v);
       return out;
     },
     tallySeed: async (voteId, counts, ttlS) => {

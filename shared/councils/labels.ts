@@ -24,7 +24,7 @@ export type Outcome = 'adopted' | 'rejected' | 'no_quorum' | 'no_majority' | 'ad
 export const OUTCOME_LABELS: Record<Outcome, string> = {
   adopted: '通过',
   rejected: '未通过',
-  no_quorum: '到会人数不足，决定无效',
+  no_quorum: '到会人数不足，不能作出决定',
   no_majority: '没有选项过半数',
   advisory: '议事建议（不作决定）',
 };

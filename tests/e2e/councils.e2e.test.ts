@@ -27,7 +27,7 @@ if (missing) console.warn(`\n!!! tests/e2e/councils.e2e.test.ts SKIPPED: ${missi
 type DevUser = {
   id: string;
   displayName: string;
-  roles: { role: string; villageId: string | null; villageName: string | null }[];
+  roles: { role: string; villageName: string | null }[];
 };
 const inVillage = (u: DevUser, role: string) =>
   u.roles.some((r) => r.role === role && r.villageName === VILLAGE);
@@ -82,13 +82,16 @@ describe.skipIf(missing !== null)('councils in a browser (h5)', () => {
     const rep = users.find((u) => inVillage(u, 'representative') && !inVillage(u, 'cadre'));
     const people = [plain[0], rep].filter(Boolean) as DevUser[];
     expect(cadre && people.length === 2, 'demo data: a cadre and two villagers of 东坪村').toBeTruthy();
-    villageId = cadre.roles.find((r) => r.villageName === VILLAGE)!.villageId!;
     const login = await fetch(`${BASE}/api/auth/dev`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ userId: cadre.id }),
     });
     const { token } = (await login.json()) as { token: string };
+    const me = await api('GET', '/me', token);
+    villageId = me.body.memberships.find(
+      (m: { villageName: string | null }) => m.villageName === VILLAGE,
+    ).villageId;
     const meeting = await api('POST', `/villages/${villageId}/meetings`, token, {
       type: 'villagers_assembly',
       title: '村民会议：村口路灯',
@@ -141,7 +144,7 @@ describe.skipIf(missing !== null)('councils in a browser (h5)', () => {
       expect(heights).toHaveLength(3);
       for (const h of heights) expect(h).toBeGreaterThanOrEqual(44);
       await on(page, `[data-testid="option-${i === 0 ? 'yes' : 'no'}"]`).click();
-      await expect(on(page, '.note-text', '选票投出后不能更改').isVisible()).resolves.toBe(true);
+      await on(page, '.note-text', '选票投出后不能更改').waitFor();
       if (i === 0) await shot(page, 'confirm');
       await on(page, '[data-testid="confirm-cast"]').click();
       const code = on(page, '[data-testid="receipt-code"]');
@@ -151,8 +154,28 @@ describe.skipIf(missing !== null)('councils in a browser (h5)', () => {
       if (i === 0) await shot(page, 'receipt');
     }
     // The live tally on the last voter's page counts both.
-    await expect(on(voters[1]!.page, '.bar-caption', '已有 2 人投票').isVisible()).resolves.toBe(true);
+    await on(voters[1]!.page, '.bar-caption', '已有 2 人投票').waitFor();
   }, 120_000);
+
+  it('the 议事 tab lists proposals with their stage progress; a proposal shows its timeline; a petition its progress', async () => {
+    const { page } = voters[1]!;
+    await page.goto(`${BASE}/#/pages/council/index`);
+    const row = on(page, '[data-testid="proposal-row"]', '硬化村北机耕路');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('已完成 3/6 步');
+    await shot(page, 'tab');
+    await row.click();
+    const steps = on(page, '[data-testid="stage-steps"]');
+    await steps.waitFor();
+    expect(await steps.textContent()).toContain('党员大会审议');
+    await shot(page, 'proposal');
+    await page.goto(`${BASE}/#/pages/council/index`);
+    await on(page, '.link-row', '增加垃圾清运次数').click();
+    const progress = on(page, '[data-testid="petition-progress"]');
+    await progress.waitFor();
+    expect(await progress.textContent()).toMatch(/已联名1 \/ \d+ 人/);
+    await shot(page, 'petition');
+  }, 60_000);
 
   it('after the close time the result page shows turnout against quorum and the outcome', async () => {
     const wait = closesAt - Date.now() + 1500;
@@ -179,11 +202,11 @@ describe.skipIf(missing !== null)('councils in a browser (h5)', () => {
     const input = on(page, '.field-input input, input.field-input').first();
     await input.fill(receipt!.toLowerCase().replace(/-/g, ' '));
     await on(page, '[data-testid="check-receipt"]').click();
-    await expect(on(page, '[data-testid="receipt-result"]').textContent()).resolves.toContain('已经计入');
+    await on(page, '[data-testid="receipt-result"]', '已经计入').waitFor();
     await shot(page, 'receipt-check');
     await input.fill('AAAA-BBBB-CCCC');
     await on(page, '[data-testid="check-receipt"]').click();
-    await expect(on(page, '[data-testid="receipt-result"]', '没有找到').isVisible()).resolves.toBe(true);
+    await on(page, '[data-testid="receipt-result"]', '没有找到').waitFor();
     expect(consoleErrors).toEqual([]);
   }, 60_000);
 });

@@ -40,8 +40,10 @@ export function VoteView({ villageId, voteId }: { villageId: string; voteId: str
   }
   if (error) return <ErrorNote error={error} onRetry={reload} />;
   if (loading || !data) return <Loading />;
-  const onCast = (r: TReceipt) =>
+  const onCast = (r: TReceipt) => {
     setData({ ...data, myBallot: { receipt: r.receipt, option: r.option, castAt: r.castAt } });
+    reload(); // the tally now counts this ballot
+  };
   return (
     <View data-testid="vote-page">
       <View className="notice-tags">
@@ -118,7 +120,7 @@ function OpenVote({
   const key = useRef<string>(uuidV4());
 
   const live = vote.tally ? (
-    <Card title="当前票数" extra={<Tag>{vote.tally.source === 'redis' ? '实时' : '实时（数据库）'}</Tag>}>
+    <Card title="当前票数" extra={<Tag>实时</Tag>}>
       <Tally options={vote.options} counts={vote.tally.counts} participants={vote.tally.participants} />
       <Text className="bar-caption">{`已有 ${vote.tally.participants} 人投票，共 ${vote.electors ?? 0} 人可以投票`}</Text>
     </Card>
