@@ -55,7 +55,9 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
   const tab = (page: Page, label: string) => page.locator('.weui-tabbar__label', { hasText: label }).first();
   const field = (page: Page, name: string) => on(page, `input[name="${name}"]`);
 
+  /** From anywhere (also a sub-page without a tab bar): start at 首页, then 公开 → 公开管理. */
   async function openAdmin(page: Page) {
+    await page.goto(`${BASE}/`);
     await tab(page, '公开').click();
     await on(page, '[data-testid="open-disclosure-admin"]').click();
     await on(page, '.page-title-text', '公开管理').waitFor();
@@ -145,7 +147,7 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
 
   it('the cadre sees the comment, fixes the line and resubmits', async () => {
     const { page } = cadre;
-    await page.reload();
+    await openAdmin(page);
     await openDraft(page);
     await on(page, '.note-text', '路灯维修请写上发票号').waitFor();
     await field(page, 'item-1').fill('村道路灯维修（发票 No.0012）');
@@ -156,7 +158,7 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
 
   it('the supervisor approves: co-signed and published', async () => {
     const { page } = supervisor;
-    await page.reload();
+    await openAdmin(page);
     await openDraft(page);
     await on(page, '[data-testid="review-line-2"]', '发票 No.0012').waitFor();
     await on(page, '[data-testid="review-approve"]').click();
