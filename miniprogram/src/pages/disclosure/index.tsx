@@ -352,7 +352,7 @@ function DetailView({
       </Card>
       <View className="actions">
         <Btn kind="secondary" onClick={print} testId="print">
-          🖨 打印张贴版
+          打印张贴版（A4）
         </Btn>
       </View>
     </View>
