@@ -99,11 +99,33 @@ function Editor({
   // biome-ignore lint/correctness/useExhaustiveDependencies: load once per draft opened
   useEffect(() => {
     if (!initialId) return;
-    api.disclosures
-      .draft(villageId, initialId)
-      .then(load)
-      .catch((e: Error) => setError(e))
-      .finally(() => setLoading(false));
+    const loading = startsAsCorrection
+      ? api.disclosures.detail(villageId, initialId).then((d) => {
+          const cur = d.versions.find((x) => x.versionNo === d.current)!;
+          load({
+            id: cur.id,
+            disclosureId: d.id,
+            kind: d.kind,
+            period: d.period,
+            periodLabel: d.periodLabel,
+            versionNo: d.current + 1,
+            status: 'draft',
+            statusLabel: '更正草稿',
+            title: cur.title,
+            body: cur.body,
+            reason: null,
+            ledger: cur.ledger,
+            totals: cur.totals,
+            sections: cur.sections,
+            draftedBy: '',
+            reviews: [],
+            issues: [],
+            actions: ['edit', 'submit'],
+            updatedAt: cur.publishedAt,
+          });
+        })
+      : api.disclosures.draft(villageId, initialId).then(load);
+    loading.catch((e: Error) => setError(e)).finally(() => setLoading(false));
   }, [villageId, initialId]);
 
   // The ledger as the server wants it; null amounts are shown as row errors and block saving.
@@ -192,6 +214,18 @@ function Editor({
         </Note>
       ) : null}
       {draft?.status === 'submitted' ? <Note>已提交，等监委会审核。审核前不能修改。</Note> : null}
+      {correcting ? (
+        <Card title="更正原因">
+          <Field
+            label="为什么要更正"
+            name="reason"
+            value={reason}
+            onChange={setReason}
+            placeholder="例如：路灯维修实付180元，原录错"
+            hint="更正后，原来的版本仍然保留，大家能看到改了什么"
+          />
+        </Card>
+      ) : null}
       <Card title="基本信息">
         {!id && kind !== 'finance' ? (
           <View className="seg">
