@@ -45,6 +45,7 @@ export default function DisclosureEdit() {
         <Editor
           villageId={v.villageId}
           id={params.id ?? null}
+          correcting={params.correct === '1'}
           initialKind={(params.kind as Kind) ?? 'finance'}
         />
       )}
@@ -55,13 +56,18 @@ export default function DisclosureEdit() {
 function Editor({
   villageId,
   id: initialId,
+  correcting: startsAsCorrection,
   initialKind,
 }: {
   villageId: string;
   id: string | null;
+  /** Start a correction of the published disclosure `id`: prefilled from its current version. */
+  correcting: boolean;
   initialKind: Kind;
 }) {
   const [id, setId] = useState<string | null>(initialId);
+  const [correcting, setCorrecting] = useState(startsAsCorrection);
+  const [reason, setReason] = useState('');
   const [draft, setDraft] = useState<TDraft | null>(null);
   const [loading, setLoading] = useState(!!initialId);
   const [kind, setKind] = useState<Kind>(initialKind);
@@ -166,16 +172,20 @@ function Editor({
         : undefined;
     setBusy(true);
     try {
-      const d = id
-        ? await api.disclosures.update(villageId, id, { title, body, ledger })
-        : await api.disclosures.create(villageId, {
-            kind,
-            period: kind === 'major' ? undefined : period,
-            title,
-            body,
-            ledger,
-          });
+      const d =
+        id && correcting
+          ? await api.disclosures.correct(villageId, id, { title, body, ledger, reason })
+          : id
+            ? await api.disclosures.update(villageId, id, { title, body, ledger })
+            : await api.disclosures.create(villageId, {
+                kind,
+                period: kind === 'major' ? undefined : period,
+                title,
+                body,
+                ledger,
+              });
       setId(d.disclosureId);
+      setCorrecting(false);
       load(d);
       setSaved('已保存');
       return d;
