@@ -258,10 +258,6 @@ async function buildDetail(
       changes,
     };
   });
-  const [reads] = await db
-    .select({ n: sql<number>`count(*)`.mapWith(Number) })
-    .from(disclosureReads)
-    .where(eq(disclosureReads.disclosureId, d.id));
   return {
     id: d.id,
     villageId,
@@ -272,8 +268,8 @@ async function buildDetail(
     proposalId: d.proposalId,
     current: versions.at(-1)!.versionNo,
     versions,
-    questions: await questionsOf(db, d.id),
-    readHouseholds: reads?.n ?? 0,
+    questions: [],
+    readHouseholds: 0,
   };
 }
 
@@ -283,7 +279,19 @@ export async function getDetail(deps: Pick<Deps, 'db' | 'redis'>, villageId: str
   const c = await cached(deps, detailKey(villageId, head.seq, disclosureId), () =>
     buildDetail(deps.db, villageId, disclosureId, head.seq),
   );
-  return c.value ? (c as Cached<TDisclosureDetail>) : null;
+  if (!c.value) return null;
+  // Questions, answers and reads change without a publish: read fresh, so an asker sees their
+  // question at once (the published versions above are what the cache holds).
+  const [reads] = await deps.db
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(disclosureReads)
+    .where(eq(disclosureReads.disclosureId, disclosureId));
+  const value: TDisclosureDetail = {
+    ...c.value,
+    questions: await questionsOf(deps.db, disclosureId),
+    readHouseholds: reads?.n ?? 0,
+  };
+  return { value, etag: `"${sha256Hex(JSON.stringify(value)).slice(0, 32)}"`, at: c.at };
 }
 
 /** Records that the reader's household opened the disclosure; the number of distinct households. */

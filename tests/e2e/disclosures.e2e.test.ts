@@ -55,7 +55,9 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
   const tab = (page: Page, label: string) => page.locator('.weui-tabbar__label', { hasText: label }).first();
   const field = (page: Page, name: string) => on(page, `input[name="${name}"]`);
 
+  /** From anywhere (also a sub-page without a tab bar): start at 首页, then 公开 → 公开管理. */
   async function openAdmin(page: Page) {
+    await page.goto(`${BASE}/`);
     await tab(page, '公开').click();
     await on(page, '[data-testid="open-disclosure-admin"]').click();
     await on(page, '.page-title-text', '公开管理').waitFor();
@@ -145,7 +147,7 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
 
   it('the cadre sees the comment, fixes the line and resubmits', async () => {
     const { page } = cadre;
-    await page.reload();
+    await openAdmin(page);
     await openDraft(page);
     await on(page, '.note-text', '路灯维修请写上发票号').waitFor();
     await field(page, 'item-1').fill('村道路灯维修（发票 No.0012）');
@@ -156,7 +158,7 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
 
   it('the supervisor approves: co-signed and published', async () => {
     const { page } = supervisor;
-    await page.reload();
+    await openAdmin(page);
     await openDraft(page);
     await on(page, '[data-testid="review-line-2"]', '发票 No.0012').waitFor();
     await on(page, '[data-testid="review-approve"]').click();
@@ -213,6 +215,49 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
       els.map((e) => e.getBoundingClientRect().height),
     );
     for (const h of heights) expect(h).toBeGreaterThanOrEqual(44);
+  });
+
+  it('a correction is a new version with a reason; the villager sees both and what changed', async () => {
+    const c = cadre.page;
+    await c.goto(`${BASE}/`);
+    await tab(c, '公开').click();
+    await on(c, '[data-testid="section-finance"]').click();
+    await on(c, '.card', TITLE).click();
+    await on(c, '[data-testid="start-correction"]').click();
+    await field(c, 'reason').waitFor();
+    await field(c, 'reason').fill('路灯维修实付180元，原录错');
+    await expect.poll(() => field(c, 'amount-1').inputValue()).toBe('200.00');
+    await field(c, 'amount-1').fill('180');
+    await field(c, 'closing').fill('1320');
+    await on(c, '.note-text', '账平了').waitFor();
+    await on(c, '[data-testid="submit-draft"]').click();
+    await on(c, '.note-text', '已提交给村务监督委员会审核').waitFor();
+
+    const s = supervisor.page;
+    await openAdmin(s);
+    await openDraft(s);
+    await on(s, '.note-text', '更正原因：路灯维修实付180元，原录错').waitFor();
+    await on(s, '[data-testid="review-approve"]').click();
+    await on(s, '.note-text', '已签字，已公开').waitFor();
+
+    const v = villager.page;
+    await v.goto(`${BASE}/`);
+    await tab(v, '公开').click();
+    await on(v, '[data-testid="section-finance"]').click();
+    const item = on(v, '.card', TITLE);
+    await expect.poll(() => item.textContent()).toContain('有更正');
+    await item.click();
+    await on(v, '[data-testid="changes-2"]').waitFor();
+    const changes = await on(v, '[data-testid="changes-2"]').textContent();
+    expect(changes).toContain(
+      '删去：2024-06-12 公益支出 村道路灯维修（发票 No.0012） 支出 200.00 元 县明亮电器',
+    );
+    expect(changes).toContain(
+      '新增：2024-06-12 公益支出 村道路灯维修（发票 No.0012） 支出 180.00 元 县明亮电器',
+    );
+    expect(await on(v, '[data-testid="total-closing"]').textContent()).toContain('1,320.00 元');
+    await on(v, '[data-testid="version-1"]').scrollIntoViewIfNeeded();
+    await shot(v, '60-villager-versions');
   });
 
   it('logged no errors in the console', () => {

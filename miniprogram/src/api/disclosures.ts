@@ -42,6 +42,8 @@ export function createDisclosureApi(client: ApiClient) {
     create: (villageId: string, body: TCreateDisclosureBody) => client.post<TDraft>(base(villageId), body),
     update: (villageId: string, id: string, body: TUpdateDraftBody) =>
       client.put<TDraft>(`${base(villageId)}/${v(id)}/draft`, body),
+    correct: (villageId: string, id: string, body: TUpdateDraftBody & { reason: string }) =>
+      client.post<TDraft>(`${base(villageId)}/${v(id)}/corrections`, body),
     submit: (villageId: string, id: string) => client.post<TDraft>(`${base(villageId)}/${v(id)}/submit`),
     review: (villageId: string, id: string, decision: 'approve' | 'return', comment: string) =>
       client.post<{ status: 'returned' | 'published'; versionNo: number; seq?: number }>(

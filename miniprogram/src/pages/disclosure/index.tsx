@@ -61,7 +61,11 @@ export default function DisclosurePage() {
                   testId="open-disclosure-admin"
                 />
               ) : null}
-              <Board villageId={village.villageId} canQuestion={village.roles.includes('villager')} />
+              <Board
+                villageId={village.villageId}
+                canQuestion={village.roles.includes('villager')}
+                cadre={village.roles.includes('cadre')}
+              />
             </>
           );
         }}
@@ -70,7 +74,15 @@ export default function DisclosurePage() {
   );
 }
 
-function Board({ villageId, canQuestion }: { villageId: string; canQuestion: boolean }) {
+function Board({
+  villageId,
+  canQuestion,
+  cadre,
+}: {
+  villageId: string;
+  canQuestion: boolean;
+  cadre: boolean;
+}) {
   const [section, setSection] = useState<Section>('finance');
   const [openId, setOpenId] = useState<string | null>(null);
   const board = useLoad(() => api.disclosures.board(villageId), villageId);
@@ -80,6 +92,7 @@ function Board({ villageId, canQuestion }: { villageId: string; canQuestion: boo
         villageId={villageId}
         id={openId}
         canQuestion={canQuestion}
+        cadre={cadre}
         onBack={() => {
           setOpenId(null);
           board.reload();
@@ -243,11 +256,13 @@ function DetailView({
   villageId,
   id,
   canQuestion,
+  cadre,
   onBack,
 }: {
   villageId: string;
   id: string;
   canQuestion: boolean;
+  cadre: boolean;
   onBack: () => void;
 }) {
   const detail = useLoad(() => api.disclosures.detail(villageId, id), `${villageId}/${id}`);
@@ -350,9 +365,20 @@ function DetailView({
           </View>
         ))}
       </Card>
+      {cadre ? (
+        <View className="actions">
+          <Btn
+            kind="secondary"
+            onClick={() => go('/subpackages/disclosure-admin/edit/index', { villageId, id, correct: '1' })}
+            testId="start-correction"
+          >
+            有错要更正
+          </Btn>
+        </View>
+      ) : null}
       <View className="actions">
         <Btn kind="secondary" onClick={print} testId="print">
-          🖨 打印张贴版
+          打印张贴版（A4）
         </Btn>
       </View>
     </View>

@@ -45,6 +45,7 @@ export default function DisclosureEdit() {
         <Editor
           villageId={v.villageId}
           id={params.id ?? null}
+          correcting={params.correct === '1'}
           initialKind={(params.kind as Kind) ?? 'finance'}
         />
       )}
@@ -55,13 +56,18 @@ export default function DisclosureEdit() {
 function Editor({
   villageId,
   id: initialId,
+  correcting: startsAsCorrection,
   initialKind,
 }: {
   villageId: string;
   id: string | null;
+  /** Start a correction of the published disclosure `id`: prefilled from its current version. */
+  correcting: boolean;
   initialKind: Kind;
 }) {
   const [id, setId] = useState<string | null>(initialId);
+  const [correcting, setCorrecting] = useState(startsAsCorrection);
+  const [reason, setReason] = useState('');
   const [draft, setDraft] = useState<TDraft | null>(null);
   const [loading, setLoading] = useState(!!initialId);
   const [kind, setKind] = useState<Kind>(initialKind);
@@ -99,11 +105,33 @@ function Editor({
   // biome-ignore lint/correctness/useExhaustiveDependencies: load once per draft opened
   useEffect(() => {
     if (!initialId) return;
-    api.disclosures
-      .draft(villageId, initialId)
-      .then(load)
-      .catch((e: Error) => setError(e))
-      .finally(() => setLoading(false));
+    const loading = startsAsCorrection
+      ? api.disclosures.detail(villageId, initialId).then((d) => {
+          const cur = d.versions.find((x) => x.versionNo === d.current)!;
+          load({
+            id: cur.id,
+            disclosureId: d.id,
+            kind: d.kind,
+            period: d.period,
+            periodLabel: d.periodLabel,
+            versionNo: d.current + 1,
+            status: 'draft',
+            statusLabel: '更正草稿',
+            title: cur.title,
+            body: cur.body,
+            reason: null,
+            ledger: cur.ledger,
+            totals: cur.totals,
+            sections: cur.sections,
+            draftedBy: '',
+            reviews: [],
+            issues: [],
+            actions: ['edit', 'submit'],
+            updatedAt: cur.publishedAt,
+          });
+        })
+      : api.disclosures.draft(villageId, initialId).then(load);
+    loading.catch((e: Error) => setError(e)).finally(() => setLoading(false));
   }, [villageId, initialId]);
 
   // The ledger as the server wants it; null amounts are shown as row errors and block saving.
@@ -144,16 +172,20 @@ function Editor({
         : undefined;
     setBusy(true);
     try {
-      const d = id
-        ? await api.disclosures.update(villageId, id, { title, body, ledger })
-        : await api.disclosures.create(villageId, {
-            kind,
-            period: kind === 'major' ? undefined : period,
-            title,
-            body,
-            ledger,
-          });
+      const d =
+        id && correcting
+          ? await api.disclosures.correct(villageId, id, { title, body, ledger, reason })
+          : id
+            ? await api.disclosures.update(villageId, id, { title, body, ledger })
+            : await api.disclosures.create(villageId, {
+                kind,
+                period: kind === 'major' ? undefined : period,
+                title,
+                body,
+                ledger,
+              });
       setId(d.disclosureId);
+      setCorrecting(false);
       load(d);
       setSaved('已保存');
       return d;
@@ -192,6 +224,18 @@ function Editor({
         </Note>
       ) : null}
       {draft?.status === 'submitted' ? <Note>已提交，等监委会审核。审核前不能修改。</Note> : null}
+      {correcting ? (
+        <Card title="更正原因">
+          <Field
+            label="为什么要更正"
+            name="reason"
+            value={reason}
+            onChange={setReason}
+            placeholder="例如：路灯维修实付180元，原录错"
+            hint="更正后，原来的版本仍然保留，大家能看到改了什么"
+          />
+        </Card>
+      ) : null}
       <Card title="基本信息">
         {!id && kind !== 'finance' ? (
           <View className="seg">

@@ -109,7 +109,7 @@ function Review({ villageId }: { villageId: string }) {
               ↩ 退回修改
             </Btn>
             <Btn onClick={() => void decide('approve')} busy={busy} testId="review-approve">
-              ✓ 同意并签字公开
+              ✓ 签字公开
             </Btn>
           </View>
         </Card>
