@@ -265,6 +265,7 @@ async function insertStage(
   stage: Stage,
   row: Omit<typeof proposalStages.$inferInsert, 'proposalId' | 'stage'>,
   now: Date,
+  requestId: string,
 ) {
   const [s] = await tx
     .insert(proposalStages)
@@ -281,6 +282,7 @@ async function insertStage(
       body: row.minutes || row.outcomeNote || p.text,
       publishedBy: row.recordedBy ?? null,
       at: now,
+      requestId,
     });
   }
   return s!;
@@ -346,6 +348,7 @@ export async function recordStage(
           recordedBy: v.userId,
         },
         now,
+        requestId,
       );
       if (rule.decides) {
         await onDecision(tx, p, {
@@ -368,6 +371,7 @@ export async function recordStage(
               recordedBy: v.userId,
             },
             now,
+            requestId,
           );
           await tx
             .update(proposals)

@@ -47,7 +47,7 @@ export type DisclosureViewer = { userId: string; villageId: string; roles: Set<R
 type VersionRow = typeof disclosureVersions.$inferSelect;
 type DisclosureRow = typeof disclosures.$inferSelect;
 
-const ADMIN_PAGE = '/subpackages/disclosure-admin/review/index';
+export const ADMIN_PAGE = '/subpackages/disclosure-admin/review/index';
 const OPEN_STATUSES = ['draft', 'submitted', 'returned'] as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
  * The stable interface councils use to publish 决议公开 and 实施结果公开 (DESIGN §2.2 stages 5–6):
  * a disclosure of its own kind linked to the proposal, published into the village's chain inside
  * the council's own transaction (the resolution and its disclosure land together or not at all).
- * The supervisor who co-signed the council record is the co-signer. Calling it again for the same
- * proposal and kind publishes a correction (a new version) with the given reason.
+ * With `cosignedBy` (the supervisor who co-signed the council record) it is published at once;
+ * without, it waits in the supervision committee's review queue like any submitted draft (they
+ * are told), and their approval publishes it. Calling it again for the same proposal and kind
+ * makes a correction (a new version) with the given reason.
  *
  * After the council's transaction commits nothing else is needed: board reads are stamped with
  * the chain head, which this moved.
@@ -14,7 +16,8 @@ import type { Tx } from '../_db/client';
 import { disclosureVersions, disclosures, users } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { appendToChain } from './chain';
-import { notifyPublished } from './drafts';
+import { ADMIN_PAGE, notifyPublished } from './drafts';
+import { notify } from '../_notices/notify';
 
 export type PublishResolutionInput = {
   villageId: string;
@@ -26,14 +29,16 @@ export type PublishResolutionInput = {
   sections?: TextLine[];
   /** Who drafted it (the convening cadre), and the supervisor who co-signed it. */
   draftedBy: string | null;
-  cosignedBy: string;
+  cosignedBy?: string;
   /** Required when this proposal already has a disclosure of this kind (a correction). */
   reason?: string;
   requestId: string;
   now?: Date;
 };
 
-export type PublishedResolution = { disclosureId: string; versionNo: number; seq: number; hash: string };
+export type PublishedResolution =
+  | { status: 'published'; disclosureId: string; versionNo: number; seq: number; hash: string }
+  | { status: 'submitted'; disclosureId: string; versionNo: number };
 
 export async function publishResolution(tx: Tx, input: PublishResolutionInput): Promise<PublishedResolution> {
   await tx.execute(
@@ -84,6 +89,30 @@ export async function publishResolution(tx: Tx, input: PublishResolutionInput): 
       submittedAt: input.now ?? new Date(),
     })
     .returning();
+  if (!input.cosignedBy) {
+    await audit(tx, {
+      actorUserId: input.draftedBy,
+      action: `disclosure.${input.kind}.submit`,
+      targetType: 'disclosure_version',
+      targetId: ver!.id,
+      villageId: input.villageId,
+      requestId: input.requestId,
+      details: { proposalId: input.proposalId },
+    });
+    await notify(tx, {
+      kind: 'disclosure_reminder',
+      villageId: input.villageId,
+      audience: { type: 'role', villageId: input.villageId, role: 'supervisor' },
+      title: '有公开内容等您审核',
+      summary: input.title,
+      objectType: 'disclosure',
+      objectId: d!.id,
+      page: `${ADMIN_PAGE}?id=${d!.id}`,
+      fields: { title: input.title, status: '待审核', note: '请监委会审核签字' },
+      ...(input.draftedBy ? { exclude: [input.draftedBy] } : {}),
+    });
+    return { status: 'submitted', disclosureId: d!.id, versionNo: ver!.versionNo };
+  }
   const [cosigner] = await tx
     .select({ name: users.displayName })
     .from(users)
@@ -111,5 +140,11 @@ export async function publishResolution(tx: Tx, input: PublishResolutionInput): 
     title: input.title,
     correction: max > 0,
   });
-  return { disclosureId: d!.id, versionNo: linked.versionNo, seq: linked.seq, hash: linked.hash };
+  return {
+    status: 'published',
+    disclosureId: d!.id,
+    versionNo: linked.versionNo,
+    seq: linked.seq,
+    hash: linked.hash,
+  };
 }

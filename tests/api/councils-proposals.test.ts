@@ -17,6 +17,7 @@ import {
   votes,
 } from '../../api/_db/schema';
 import { expectRefusedForAllBut } from '../support/access';
+import { disclosureApi } from '../support/disclosures';
 import { type Actors, loadActors } from '../support/actors';
 import { DB_UNAVAILABLE, type TestApp, createTestApp } from '../support/harness';
 
@@ -161,9 +162,21 @@ describe.skipIf(DB_UNAVAILABLE)('councils: proposals', () => {
       const published = res.body.stages.find((s: { stage: string }) => s.stage === 'publish_resolution');
       expect(published.publishedAt).toBeTruthy();
       const rows = await t.db.select().from(proposalStages).where(eq(proposalStages.proposalId, id));
-      expect(rows.find((r) => r.stage === 'publish_resolution')!.publication).toMatchObject({
+      const publication = rows.find((r) => r.stage === 'publish_resolution')!.publication!;
+      expect(publication).toMatchObject({
         stage: 'publish_resolution',
+        board: 'disclosures',
+        status: 'submitted',
       });
+      // 决议公开 is a disclosure of its own, co-signed like every other: the supervisor approves it.
+      const boardApi = disclosureApi(t, a.village.id);
+      const disclosureId = publication.disclosureId as string;
+      expect((await boardApi.review(await as(a.cadre), disclosureId, 'approve')).status).toBe(403);
+      const approved = await boardApi.review(await as(a.supervisor), disclosureId, 'approve');
+      expect(approved.body).toMatchObject({ status: 'published' });
+      const shown = await boardApi.detail(disclosureId);
+      expect(shown.body).toMatchObject({ kind: 'resolution', proposalId: id });
+      expect((await boardApi.verify()).body).toMatchObject({ ok: true });
     });
 
     it('民评 only after 实施结果公开; then villagers rate', async () => {
