@@ -13,6 +13,7 @@ import { healthRoutes } from './health';
 import { meRoutes } from '../_me/routes';
 import { villageRoutes } from '../_villages/routes';
 import { matterRoutes } from '../_matters/routes';
+import { onBehalfRoutes } from '../_matters/on-behalf';
 import { noticeRoutes } from '../_notices/routes';
 import { consentRoutes } from '../_notices/consent-routes';
 import { cronRoutes } from '../_notices/cron-routes';
@@ -74,6 +75,7 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/', cronRoutes());
   app.route('/', contentRoutes());
   app.route('/', matterRoutes());
+  app.route('/', onBehalfRoutes());
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

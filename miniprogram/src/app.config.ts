@@ -26,6 +26,10 @@ export default defineAppConfig({
         'content-reviews/index',
       ],
     },
+    {
+      root: 'subpackages/matters',
+      pages: ['raise/index', 'list/index', 'detail/index', 'inbox/index'],
+    },
   ],
   window: {
     navigationBarTitleText: '村民参与',

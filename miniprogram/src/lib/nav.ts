@@ -21,6 +21,10 @@ export const PAGES = {
   manageNotices: '/subpackages/manage/notices/index',
   publishNotice: '/subpackages/manage/notice-new/index',
   contentReviews: '/subpackages/manage/content-reviews/index',
+  raiseMatter: '/subpackages/matters/raise/index',
+  myMatters: '/subpackages/matters/list/index',
+  matter: '/subpackages/matters/detail/index',
+  matterInbox: '/subpackages/matters/inbox/index',
 } as const;
 
 const TAB_PAGES: ReadonlySet<string> = new Set([

@@ -70,6 +70,8 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
         <Text className="hello-place">{place.length ? place.join('、') : '还没有加入村'}</Text>
       </View>
 
+      {isMember ? <RaiseEntry village={villages[0]!} /> : null}
+
       {me.pendingJoins
         .filter((p) => p.status === 'pending')
         .map((p) => (
@@ -100,20 +102,23 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
         </Card>
       ) : null}
 
-      {isMember ? (
-        <>
-          <ComingSoon title="我要反映">有问题、有建议、有矛盾纠纷，可以在这里告诉村里。</ComingSoon>
-          <ComingSoon title="我的事项">您反映的事办到哪一步了，在这里查看。</ComingSoon>
-        </>
-      ) : null}
-
       {villagesWithRole(me, 'grid_worker').map((v) => (
         <Card key={`grid-${v.villageId}`} title="我的网格" extra={<Tag tone="primary">网格员</Tag>}>
           <Text className="kv-value">
             {v.villageName}
             {v.gridName ? ` · ${v.gridName}` : ''}
           </Text>
-          <Text className="muted">网格里的事项、代办和回访即将开放。</Text>
+          <LinkRow
+            label="待办事项（受理、回访）"
+            value="进入"
+            onClick={() => go(PAGES.matterInbox, { villageId: v.villageId })}
+            testId={`matter-inbox-${v.villageId}`}
+          />
+          <LinkRow
+            label="替村民反映（代办）"
+            value="进入"
+            onClick={() => go(PAGES.raiseMatter, { villageId: v.villageId })}
+          />
         </Card>
       ))}
 
@@ -132,6 +137,11 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
             <Text className="kv-value">即将开放</Text>
           </View>
           <LinkRow
+            label="反映村干部的事项"
+            value="进入"
+            onClick={() => go(PAGES.matterInbox, { villageId: v.villageId })}
+          />
+          <LinkRow
             label="操作记录"
             onClick={() => go(PAGES.audit, { villageId: v.villageId, villageName: v.villageName })}
           />
@@ -141,6 +151,35 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
       {roles.has('town_officer') || roles.has('county_officer') ? (
         <ComingSoon title="各村概况">各村事项办理、矛盾化解、村务公开和群众满意的情况。</ComingSoon>
       ) : null}
+    </View>
+  );
+}
+
+/** 我要反映: the first and largest thing a member sees, with 我的事项 right under it. */
+export function RaiseEntry({ village }: { village: VillageView }) {
+  return (
+    <View className="raise-entry-block">
+      <View
+        className="raise-entry"
+        hoverClass="raise-entry-hover"
+        onClick={() => go(PAGES.raiseMatter, { villageId: village.villageId })}
+        data-testid="go-raise"
+      >
+        <Text className="raise-entry-mark">说</Text>
+        <View className="raise-entry-words">
+          <Text className="raise-entry-title">我要反映</Text>
+          <Text className="raise-entry-sub">有问题、有建议、有矛盾，告诉村里</Text>
+        </View>
+      </View>
+      <View
+        className="raise-entry-mine"
+        hoverClass="link-row-hover"
+        onClick={() => go(PAGES.myMatters, { villageId: village.villageId })}
+        data-testid="go-my-matters"
+      >
+        <Text>我的事项：办到哪一步了</Text>
+        <Text className="link-row-value">查看 ›</Text>
+      </View>
     </View>
   );
 }
@@ -172,6 +211,12 @@ function CadreBlock({ village, shown }: { village: VillageView; shown: number })
           <Btn onClick={() => go(PAGES.joinRequests, params)}>去审核</Btn>
         </View>
       ) : null}
+      <LinkRow
+        label="待办事项"
+        value="进入"
+        onClick={() => go(PAGES.matterInbox, { villageId: village.villageId })}
+        testId={`matter-inbox-${village.villageId}`}
+      />
       <LinkRow label="发通知、看已读" value="进入" onClick={() => go(PAGES.manageNotices, params)} />
       <LinkRow label="村务管理" value="进入" onClick={() => go(PAGES.manage, params)} />
     </Card>

@@ -1,0 +1,146 @@
+/**
+ * One matter: where it is now (who has it, by when), what was said, its photos, what the caller may
+ * do (the API's `actions`), and everything that happened, in plain words, oldest first.
+ */
+import { Text, View } from '@tarojs/components';
+import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
+import { useState } from 'react';
+import { errorMessage } from '../../../api/client';
+import { Card, ErrorNote, Loading, Note, PageTitle, Tag } from '../../../components/ui';
+import { formatDayTime } from '../../../lib/format';
+import type { VillageView } from '../../../lib/roles';
+import { useLoad } from '../../../lib/use-load';
+import { ActionPanel } from '../actions';
+import { type TMatterDetail, mattersApi, mediaSrc } from '../api';
+import { MatterPage, StateTag, StoredPhoto, catLabel, kindLabel, nowWords } from '../common';
+import '../matters.scss';
+
+export default function MatterDetailPage() {
+  const router = useRouter();
+  const id = router.params.id ?? '';
+  return (
+    <MatterPage>
+      {(v) => <MatterDetail village={v} matterId={id} justRaised={router.params.raised === '1'} />}
+    </MatterPage>
+  );
+}
+
+function VoicePlayer({ fileId, durationS }: { fileId: string; durationS: number }) {
+  const [busy, setBusy] = useState(false);
+  const play = async () => {
+    setBusy(true);
+    try {
+      const src = await mediaSrc(fileId);
+      const audio = Taro.createInnerAudioContext();
+      audio.src = src;
+      audio.play();
+    } catch (e) {
+      void Taro.showToast({ title: errorMessage(e), icon: 'none' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <View className="voice-play" onClick={busy ? undefined : () => void play()} data-testid="voice-play">
+      <Text>{busy ? '正在打开…' : `▶ 听语音（${durationS}秒）`}</Text>
+    </View>
+  );
+}
+
+export function MatterDetail({
+  village,
+  matterId,
+  justRaised = false,
+}: {
+  village: VillageView;
+  matterId: string;
+  justRaised?: boolean;
+}) {
+  const [message, setMessage] = useState<string | null>(
+    justRaised ? '已提交。村里收到后会尽快处理，有进展会通知您。' : null,
+  );
+  const m = useLoad(() => mattersApi.open(village.villageId, matterId), `${village.villageId}/${matterId}`);
+  usePullDownRefresh(() => {
+    m.reload();
+    void Taro.stopPullDownRefresh();
+  });
+
+  if (m.loading && !m.data) return <Loading />;
+  if (m.error && !m.data) return <ErrorNote error={m.error} onRetry={m.reload} />;
+  const d = m.data as TMatterDetail;
+
+  return (
+    <View data-testid="matter-detail">
+      <PageTitle sub={village.villageName}>{`${kindLabel(d.kind)} · ${catLabel(d.category)}`}</PageTitle>
+      {message ? <Note tone="success">{message}</Note> : null}
+
+      <Card className="now-card">
+        <View className="matter-row-tags">
+          <StateTag state={d.state} />
+          {d.aboutCadre ? <Tag tone="warn">反映村干部</Tag> : null}
+          <Tag>{d.isPublic ? '公开' : '不公开'}</Tag>
+        </View>
+        <Text className="now-words" data-testid="now-words">
+          {nowWords(d)}
+        </Text>
+      </Card>
+
+      <Card title="反映的事">
+        <Text className="matter-text" data-testid="matter-text">
+          {d.text || '（只有语音）'}
+        </Text>
+        {d.voice ? <VoicePlayer fileId={d.voice.fileId} durationS={d.voice.durationS} /> : null}
+        {d.photoIds.length ? (
+          <View className="photo-grid photo-grid-view" data-testid="matter-photos">
+            {d.photoIds.map((pid) => (
+              <View key={pid} className="photo-cell">
+                <StoredPhoto mediaId={pid} />
+              </View>
+            ))}
+          </View>
+        ) : null}
+        {d.location?.address ? <Text className="muted">位置：{d.location.address}</Text> : null}
+        <Text className="muted matter-meta">
+          {d.masked
+            ? `${d.authorName} · `
+            : d.raisedOnBehalf
+              ? `${d.authorName}（网格员代为反映）· `
+              : `${d.authorName} · `}
+          {formatDayTime(d.createdAt)}
+        </Text>
+      </Card>
+
+      {d.actions.length ? (
+        <ActionPanel
+          key={`${d.state}/${d.level}/${d.timeline.length}`}
+          villageId={village.villageId}
+          matterId={d.id}
+          state={d.state}
+          actions={d.actions}
+          onMoved={(msg) => {
+            setMessage(msg);
+            void Taro.showToast({ title: msg, icon: 'none' });
+            m.reload();
+          }}
+        />
+      ) : null}
+
+      <Card title="办理经过">
+        <View className="timeline" data-testid="timeline">
+          {d.timeline.map((e, i) => (
+            <View key={`${e.at}/${e.action}`} className="timeline-item">
+              <View
+                className={i === d.timeline.length - 1 ? 'timeline-dot timeline-dot-last' : 'timeline-dot'}
+              />
+              <View className="timeline-body">
+                <Text className="timeline-label">{e.label}</Text>
+                {e.note ? <Text className="timeline-note">{e.note}</Text> : null}
+                <Text className="timeline-time">{formatDayTime(e.at)}</Text>
+              </View>
+            </View>
+          ))}
+        </View>
+      </Card>
+    </View>
+  );
+}

@@ -1,0 +1,328 @@
+/**
+ * A matter's page: the buttons are exactly the API's `actions` (merge/close never buttons, the
+ * three ratings one 评价); each opens its form, the workflow's note rule holds, and the body sent
+ * is the action with its note. The rating form, the mediation session and follow-up notes.
+ */
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('@tarojs/taro', () => import('./taro-mock'));
+
+import type { MatterAction } from '../../shared/matters/workflow';
+import {
+  ActionPanel,
+  buildAction,
+  buttonActions,
+  followUpNote,
+  sessionErrors,
+  sessionNote,
+} from '../../miniprogram/src/subpackages/matters/actions';
+import type { TMatterDetail } from '../../miniprogram/src/subpackages/matters/api';
+import { MatterDetail } from '../../miniprogram/src/subpackages/matters/detail/index';
+import { nowWords } from '../../miniprogram/src/subpackages/matters/common';
+import type { VillageView } from '../../miniprogram/src/lib/roles';
+import { VILLAGE_ID } from './fixtures';
+import { apiError, ok, resetTaro, routeRequests } from './taro-mock';
+
+beforeEach(() => resetTaro());
+afterEach(() => cleanup());
+
+const MATTER_ID = '0b7a7d1e-5d0c-4d55-9a51-5f3c0e7f0a40';
+const base = `/villages/${VILLAGE_ID}/matters/${MATTER_ID}`;
+const village: VillageView = {
+  villageId: VILLAGE_ID,
+  villageName: '东坪村',
+  townName: '石桥镇',
+  roles: ['villager'],
+  gridId: null,
+  gridName: null,
+  isHouseholdRep: false,
+};
+
+function detail(extra: Partial<TMatterDetail> = {}): TMatterDetail {
+  return {
+    id: MATTER_ID,
+    kind: 'complaint',
+    category: 'roads',
+    text: '村口路灯坏了三天',
+    state: 'submitted',
+    level: 'grid',
+    aboutCadre: false,
+    isPublic: false,
+    authorName: '王秀英',
+    masked: false,
+    createdAt: '2026-12-03T01:00:00.000Z',
+    photoIds: [],
+    voice: null,
+    location: null,
+    reopenCount: 0,
+    enteredAt: '2026-12-03T01:00:00.000Z',
+    raisedOnBehalf: false,
+    timeline: [{ action: 'raise', label: '已提交', note: null, at: '2026-12-03T01:00:00.000Z' }],
+    actions: [],
+    ...extra,
+  };
+}
+
+const buttons = () =>
+  Array.from(screen.getByTestId('action-buttons').querySelectorAll('.btn-text')).map((b) => b.textContent);
+
+describe('which buttons', () => {
+  it('are exactly the API’s actions: merge and close are never buttons, ratings are one 评价', () => {
+    expect(buttonActions(['accept', 'escalate', 'merge', 'withdraw'])).toEqual([
+      'accept',
+      'escalate',
+      'withdraw',
+    ]);
+    expect(
+      buttonActions(['rate_satisfied', 'rate_basically_satisfied', 'rate_unsatisfied', 'close']),
+    ).toEqual(['rate_satisfied']);
+    expect(buttonActions([])).toEqual([]);
+  });
+
+  it.each<[MatterAction[], string[]]>([
+    [
+      ['accept', 'escalate', 'merge'],
+      ['受理', '上报'],
+    ],
+    [
+      ['route_handle', 'decline', 'escalate'],
+      ['直接办理', '不予受理', '上报'],
+    ],
+    [
+      ['resolve', 'escalate'],
+      ['办结', '上报'],
+    ],
+    [['follow_up'], ['记录回访']],
+    [['withdraw'], ['撤回']],
+  ])('%j → %j', (actions, labels) => {
+    render(
+      <ActionPanel
+        villageId={VILLAGE_ID}
+        matterId={MATTER_ID}
+        state="submitted"
+        actions={actions}
+        onMoved={() => {}}
+      />,
+    );
+    expect(buttons()).toEqual(labels);
+  });
+
+  it('shows nothing when the caller may do nothing', () => {
+    const { container } = render(
+      <ActionPanel
+        villageId={VILLAGE_ID}
+        matterId={MATTER_ID}
+        state="closed"
+        actions={[]}
+        onMoved={() => {}}
+      />,
+    );
+    expect(container.textContent).toBe('');
+  });
+});
+
+describe('action bodies follow the workflow’s note rule', () => {
+  it('requires a note where the table says so, and names what to write', () => {
+    expect(buildAction('submitted', 'accept', { note: '' })).toEqual({
+      ok: true,
+      body: { action: 'accept' },
+    });
+    expect(buildAction('submitted', 'escalate', { note: ' ' })).toEqual({
+      ok: false,
+      error: '请填写为什么要上报',
+    });
+    expect(buildAction('accepted', 'decline', { note: '' })).toEqual({
+      ok: false,
+      error: '请填写不受理的原因',
+    });
+    expect(buildAction('followed_up', 'rate_unsatisfied', { note: '' })).toEqual({
+      ok: false,
+      error: '请说说哪里不满意，村里好改进',
+    });
+    expect(buildAction('in_progress', 'resolve', { note: '换了新灯', photoIds: ['p'] })).toEqual({
+      ok: true,
+      body: { action: 'resolve', note: '换了新灯', photoIds: ['p'] },
+    });
+    expect(buildAction('in_progress', 'resolve', { note: '字'.repeat(1001) })).toEqual({
+      ok: false,
+      error: '说明不能超过1000个字',
+    });
+  });
+
+  it('keeps a mediation session and a follow-up visit as plain notes', () => {
+    const s = {
+      day: '2026-12-02',
+      place: '村委会',
+      people: '双方、网格员',
+      said: '各退一步',
+      outcome: '双方达成一致',
+    };
+    expect(sessionNote(s)).toBe(
+      '调解时间：2026年12月2日\n地点：村委会\n参加的人：双方、网格员\n各方意见：各退一步\n结果：双方达成一致',
+    );
+    expect(sessionErrors({ ...s, place: ' ', outcome: '' })).toEqual({
+      place: '请填写地点',
+      outcome: '请选择结果',
+    });
+    expect(followUpNote('上门回访', ' 灯亮了 ')).toBe('上门回访。村民说：灯亮了');
+  });
+});
+
+describe('a matter’s page', () => {
+  it('shows where it is, the timeline in words, and acts: 上报 needs a reason', async () => {
+    const moved = vi.fn((_: unknown) => ok({ id: MATTER_ID, state: 'submitted', level: 'village' }));
+    let current = detail({ actions: ['accept', 'escalate'] });
+    routeRequests({
+      [`GET ${base}`]: () => ok(current),
+      [`POST ${base}/actions`]: (o) => {
+        current = detail({
+          level: 'village',
+          actions: [],
+          timeline: [
+            ...current.timeline,
+            {
+              action: 'escalate',
+              label: '已转村两委处理',
+              note: '需要村里协调',
+              at: '2026-12-03T02:00:00.000Z',
+            },
+          ],
+        });
+        return moved(o);
+      },
+    });
+    const { container } = render(<MatterDetail village={village} matterId={MATTER_ID} />);
+    await screen.findByTestId('matter-detail');
+    expect(screen.getByTestId('now-words').textContent).toMatch(/^等网格员受理，12月4日 09:00前$/);
+    expect(screen.getByTestId('timeline').textContent).toContain('已提交');
+    expect(buttons()).toEqual(['受理', '上报']);
+
+    fireEvent.click(screen.getByTestId('action-escalate'));
+    fireEvent.click(screen.getByTestId('action-submit'));
+    expect(screen.getByTestId('action-error').textContent).toBe('请填写为什么要上报');
+    expect(moved).not.toHaveBeenCalled();
+
+    container
+      .querySelector('[name="note"]')!
+      .dispatchEvent(new CustomEvent('input', { detail: { value: '需要村里协调' }, bubbles: true }));
+    fireEvent.click(screen.getByTestId('action-submit'));
+    await waitFor(() => expect(moved).toHaveBeenCalledTimes(1));
+    const sent = (moved.mock.calls[0] as unknown as [{ data: unknown; header: Record<string, string> }])[0];
+    expect(sent.data).toEqual({ action: 'escalate', note: '需要村里协调' });
+    expect(sent.header['Idempotency-Key']).toBeTruthy();
+    // Reloaded: the new step in words, the note in the timeline, no buttons left.
+    await waitFor(() => expect(screen.getByTestId('timeline').textContent).toContain('已转村两委处理'));
+    expect(screen.getByTestId('timeline').textContent).toContain('需要村里协调');
+    expect(screen.queryByTestId('action-buttons')).toBeNull();
+  });
+
+  it('a matter that moved meanwhile refreshes instead of failing', async () => {
+    let calls = 0;
+    routeRequests({
+      [`GET ${base}`]: () =>
+        ok(detail({ actions: calls++ === 0 ? ['accept'] : [], state: calls > 1 ? 'accepted' : 'submitted' })),
+      [`POST ${base}/actions`]: () => apiError(409, 'TRANSITION_NOT_ALLOWED', '这件事已经有了新进展'),
+    });
+    render(<MatterDetail village={village} matterId={MATTER_ID} />);
+    await screen.findByTestId('action-accept');
+    fireEvent.click(screen.getByTestId('action-accept'));
+    fireEvent.click(screen.getByTestId('action-submit'));
+    await screen.findByText('这件事已经有了新进展，已为您刷新');
+    await waitFor(() => expect(screen.queryByTestId('action-buttons')).toBeNull());
+  });
+
+  it('a public matter of someone else: masked name, no buttons', async () => {
+    routeRequests({
+      [`GET ${base}`]: () =>
+        ok(detail({ masked: true, authorName: '王**', isPublic: true, state: 'in_progress' })),
+    });
+    render(<MatterDetail village={village} matterId={MATTER_ID} />);
+    await screen.findByTestId('matter-detail');
+    expect(screen.getByText(/^王\*\* · /)).toBeTruthy();
+    expect(screen.queryByTestId('action-buttons')).toBeNull();
+  });
+});
+
+describe('the rating form', () => {
+  const rateActions: MatterAction[] = ['rate_satisfied', 'rate_basically_satisfied', 'rate_unsatisfied'];
+
+  function setup() {
+    const rated = vi.fn(() => ok({ id: MATTER_ID, state: 'closed', level: 'grid' }));
+    routeRequests({ [`POST ${base}/actions`]: rated });
+    const onMoved = vi.fn();
+    const view = render(
+      <ActionPanel
+        villageId={VILLAGE_ID}
+        matterId={MATTER_ID}
+        state="followed_up"
+        actions={rateActions}
+        onMoved={onMoved}
+      />,
+    );
+    return { rated, onMoved, ...view };
+  }
+
+  it('opens at once for the author with three large choices', () => {
+    setup();
+    expect(screen.getByTestId('form-rating')).toBeTruthy();
+    expect(
+      ['rate_satisfied', 'rate_basically_satisfied', 'rate_unsatisfied'].map(
+        (t) => screen.getByTestId(t).textContent,
+      ),
+    ).toEqual(['满意', '基本满意', '不满意']);
+    // The one thing to do here: no way to back out of it into an empty card.
+    expect(screen.queryByTestId('action-cancel')).toBeNull();
+  });
+
+  it('asks for a choice, then a reason for 不满意, and sends the chosen action', async () => {
+    const { rated, onMoved, container } = setup();
+    fireEvent.click(screen.getByTestId('action-submit'));
+    expect(screen.getByTestId('action-error').textContent).toBe('请选一个评价');
+
+    fireEvent.click(screen.getByTestId('rate_unsatisfied'));
+    expect(screen.getByText(/这件事会重新办理/)).toBeTruthy();
+    fireEvent.click(screen.getByTestId('action-submit'));
+    expect(screen.getByTestId('action-error').textContent).toBe('请说说哪里不满意，村里好改进');
+    expect(rated).not.toHaveBeenCalled();
+
+    container
+      .querySelector('[name="note"]')!
+      .dispatchEvent(new CustomEvent('input', { detail: { value: '灯又坏了' }, bubbles: true }));
+    fireEvent.click(screen.getByTestId('action-submit'));
+    await waitFor(() => expect(rated).toHaveBeenCalledTimes(1));
+    expect((rated.mock.calls[0] as unknown as [{ data: unknown }])[0].data).toEqual({
+      action: 'rate_unsatisfied',
+      note: '灯又坏了',
+    });
+    await waitFor(() => expect(onMoved).toHaveBeenCalledWith('谢谢您的评价'));
+  });
+
+  it('满意 needs no comment', async () => {
+    const { rated } = setup();
+    fireEvent.click(screen.getByTestId('rate_satisfied'));
+    fireEvent.click(screen.getByTestId('action-submit'));
+    await waitFor(() => expect(rated).toHaveBeenCalledTimes(1));
+    expect((rated.mock.calls[0] as unknown as [{ data: unknown }])[0].data).toEqual({
+      action: 'rate_satisfied',
+    });
+  });
+});
+
+describe('where a matter is, in words', () => {
+  const now = new Date('2026-12-03T02:00:00.000Z');
+  it('names who has it and by when, and says when it is late', () => {
+    const m = { level: 'grid' as const, aboutCadre: false, enteredAt: '2026-12-03T01:00:00.000Z' };
+    expect(nowWords({ ...m, state: 'submitted' }, now)).toBe('等网格员受理，12月4日 09:00前');
+    expect(nowWords({ ...m, state: 'in_progress', level: 'village' }, now)).toBe(
+      '村两委正在办理，12月10日 09:00前',
+    );
+    expect(nowWords({ ...m, state: 'submitted', level: 'village', aboutCadre: true }, now)).toMatch(
+      /^等村务监督委员会受理/,
+    );
+    expect(nowWords({ ...m, state: 'submitted', enteredAt: '2026-12-01T00:00:00.000Z' }, now)).toBe(
+      '等网格员受理，已超过期限（12月2日 08:00）',
+    );
+    expect(nowWords({ ...m, state: 'closed' }, now)).toBe('已结束');
+  });
+});
