@@ -1,4 +1,4 @@
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('@tarojs/taro', () => import('./taro-mock'));
@@ -10,7 +10,7 @@ import { MineContent } from '../../miniprogram/src/pages/mine/index';
 import { ROSTER_COLUMNS as ROSTER_COLUMNS_COPY } from '../../miniprogram/src/subpackages/manage/roster/index';
 import { ROSTER_COLUMNS } from '../../shared/schemas/villages';
 import { GRID_ID, VILLAGE_ID, fakeSession, makeMe, membership } from './fixtures';
-import { ok, resetTaro, routeRequests } from './taro-mock';
+import Taro, { ok, resetTaro, routeRequests } from './taro-mock';
 
 beforeEach(() => resetTaro());
 afterEach(() => cleanup());
@@ -40,12 +40,20 @@ describe('role-aware home (首页)', () => {
     expect(screen.getByText('东坪村：您的入村申请正在等待村干部审核。')).toBeTruthy();
   });
 
-  it('a villager sees the coming capabilities marked 即将开放, with no made-up data', () => {
-    renderHome(makeMe({ memberships: [membership('villager')] }));
+  it('a villager sees 我要反映 first, and 我的事项 under it', () => {
+    const { container } = renderHome(makeMe({ memberships: [membership('villager')] }));
     expect(screen.getByText('石桥镇 东坪村')).toBeTruthy();
-    expect(screen.getByText('我要反映')).toBeTruthy();
-    expect(screen.getByText('我的事项')).toBeTruthy();
-    expect(screen.getAllByText('即将开放')).toHaveLength(2);
+    // The first thing after the greeting, before notices and messages.
+    expect(container.querySelector('.hello + .raise-entry-block')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('go-raise'));
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({
+      url: `/subpackages/matters/raise/index?villageId=${VILLAGE_ID}`,
+    });
+    fireEvent.click(screen.getByTestId('go-my-matters'));
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({
+      url: `/subpackages/matters/list/index?villageId=${VILLAGE_ID}`,
+    });
+    expect(screen.queryByText('即将开放')).toBeNull();
     expect(screen.queryByTestId('go-join')).toBeNull();
   });
 
