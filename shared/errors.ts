@@ -48,6 +48,10 @@ export const ERROR_CODES = [
   'TRANSITION_NOT_ALLOWED',
   /** A matter action that needs a note (a reason, the outcome…) was sent without one. */
   'NOTE_REQUIRED',
+  /** An uploaded file's content (not its name) is not a type its purpose accepts (e.g. an exe renamed .jpg). */
+  'MEDIA_TYPE_NOT_ALLOWED',
+  /** A photo or voice id given with a matter is not the caller's unattached upload of the right kind here; `details.items`. */
+  'MEDIA_NOT_ATTACHABLE',
   /** Something broke on our side; the requestId lets an operator find the log line. */
   'INTERNAL',
 ] as const;
@@ -79,6 +83,8 @@ export const ERROR_STATUS: Record<
   CONTENT_RISKY: 422,
   TRANSITION_NOT_ALLOWED: 409,
   NOTE_REQUIRED: 400,
+  MEDIA_TYPE_NOT_ALLOWED: 415,
+  MEDIA_NOT_ATTACHABLE: 422,
   INTERNAL: 500,
 };
 
@@ -105,6 +111,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   CONTENT_RISKY: '内容含有不适合公开的信息，请修改后再提交',
   TRANSITION_NOT_ALLOWED: '这件事的进度已经变了，请刷新后再看',
   NOTE_REQUIRED: '请写上说明再提交',
+  MEDIA_TYPE_NOT_ALLOWED: '这种文件不能上传，请选照片或录音',
+  MEDIA_NOT_ATTACHABLE: '照片或录音不对，请重新上传',
   INTERNAL: '系统出错了，请稍后再试',
 };
 

@@ -18,6 +18,7 @@ import { noticeRoutes } from '../_notices/routes';
 import { consentRoutes } from '../_notices/consent-routes';
 import { cronRoutes } from '../_notices/cron-routes';
 import { contentRoutes } from '../_content/routes';
+import { isUploadRequest, mediaRoutes } from '../_media/routes';
 import type { Deps } from './context';
 import { newRouter } from './router';
 
@@ -58,13 +59,12 @@ export function createApp(getDeps: () => Promise<Deps>) {
     });
   });
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: (c) => c.json(errorBody({ code: 'PAYLOAD_TOO_LARGE' }, c.get('requestId')), 413),
-    }),
-  );
+  const jsonLimit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: (c) => c.json(errorBody({ code: 'PAYLOAD_TOO_LARGE' }, c.get('requestId')), 413),
+  });
+  // Uploads (multipart, ≤ 10 MB a file) enforce their own limit while reading (api/_media/routes.ts).
+  app.use('*', (c, next) => (isUploadRequest(c.req.method, c.req.path) ? next() : jsonLimit(c, next)));
 
   app.route('/', healthRoutes());
   app.route('/auth', authRoutes());
@@ -76,6 +76,7 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/', contentRoutes());
   app.route('/', matterRoutes());
   app.route('/', onBehalfRoutes());
+  app.route('/', mediaRoutes());
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

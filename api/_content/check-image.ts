@@ -24,6 +24,8 @@ export type CheckImageInput = {
   targetId: string;
   /** An https URL WeChat can download (not a wx temp path). */
   mediaUrl: string;
+  /** What the URL holds: WeChat checks audio too (media_type 1). Default image. */
+  kind?: 'image' | 'audio';
   scene?: number;
 };
 
@@ -31,19 +33,26 @@ export type ImageSubmission = { traceId: string } | { held: string };
 
 export async function submitImage(
   client: SecCheckClient | undefined,
-  p: { mediaUrl: string; scene: number; openid: string | null },
+  p: { mediaUrl: string; scene: number; openid: string | null; kind?: 'image' | 'audio' },
 ): Promise<ImageSubmission> {
   if (!client) return { held: LABEL_UNREACHABLE };
   if (!p.openid) return { held: LABEL_NO_OPENID };
-  const a = await client.mediaCheckAsync({ mediaUrl: p.mediaUrl, scene: p.scene, openid: p.openid });
+  const a = await client.mediaCheckAsync({
+    mediaUrl: p.mediaUrl,
+    scene: p.scene,
+    openid: p.openid,
+    mediaType: p.kind === 'audio' ? 1 : 2,
+  });
   if (a.kind === 'ok') return { traceId: a.traceId };
   return { held: a.kind === 'unreachable' ? LABEL_UNREACHABLE : `errcode:${a.errcode}` };
 }
 
 export async function checkImage(deps: ContentDeps, input: CheckImageInput): Promise<Outcome<CheckResult>> {
   if (!/^https?:\/\//.test(input.mediaUrl)) return Err('VALIDATION_FAILED', '图片地址不对');
-  const { checkId, openid } = await openCheck(deps, input, { mediaType: 'image', mediaUrl: input.mediaUrl });
+  const kind = input.kind ?? 'image';
+  const { checkId, openid } = await openCheck(deps, input, { mediaType: kind, mediaUrl: input.mediaUrl });
   const sub = await submitImage(secCheckFor(deps), {
+    kind,
     mediaUrl: input.mediaUrl,
     scene: input.scene ?? sceneFor(input.targetType),
     openid,

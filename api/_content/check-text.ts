@@ -55,7 +55,7 @@ export async function authorOpenid(deps: ContentDeps, userId: string): Promise<s
 export async function openCheck(
   deps: ContentDeps,
   input: Pick<CheckTextInput, 'villageId' | 'authorUserId' | 'targetType' | 'targetId' | 'openid'>,
-  media: { mediaType: 'text'; text: string } | { mediaType: 'image'; mediaUrl: string },
+  media: { mediaType: 'text'; text: string } | { mediaType: 'image' | 'audio'; mediaUrl: string },
 ): Promise<{ checkId: string; openid: string | null }> {
   const [row] = await deps.db
     .insert(contentChecks)

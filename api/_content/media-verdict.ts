@@ -6,7 +6,7 @@
  * Outcomes: 'applied' (status is now pass / review / risky) · 'ignored' (not a media-check event,
  * unknown trace_id, or already decided).
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { TMediaCheckPush } from '../../shared/content/schemas';
 import { contentChecks } from '../_db/schema';
 import type { ContentDeps } from './deps';
@@ -26,7 +26,7 @@ export async function applyMediaVerdict(
     .where(
       and(
         eq(contentChecks.traceId, push.trace_id),
-        eq(contentChecks.mediaType, 'image'),
+        inArray(contentChecks.mediaType, ['image', 'audio']),
         eq(contentChecks.status, 'pending'),
       ),
     )

@@ -77,8 +77,8 @@ export async function recheckPending(
     const openid = await authorOpenid(deps, row.authorUserId);
     const scene = sceneFor(row.targetType);
 
-    if (mediaType === 'image' && row.mediaUrl) {
-      const sub = await submitImage(client, { mediaUrl: row.mediaUrl, scene, openid });
+    if ((mediaType === 'image' || mediaType === 'audio') && row.mediaUrl) {
+      const sub = await submitImage(client, { mediaUrl: row.mediaUrl, scene, openid, kind: mediaType });
       if ('traceId' in sub) {
         await deps.db
           .update(contentChecks)

@@ -11,6 +11,7 @@
 import { and, asc, eq, inArray, like, notLike, type SQL } from 'drizzle-orm';
 import {
   DECISION_STATUS,
+  type MediaType,
   type ReviewerRole,
   labelText,
   reviewerRoleFor,
@@ -51,7 +52,7 @@ export async function listContentReviews(
     villageId: c.villageId,
     targetType: c.targetType,
     targetId: c.targetId,
-    mediaType: c.mediaType === 'image' ? 'image' : 'text',
+    mediaType: c.mediaType as MediaType,
     text: c.text,
     mediaUrl: c.mediaUrl,
     label: c.label,

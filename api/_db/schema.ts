@@ -483,3 +483,4 @@ export const matterEvents = pgTable(
 
 // Each later capability keeps its tables in a schema file of its own, re-exported here so that
 // drizzle-kit and the typed client see one schema.
+export * from './schema-media';

@@ -3,6 +3,7 @@
  * Configuration, not code, chooses between the Vercel path and the self-hosted path.
  */
 import { z } from 'zod';
+import type { S3StorageConfig } from '../_storage/s3';
 import {
   DEFAULT_SUBSCRIBE_TEMPLATES,
   type SubscribeTemplates,
@@ -66,6 +67,21 @@ const ZEnv = z.object({
     .default(''),
   /** Local folder for uploaded media and speech audio (embedded default). */
   STORAGE_DIR: z.string().optional().default('.data/storage'),
+  /** S3-compatible object storage (Tencent COS, MinIO, AWS): used instead of STORAGE_DIR when the bucket is set. */
+  STORAGE_S3_BUCKET: z.string().optional().default(''),
+  STORAGE_S3_ENDPOINT: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  STORAGE_S3_REGION: z.string().optional().default(''),
+  STORAGE_S3_ACCESS_KEY_ID: z.string().optional().default(''),
+  STORAGE_S3_SECRET_ACCESS_KEY: z.string().optional().default(''),
+  STORAGE_S3_FORCE_PATH_STYLE: bool,
+  STORAGE_S3_PREFIX: z.string().optional().default(''),
+  STORAGE_S3_TIMEOUT_MS: z.coerce.number().int().positive().optional().default(10_000),
+  /** Public https origin of the API (e.g. https://cmcy.example.cn): WeChat downloads uploads from it to check them. */
+  PUBLIC_BASE_URL: z.string().url().optional().default('http://localhost:3000'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
   STATIC_DIR: z.string().optional(),
   APP_VERSION: z.string().optional(),
@@ -107,11 +123,40 @@ export type Config = {
   storage: {
     /** Local folder used when no object storage is configured. */
     dir: string;
+    /** S3-compatible object storage; set when STORAGE_S3_BUCKET is. */
+    s3?: S3StorageConfig;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Origin WeChat can reach (signed media URLs for content checks). */
+  publicBaseUrl: string;
   staticDir?: string;
   version: string;
 };
+
+function s3Config(e: z.infer<typeof ZEnv>): S3StorageConfig | undefined {
+  if (!e.STORAGE_S3_BUCKET) return undefined;
+  const missing = (
+    [
+      ['STORAGE_S3_REGION', e.STORAGE_S3_REGION],
+      ['STORAGE_S3_ACCESS_KEY_ID', e.STORAGE_S3_ACCESS_KEY_ID],
+      ['STORAGE_S3_SECRET_ACCESS_KEY', e.STORAGE_S3_SECRET_ACCESS_KEY],
+    ] as const
+  ).filter(([, v]) => !v);
+  if (missing.length > 0) {
+    throw new Error(`STORAGE_S3_BUCKET is set but ${missing.map(([k]) => k).join(', ')} is not`);
+  }
+  return {
+    bucket: e.STORAGE_S3_BUCKET,
+    // AWS's own endpoint when none is given; COS: https://cos.<region>.myqcloud.com.
+    endpoint: e.STORAGE_S3_ENDPOINT ?? `https://s3.${e.STORAGE_S3_REGION}.amazonaws.com`,
+    region: e.STORAGE_S3_REGION,
+    accessKeyId: e.STORAGE_S3_ACCESS_KEY_ID,
+    secretAccessKey: e.STORAGE_S3_SECRET_ACCESS_KEY,
+    forcePathStyle: e.STORAGE_S3_FORCE_PATH_STYLE,
+    prefix: e.STORAGE_S3_PREFIX,
+    timeoutMs: e.STORAGE_S3_TIMEOUT_MS,
+  };
+}
 
 const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
 
@@ -157,8 +202,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sendConcurrency: e.NOTIFY_SEND_CONCURRENCY,
       jobIntervalS: e.NOTIFY_JOB_INTERVAL_S,
     },
-    storage: { dir: e.STORAGE_DIR },
+    storage: { dir: e.STORAGE_DIR, s3: s3Config(e) },
     logLevel: e.LOG_LEVEL,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
     staticDir: e.STATIC_DIR,
     version: e.APP_VERSION ?? process.env.npm_package_version ?? '0.1.0',
   };

@@ -30,6 +30,10 @@ export const RATELIMIT_POLICIES = {
   'write:default': { limit: 60, windowS: 60, algorithm: 'sliding-window' },
   /** Server-side speech synthesis (read-aloud fallback), per user. Not wired yet. */
   'speech:synthesize': { limit: 30, windowS: 60, algorithm: 'sliding-window' },
+  /** Photo / voice uploads, per user: a matter takes ≤ 9 photos + 1 voice, with retries on a weak signal. */
+  'media:upload': { limit: 60, windowS: 600, algorithm: 'sliding-window' },
+  /** Photo / voice uploads, per village: caps what one village can put into storage. */
+  'media:upload-village': { limit: 600, windowS: 600, algorithm: 'sliding-window' },
 } as const satisfies Record<string, RatelimitPolicy>;
 
 export type RatelimitPolicyName = keyof typeof RATELIMIT_POLICIES;

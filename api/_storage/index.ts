@@ -5,10 +5,11 @@
 import type { Config } from '../_lib/config';
 import { createLocalStorage } from './local';
 import type { StoragePort } from './port';
+import { createS3Storage } from './s3';
 
 export type { StoragePort, StoredObject } from './port';
 
 export function createStorage(config: Config['storage']): StoragePort {
-  // The S3 adapter (./s3.ts) plugs in here when config.s3 is set.
+  if (config.s3) return createS3Storage(config.s3);
   return createLocalStorage(config.dir);
 }

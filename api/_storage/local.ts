@@ -3,10 +3,25 @@
  * Writes go to a temporary file first and are renamed into place, so a crash never leaves a
  * half-written object under its key. The content type is kept beside the object.
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { assertStorageKey, type StoragePort } from './port';
+
+const CHUNK = 256 * 1024;
+
+/** Writes `body` to a new file and flushes it to disk before resolving. */
+async function writeDurably(file: string, body: Uint8Array): Promise<void> {
+  const fh = await open(file, 'wx');
+  try {
+    for (let at = 0; at < body.length; at += CHUNK) {
+      await fh.write(body, at, Math.min(CHUNK, body.length - at));
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
 
 export function createLocalStorage(root: string): StoragePort {
   const file = (key: string) => {
@@ -19,9 +34,18 @@ export function createLocalStorage(root: string): StoragePort {
       const target = file(key);
       await mkdir(path.dirname(target), { recursive: true });
       const tmp = `${target}.${randomUUID()}.tmp`;
-      await writeFile(tmp, body);
-      await writeFile(`${target}.type`, contentType);
-      await rename(tmp, target);
+      const tmpType = `${tmp}.type`;
+      try {
+        await writeDurably(tmp, body);
+        await writeDurably(tmpType, new TextEncoder().encode(contentType));
+        // The type first: an object is never visible under its key without its content type.
+        await rename(tmpType, `${target}.type`);
+        await rename(tmp, target);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        await rm(tmpType, { force: true });
+        throw err;
+      }
     },
     async get(key) {
       const target = file(key);
@@ -38,8 +62,7 @@ export function createLocalStorage(root: string): StoragePort {
     },
     async has(key) {
       try {
-        await stat(file(key));
-        return true;
+        return (await stat(file(key))).isFile();
       } catch {
         return false;
       }

@@ -20,9 +20,12 @@ export interface StoragePort {
 
 const KEY_RE = /^[a-z0-9][a-z0-9/_.-]{0,255}$/;
 
-/** Keys are ours, never a user's file name: lower-case, no `..`, no leading slash. */
+/**
+ * Keys are ours, never a user's file name: lower-case, no `..`, no leading or trailing slash, and
+ * not ending in `.type` / `.tmp` (the local adapter's side files).
+ */
 export function assertStorageKey(key: string): void {
-  if (!KEY_RE.test(key) || key.includes('..') || key.includes('//')) {
+  if (!KEY_RE.test(key) || key.includes('..') || key.includes('//') || /(\/|\.type|\.tmp)$/.test(key)) {
     throw new Error(`invalid storage key: ${key}`);
   }
 }

@@ -32,6 +32,8 @@ export type SecCheckClient = {
     mediaUrl: string;
     scene: number;
     openid: string;
+    /** 2 image (default), 1 audio. */
+    mediaType?: 1 | 2;
   }): Promise<SecCheckAnswer<{ traceId: string }>>;
 };
 
@@ -126,10 +128,10 @@ export function createSecCheckClient(cfg: {
         traceId: r.reply.trace_id,
       };
     },
-    async mediaCheckAsync({ mediaUrl, scene, openid }) {
+    async mediaCheckAsync({ mediaUrl, scene, openid, mediaType = 2 }) {
       const r = await call('/wxa/media_check_async', {
         media_url: mediaUrl,
-        media_type: 2,
+        media_type: mediaType,
         version: 2,
         scene,
         openid,

@@ -15,7 +15,7 @@ export type Suggest = (typeof SUGGESTS)[number];
 export const CONTENT_STATUSES = ['pending', 'pass', 'review', 'risky'] as const;
 export type ContentStatus = (typeof CONTENT_STATUSES)[number];
 
-export const MEDIA_TYPES = ['text', 'image'] as const;
+export const MEDIA_TYPES = ['text', 'image', 'audio'] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];
 
 /** Only content WeChat (or a reviewer) passed is shown to anyone but its author. */
@@ -157,7 +157,7 @@ export function recheckDue(
   ageMs: number,
 ): boolean {
   if (row.attempts >= MAX_CHECK_ATTEMPTS) return false;
-  if (row.mediaType === 'image' && row.status === 'pending' && row.attempts > 0) {
+  if (row.mediaType !== 'text' && row.status === 'pending' && row.attempts > 0) {
     return ageMs >= MEDIA_VERDICT_WAIT_MS * row.attempts;
   }
   return ageMs >= 2 * 60_000 * 2 ** row.attempts;

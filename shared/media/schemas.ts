@@ -1,0 +1,26 @@
+/**
+ * The media contract. Upload: `POST /api/villages/{villageId}/media`, multipart/form-data with
+ * fields `purpose` (MEDIA_PURPOSES) and `file` (≤ 10 MB), optional header `Idempotency-Key`.
+ * Answer 201 (200 on an idempotent replay): TUploadedMedia. Serve: `GET /api/media/{id}`.
+ */
+import { z } from 'zod';
+import { ZId } from '../schemas/common';
+import { MEDIA_PURPOSES, MEDIA_STATUSES } from './rules';
+
+export const ZMediaPurpose = z.enum(MEDIA_PURPOSES, { error: '请说明上传的是照片还是录音' });
+
+export const ZUploadedMediaSchema = z.object({
+  id: ZId,
+  purpose: ZMediaPurpose,
+  /** The type detected from the content, e.g. image/jpeg, audio/mpeg. */
+  mime: z.string(),
+  size: z.number().int(),
+  /** pending_check until WeChat (or a reviewer) passes it; others see it only once `ok`. */
+  status: z.enum(MEDIA_STATUSES),
+  /** Where to fetch it (with the Authorization header): /api/media/{id}. */
+  url: z.string(),
+  createdAt: z.string(),
+});
+export type TUploadedMedia = z.infer<typeof ZUploadedMediaSchema>;
+
+export const ZMediaParams = z.object({ mediaId: ZId });
