@@ -12,6 +12,8 @@ process.env.PORT ??= '3000';
 process.env.LOG_LEVEL ??= 'info';
 // PGlite has one connection and no cron: drain notifications in-process.
 process.env.NOTIFY_JOB_INTERVAL_S ??= '15';
+// …and run the matters clock sweep (escalate overdue matters) every minute.
+process.env.MATTERS_SWEEP_INTERVAL_S ??= '60';
 
 if (!existsSync(`${process.env.STATIC_DIR}/index.html`)) {
   console.warn(

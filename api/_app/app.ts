@@ -14,6 +14,8 @@ import { meRoutes } from '../_me/routes';
 import { villageRoutes } from '../_villages/routes';
 import { matterRoutes } from '../_matters/routes';
 import { onBehalfRoutes } from '../_matters/on-behalf';
+import { matterFlowRoutes } from '../_matters/flow-routes';
+import { matterCronRoutes } from '../_matters/cron-routes';
 import { noticeRoutes } from '../_notices/routes';
 import { consentRoutes } from '../_notices/consent-routes';
 import { cronRoutes } from '../_notices/cron-routes';
@@ -74,9 +76,12 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/', consentRoutes());
   app.route('/', cronRoutes());
   app.route('/', contentRoutes());
+  // Before matterRoutes: its /matters/{matterId} would otherwise catch /matters/similar, /inbox, /mine.
+  app.route('/', matterFlowRoutes());
   app.route('/', matterRoutes());
   app.route('/', onBehalfRoutes());
   app.route('/', mediaRoutes());
+  app.route('/', matterCronRoutes());
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

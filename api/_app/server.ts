@@ -11,6 +11,7 @@ import { loadConfig } from '../_lib/config';
 import { createApp } from './app';
 import { createDeps } from './deps';
 import { startNotifyLoop } from '../_notices/notify-job';
+import { startSweepLoop } from '../_matters/sweep';
 
 export async function startServer(opts: { port?: number; env?: Record<string, string | undefined> } = {}) {
   const config = loadConfig(opts.env ?? process.env);
@@ -38,9 +39,15 @@ export async function startServer(opts: { port?: number; env?: Record<string, st
   // Self-hosting on PGlite (one process owns the data folder): the notify job runs in here.
   const notifyLoop =
     config.notify.jobIntervalS > 0 ? startNotifyLoop(deps, config.notify.jobIntervalS) : undefined;
+  // The matters clock, likewise, when no cron or jobs:matters runs it.
+  const sweepLoop =
+    config.matters.sweepIntervalS > 0
+      ? startSweepLoop(deps.db, deps.log, config.matters.sweepIntervalS)
+      : undefined;
   const close = async () => {
     await new Promise<void>((r) => server.close(() => r()));
     await notifyLoop?.stop();
+    await sweepLoop?.stop();
     await deps.database.close();
   };
   return { port: actualPort, deps, close };

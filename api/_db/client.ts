@@ -81,7 +81,9 @@ async function openPglite(dataDir: string): Promise<Database> {
       throw new DataDirLockedError(dir);
     }
   }
-  const client = new PGlite(dataDir);
+  // pg_trgm: trigram similarity for duplicate matters (migration 0006 creates the extension).
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const client = new PGlite(dataDir, { extensions: { pg_trgm } });
   await client.waitReady;
   const db = drizzle({ client, schema, casing: 'snake_case' });
   return {

@@ -455,9 +455,33 @@ export const matters = pgTable(
     /** When the matter entered its current state or level: the time limit runs from here. */
     enteredAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     reopenCount: integer().notNull().default(0),
+    /**
+     * When the current state's time limit runs out (enteredAt + the village's limit); null once
+     * the matter is terminal — so `dueAt is not null` means open. The inbox sorts by it.
+     */
+    dueAt: timestamp({ withTimezone: true }),
+    /** When the clock sweep must look at it next; null when it has nothing left to do. */
+    sweepAt: timestamp({ withTimezone: true }),
+    /** Set when the sweep found it overdue with no level left above (the town): flagged, not moved. */
+    overdueFlaggedAt: timestamp({ withTimezone: true }),
+    /** For a merged matter: the duplicate that carries on. */
+    mergedIntoId: uuid(),
     createdAt: createdAt(),
   },
-  (t) => [index().on(t.villageId, t.createdAt), index().on(t.authorUserId), index().on(t.state, t.enteredAt)],
+  (t) => [
+    index().on(t.villageId, t.createdAt),
+    index().on(t.state, t.enteredAt),
+    // 我的事项: the author's matters, newest first (keyset on created_at, id).
+    index('matters_author_created_index').on(t.authorUserId, t.createdAt, t.id),
+    // The responder inbox: a village's open matters by deadline (keyset on due_at, id).
+    index('matters_open_due_index').on(t.villageId, t.dueAt, t.id).where(sql`${t.dueAt} is not null`),
+    // The clock sweep: only matters it still has to look at.
+    index('matters_sweep_index').on(t.sweepAt).where(sql`${t.sweepAt} is not null`),
+    // Duplicates: a village's open public matters of one category.
+    index('matters_similar_scope_index')
+      .on(t.villageId, t.category)
+      .where(sql`${t.isPublic} and ${t.dueAt} is not null`),
+  ],
 );
 
 /** The timeline: one row per action; `actorUserId` null = the system (clock, councils callback). */
@@ -484,3 +508,4 @@ export const matterEvents = pgTable(
 // Each later capability keeps its tables in a schema file of its own, re-exported here so that
 // drizzle-kit and the typed client see one schema.
 export * from './schema-media';
+export * from './schema-matters-flow';

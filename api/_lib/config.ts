@@ -57,6 +57,10 @@ const ZEnv = z.object({
   NOTIFY_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().default(8),
   /** Plain Node server only: drain the outbox in-process every N seconds (0 = off; use cron or jobs:notify). */
   NOTIFY_JOB_INTERVAL_S: z.coerce.number().min(0).optional().default(0),
+  /** Plain Node server only: run the matters clock sweep in-process every N seconds (0 = off; use cron or jobs:matters). */
+  MATTERS_SWEEP_INTERVAL_S: z.coerce.number().min(0).optional().default(0),
+  /** How long one sweep run may claim overdue matters before leaving the rest for the next run. */
+  MATTERS_SWEEP_BUDGET_MS: z.coerce.number().int().positive().optional().default(20_000),
   /** Token of the mini-program's message push (消息推送, JSON): verifies WeChat's pushes. */
   WECHAT_PUSH_TOKEN: z.string().optional().default(''),
   /** EncodingAESKey of the message push (43 characters), for 安全模式/兼容模式; empty: 明文模式 only. */
@@ -119,6 +123,11 @@ export type Config = {
     sendConcurrency: number;
     /** 0 = the Node server does not drain in-process. */
     jobIntervalS: number;
+  };
+  matters: {
+    /** 0 = the Node server does not run the clock sweep in-process. */
+    sweepIntervalS: number;
+    sweepBudgetMs: number;
   };
   storage: {
     /** Local folder used when no object storage is configured. */
@@ -202,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sendConcurrency: e.NOTIFY_SEND_CONCURRENCY,
       jobIntervalS: e.NOTIFY_JOB_INTERVAL_S,
     },
+    matters: { sweepIntervalS: e.MATTERS_SWEEP_INTERVAL_S, sweepBudgetMs: e.MATTERS_SWEEP_BUDGET_MS },
     storage: { dir: e.STORAGE_DIR, s3: s3Config(e) },
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MATTER_KINDS } from '../../shared/matters/kinds';
+import { MEDIATION_OUTCOMES } from '../../shared/matters/schemas';
 import { MATTER_ACTIONS, MATTER_LEVELS, MATTER_STATES } from '../../shared/matters/workflow';
 import { ZId } from '../../shared/schemas/common';
 
@@ -25,11 +26,24 @@ export const ZMatterSummarySchema = z.object({
   createdAt: z.string(),
 });
 
+export const ZMediationSessionViewSchema = z.object({
+  /** The rung of the ladder the session was held on. */
+  rung: z.enum(MATTER_LEVELS),
+  heldOn: z.string(),
+  place: z.string(),
+  participants: z.array(z.string()),
+  said: z.string(),
+  outcome: z.enum(MEDIATION_OUTCOMES),
+  outcomeLabel: z.string(),
+});
+
 export const ZMatterEventSchema = z.object({
   action: z.string(),
   label: z.string(),
   note: z.string().nullable(),
   at: z.string(),
+  /** For `record_session`, to those who see the matter in full. */
+  session: ZMediationSessionViewSchema.optional(),
 });
 
 export const ZMatterDetailSchema = ZMatterSummarySchema.extend({
@@ -38,6 +52,13 @@ export const ZMatterDetailSchema = ZMatterSummarySchema.extend({
   location: z.object({ lat: z.number(), lng: z.number(), address: z.string().optional() }).nullable(),
   reopenCount: z.number().int(),
   enteredAt: z.string(),
+  /** When the current step's time limit runs out; null once the matter is over. */
+  dueAt: z.string().nullable(),
+  overdue: z.boolean(),
+  /** A merged matter: the one that carries on. */
+  mergedIntoId: ZId.nullable(),
+  /** The caller follows it (关注). */
+  following: z.boolean(),
   raisedOnBehalf: z.boolean(),
   timeline: z.array(ZMatterEventSchema),
   /** Exactly the actions the caller may take now (the mini-program shows these). */
@@ -54,4 +75,44 @@ export const ZMatterMovedSchema = z.object({
   id: ZId,
   state: z.enum(MATTER_STATES),
   level: z.enum(MATTER_LEVELS),
+});
+
+export const ZMatterListItemSchema = ZMatterSummarySchema.extend({
+  /** When the current step's time limit runs out; null once the matter is over. */
+  dueAt: z.string().nullable(),
+  overdue: z.boolean(),
+});
+export const ZMatterPageSchema = z.object({
+  items: z.array(ZMatterListItemSchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+
+export const ZSimilarMattersSchema = z.object({
+  items: z.array(
+    z.object({
+      id: ZId,
+      text: z.string(),
+      state: z.enum(MATTER_STATES),
+      createdAt: z.string(),
+      /** Always masked (王**): these are other villagers' matters. */
+      authorName: z.string(),
+      similarity: z.number(),
+      followers: z.number().int(),
+    }),
+  ),
+});
+
+export const ZFollowingSchema = z.object({ following: z.boolean() });
+
+export const ZMatterSettingsSchema = z.object({
+  categories: z.array(z.object({ key: z.string(), label: z.string(), hidden: z.boolean().optional() })),
+  /** Hours per limit, the village's overrides applied. */
+  timeLimits: z.record(z.string(), z.number().int()),
+  /** Only what the village changed. */
+  overrides: z.record(z.string(), z.number().int()),
+});
+
+export const ZDutyRosterViewSchema = z.object({
+  days: z.array(z.object({ weekday: z.number().int(), userId: ZId, name: z.string() })),
 });

@@ -5,23 +5,28 @@
  *
  * Outcomes:
  * - raiseMatter: Ok {id,state,level}; FORBIDDEN (not a villager here; 代办 by someone who is not
- *   the villager's grid worker); VALIDATION_FAILED (代办 for someone who is not a villager here);
- *   CONTENT_RISKY (public text refused; nothing saved).
+ *   the villager's grid worker); VALIDATION_FAILED (代办 for someone who is not a villager here; a
+ *   category the village does not offer); CONTENT_RISKY (public text refused; nothing saved).
  * - openMatter: Ok detail; NOT_FOUND (not in this village or not visible to the caller).
  * - actOnMatter: Ok {id,state,level}; NOT_FOUND; TRANSITION_NOT_ALLOWED (409: not in this state,
  *   level or kind, or the matter moved meanwhile); FORBIDDEN (not this caller's action);
- *   NOTE_REQUIRED (400).
+ *   NOTE_REQUIRED (400); VALIDATION_FAILED (merge into itself, a closed matter, another kind of
+ *   visibility, or one the caller cannot see).
  */
 import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import { maskName } from '../../shared/format';
-import type { TRaiseMatter, TTakeMatterAction } from '../../shared/matters/schemas';
+import { categoryLabel } from '../../shared/matters/kinds';
+import {
+  MEDIATION_OUTCOME_LABELS,
+  type TRaiseMatter,
+  type TTakeMatterAction,
+} from '../../shared/matters/schemas';
 import {
   type MatterLevel,
   type MatterState,
-  type TWorkflowMatter,
   assertTransition,
   availableActions,
-  timelineLabel,
+  isTerminal,
 } from '../../shared/matters/workflow';
 import type { Deps } from '../_app/context';
 import { checkText } from '../_content';
@@ -30,20 +35,20 @@ import {
   grids,
   households,
   matterEvents,
+  matterFollowers,
   matters,
+  mediationSessions,
   memberships,
   residents,
   users,
-  villages,
 } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
-import { type Audience, notify } from '../_notices/notify';
+import { requestCouncilProposal } from './decision';
+import { type MatterRow, applyMove, eventLabel, notifyMove, workflowMatter } from './moves';
 import { type MatterViewer, fullAccess, publicAccess } from './scope';
+import { cadreOnDuty, choosableCategoryKeys, clockFor, villageSettings } from './settings';
 
-type MatterRow = typeof matters.$inferSelect;
-
-const PAGE = '/pages/matters/detail';
 const LIST_LIMIT = 100;
 
 // ---------------------------------------------------------------------------------------------
@@ -60,7 +65,7 @@ async function householdGrid(deps: Pick<Deps, 'db'>, villageId: string, userId: 
   return { gridId: row?.gridId ?? null, workerUserId: row?.workerUserId ?? null };
 }
 
-/** The first member holding this role in the village (the cadre on duty until duty rosters exist). */
+/** The first member holding this role in the village (when the duty roster names nobody for today). */
 async function firstWithRole(deps: Pick<Deps, 'db'>, villageId: string, role: 'cadre' | 'supervisor') {
   const [m] = await deps.db
     .select({ userId: memberships.userId })
@@ -104,14 +109,25 @@ export async function raiseMatter(
     return Err('FORBIDDEN');
   }
 
+  const categories = await choosableCategoryKeys(deps.db, v.villageId);
+  if (!categories.includes(input.category)) {
+    return Err('VALIDATION_FAILED', '没有这个事项类别，请重新选择', {
+      issues: [{ path: 'category', message: '没有这个事项类别，请重新选择' }],
+    });
+  }
+
   const { gridId, workerUserId } = await householdGrid(deps, v.villageId, authorUserId);
   if (onBehalfBy && (!gridId || !v.gridIds.includes(gridId))) {
     return Err('FORBIDDEN', '只能代本网格的村民反映');
   }
   const level: MatterLevel = input.aboutCadre ? 'village' : 'grid';
+  const now = new Date();
   const firstResponder = input.aboutCadre
     ? await firstWithRole(deps, v.villageId, 'supervisor')
-    : (workerUserId ?? (await firstWithRole(deps, v.villageId, 'cadre')));
+    : (workerUserId ??
+      (await cadreOnDuty(deps.db, v.villageId, now)) ??
+      (await firstWithRole(deps, v.villageId, 'cadre')));
+  const { timeLimits } = await villageSettings(deps.db, v.villageId);
 
   const id = crypto.randomUUID();
   const isPublic = input.visibility === 'public';
@@ -146,6 +162,8 @@ export async function raiseMatter(
       level,
       gridId,
       firstResponderUserId: firstResponder,
+      ...clockFor('submitted', now, timeLimits),
+      createdAt: now,
     });
     await tx.insert(matterEvents).values({
       matterId: id,
@@ -241,16 +259,8 @@ function workflowActor(v: MatterViewer, m: MatterRow) {
   };
 }
 
-const workflowMatter = (m: MatterRow): TWorkflowMatter => ({
-  state: m.state,
-  level: m.level,
-  kind: m.kind,
-  aboutCadre: m.aboutCadre,
-  reopenCount: m.reopenCount,
-});
-
 /** The matter if the caller may see it: `full` says in full, else only as a public matter. */
-async function visibleMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matterId: string) {
+export async function visibleMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matterId: string) {
   const full = fullAccess(v);
   const [row] = await deps.db
     .select({ m: matters, authorName: users.displayName, full: sql<boolean>`(${full})`.mapWith(Boolean) })
@@ -260,20 +270,25 @@ async function visibleMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matterId: 
   return row ?? null;
 }
 
-function eventLabel(e: { action: string; toLevel: MatterLevel }, aboutCadre: boolean, onBehalf: boolean) {
-  if (e.action === 'raise') return onBehalf ? '网格员已代您提交' : '已提交';
-  return timelineLabel(e.action as Parameters<typeof timelineLabel>[0], { level: e.toLevel, aboutCadre });
-}
-
 export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matterId: string) {
   const row = await visibleMatter(deps, v, matterId);
   if (!row) return Err('NOT_FOUND');
   const { m, full } = row;
-  const events = await deps.db
-    .select()
-    .from(matterEvents)
-    .where(eq(matterEvents.matterId, m.id))
-    .orderBy(asc(matterEvents.createdAt), asc(matterEvents.id));
+  const [events, sessions, following] = await Promise.all([
+    deps.db
+      .select()
+      .from(matterEvents)
+      .where(eq(matterEvents.matterId, m.id))
+      .orderBy(asc(matterEvents.createdAt), asc(matterEvents.id)),
+    full
+      ? deps.db.select().from(mediationSessions).where(eq(mediationSessions.matterId, m.id))
+      : Promise.resolve([]),
+    deps.db
+      .select({ userId: matterFollowers.userId })
+      .from(matterFollowers)
+      .where(and(eq(matterFollowers.matterId, m.id), eq(matterFollowers.userId, v.userId))),
+  ]);
+  const sessionByEvent = new Map(sessions.map((s) => [s.eventId, s]));
   const onBehalf = m.onBehalfBy !== null;
   return Ok({
     ...summary({ ...m, authorName: row.authorName, full }),
@@ -283,13 +298,33 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
     location: full ? (m.location ?? null) : null,
     reopenCount: m.reopenCount,
     enteredAt: m.enteredAt.toISOString(),
+    dueAt: m.dueAt?.toISOString() ?? null,
+    overdue: m.dueAt !== null && m.dueAt.getTime() <= Date.now(),
+    mergedIntoId: m.mergedIntoId,
+    following: following.length > 0,
     raisedOnBehalf: full && onBehalf,
-    timeline: events.map((e) => ({
-      action: e.action,
-      label: eventLabel(e, m.aboutCadre, onBehalf),
-      note: full ? e.note : null,
-      at: e.createdAt.toISOString(),
-    })),
+    timeline: events.map((e) => {
+      const s = sessionByEvent.get(e.id);
+      return {
+        action: e.action,
+        label: eventLabel(e, { aboutCadre: m.aboutCadre, onBehalf }),
+        note: full ? e.note : null,
+        at: e.createdAt.toISOString(),
+        ...(s
+          ? {
+              session: {
+                rung: s.rung,
+                heldOn: s.heldOn,
+                place: s.place,
+                participants: s.participants,
+                said: s.said,
+                outcome: s.outcome,
+                outcomeLabel: MEDIATION_OUTCOME_LABELS[s.outcome],
+              },
+            }
+          : {}),
+      };
+    }),
     actions: full ? availableActions(workflowMatter(m), workflowActor(v, m)) : [],
   });
 }
@@ -297,54 +332,34 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
 // ---------------------------------------------------------------------------------------------
 // Act
 
-/** Who holds a matter at a level: the village cadres (the supervisors for one about a cadre), or the town. */
-async function holderAudience(tx: Tx, m: MatterRow, level: MatterLevel): Promise<Audience | null> {
-  if (level === 'grid') {
-    return m.firstResponderUserId ? { type: 'users', userIds: [m.firstResponderUserId] } : null;
-  }
-  if (level === 'village') {
-    return { type: 'role', villageId: m.villageId, role: m.aboutCadre ? 'supervisor' : 'cadre' };
-  }
-  const officers = await tx
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .innerJoin(villages, eq(villages.townId, memberships.townId))
-    .where(and(eq(villages.id, m.villageId), eq(memberships.role, 'town_officer')));
-  return { type: 'users', userIds: officers.map((o) => o.userId) };
-}
-
-async function notifyMove(
-  tx: Tx,
-  e: {
-    villageId: string;
-    matterId: string;
-    audience: Audience;
-    title: string;
-    summary: string;
-    status: string;
-    exclude: string[];
-  },
-) {
-  await notify(tx, {
-    kind: 'matter_moved',
-    villageId: e.villageId,
-    audience: e.audience,
-    title: e.title,
-    summary: e.summary,
-    objectType: 'matter',
-    objectId: e.matterId,
-    page: `${PAGE}?id=${e.matterId}`,
-    fields: { title: e.title, status: e.status, note: e.summary },
-    exclude: e.exclude,
-  });
-}
-
 export type ActInput = {
   viewer: MatterViewer;
   requestId: string;
   matterId: string;
   input: TTakeMatterAction;
 };
+
+/** The timeline note of a mediation session when the recorder wrote none. */
+function sessionNote(s: NonNullable<TTakeMatterAction['session']>): string {
+  return `${s.heldOn} 在${s.place}调解，${MEDIATION_OUTCOME_LABELS[s.outcome]}`;
+}
+
+/**
+ * Merge checks: the survivor is another open matter of the same village, on the same side of the
+ * cadre wall, that the caller may see in full. Returns the survivor or a refusal.
+ */
+async function mergeTarget(tx: Tx, v: MatterViewer, m: MatterRow, targetId: string) {
+  if (targetId === m.id) return Err('VALIDATION_FAILED', '不能合并到它自己');
+  const [t] = await tx
+    .select()
+    .from(matters)
+    .where(and(eq(matters.id, targetId), eq(matters.villageId, m.villageId), fullAccess(v)))
+    .for('update');
+  if (!t) return Err('VALIDATION_FAILED', '没有找到要合并到的事项');
+  if (isTerminal(t.state)) return Err('VALIDATION_FAILED', '要合并到的事项已经结束了');
+  if (t.aboutCadre !== m.aboutCadre) return Err('VALIDATION_FAILED', '这两件事不能合并');
+  return Ok(t);
+}
 
 export async function actOnMatter(
   deps: Pick<Deps, 'db'>,
@@ -354,7 +369,8 @@ export async function actOnMatter(
   const row = await visibleMatter(deps, v, p.matterId);
   if (!row) return Err('NOT_FOUND');
   const m = row.m;
-  const note = input.note?.trim() || null;
+  const session = input.action === 'record_session' ? input.session : undefined;
+  const note = input.note?.trim() || (session ? sessionNote(session) : null);
   const r = assertTransition(
     workflowMatter(m),
     row.full ? workflowActor(v, m) : { roles: [] },
@@ -366,80 +382,96 @@ export async function actOnMatter(
     return Err(r.code);
   }
   const escalated = r.level !== m.level;
-  let assigned = escalated ? null : m.assignedUserId;
-  if (input.action === 'accept' && !escalated) assigned = v.userId;
+  const now = new Date();
+  const { timeLimits } = await villageSettings(deps.db, m.villageId);
 
   return deps.db.transaction(async (tx) => {
-    // Compare-and-set on state and level: a concurrent move wins and this one is refused.
-    const updated = await tx
-      .update(matters)
-      .set({
-        state: r.to,
-        level: r.level,
-        reopenCount: r.reopenCount,
-        assignedUserId: assigned,
-        ...(r.restartsClock ? { enteredAt: new Date() } : {}),
-      })
-      .where(and(eq(matters.id, m.id), eq(matters.state, m.state), eq(matters.level, m.level)))
-      .returning({ id: matters.id });
-    if (updated.length === 0) return Err('TRANSITION_NOT_ALLOWED');
-    await tx.insert(matterEvents).values({
-      matterId: m.id,
-      actorUserId: v.userId,
+    let survivor: MatterRow | undefined;
+    if (input.action === 'merge') {
+      const t = await mergeTarget(tx, v, m, input.mergeInto!);
+      if (!t.ok) return t;
+      survivor = t.value;
+    }
+    const moved = await applyMove(tx, {
+      matter: m,
       action: input.action,
-      fromState: m.state,
-      toState: r.to,
-      fromLevel: m.level,
-      toLevel: r.level,
-      note,
-    });
-    await audit(tx, {
       actorUserId: v.userId,
-      action: `matter.${input.action}`,
-      targetType: 'matter',
-      targetId: m.id,
-      villageId: m.villageId,
+      to: r.to,
+      level: r.level,
+      reopenCount: r.reopenCount,
+      restartsClock: r.restartsClock,
+      note,
+      now,
+      limits: timeLimits,
       requestId: p.requestId,
-      details: { from: m.state, to: r.to, fromLevel: m.level, toLevel: r.level },
+      ...(input.action === 'accept' && !escalated ? { assignedUserId: v.userId } : {}),
+      ...(survivor ? { set: { mergedIntoId: survivor.id }, auditDetails: { mergedInto: survivor.id } } : {}),
     });
-    const label = timelineLabel(input.action, { level: r.level, aboutCadre: m.aboutCadre });
-    await notifyMove(tx, {
-      villageId: m.villageId,
-      matterId: m.id,
-      audience: { type: 'users', userIds: [m.authorUserId] },
-      title: '我反映的事有进展',
-      summary: label,
-      status: label,
-      exclude: [v.userId],
-    });
-    // It lands with someone new (escalation, appeal, sent back), or the author moved it (不满意,
-    // withdraw): the holder is told too.
-    const holder = m.assignedUserId ?? m.firstResponderUserId;
-    if (!escalated && v.userId === m.authorUserId && holder) {
-      await notifyMove(tx, {
-        villageId: m.villageId,
+    if (!moved.ok) return moved;
+
+    if (session) {
+      await tx.insert(mediationSessions).values({
         matterId: m.id,
-        audience: { type: 'users', userIds: [holder] },
-        title: '您经办的事项有变化',
-        summary: label,
-        status: label,
-        exclude: [v.userId],
+        eventId: moved.value.eventId,
+        rung: m.level,
+        recordedBy: v.userId,
+        ...session,
       });
     }
-    if (escalated) {
-      const audience = await holderAudience(tx, m, r.level);
-      if (audience) {
-        await notifyMove(tx, {
-          villageId: m.villageId,
-          matterId: m.id,
-          audience,
-          title: '有事项转到您这里',
-          summary: m.text.slice(0, 60) || label,
-          status: label,
-          exclude: [v.userId, m.authorUserId],
-        });
-      }
+    if (input.action === 'route_decide') {
+      const label = categoryLabel(m.category) ?? '村民议事';
+      const handed = await requestCouncilProposal(tx, {
+        matterId: m.id,
+        villageId: m.villageId,
+        title: `${label}：${m.text.slice(0, 30) || '村民反映的事项'}`,
+        text: [m.text, note].filter(Boolean).join('\n\n'),
+        requestedBy: v.userId,
+      });
+      if (!handed.ok) return handed;
     }
+    if (survivor) await absorbDuplicate(tx, { merged: m, survivor, actorUserId: v.userId, now });
     return Ok({ id: m.id, state: r.to, level: r.level });
   });
+}
+
+/**
+ * After a merge: the merged matter's author and followers follow the survivor, and the survivor's
+ * timeline says a duplicate joined it (its holder is told).
+ */
+async function absorbDuplicate(
+  tx: Tx,
+  p: { merged: MatterRow; survivor: MatterRow; actorUserId: string; now: Date },
+) {
+  const { merged, survivor } = p;
+  await tx.execute(sql`
+    insert into matter_followers (matter_id, user_id)
+    select ${survivor.id}::uuid, u.user_id from (
+      select user_id from matter_followers where matter_id = ${merged.id}::uuid
+      union select ${merged.authorUserId}::uuid
+    ) u
+    where u.user_id <> ${survivor.authorUserId}::uuid
+    on conflict do nothing`);
+  await tx.insert(matterEvents).values({
+    matterId: survivor.id,
+    actorUserId: p.actorUserId,
+    action: 'merge_in',
+    fromState: survivor.state,
+    toState: survivor.state,
+    fromLevel: survivor.level,
+    toLevel: survivor.level,
+    note: `合并了事项 ${merged.id}`,
+    createdAt: p.now,
+  });
+  const holder = survivor.assignedUserId ?? survivor.firstResponderUserId;
+  if (holder) {
+    await notifyMove(tx, {
+      villageId: survivor.villageId,
+      matterId: survivor.id,
+      audience: { type: 'users', userIds: [holder] },
+      title: '您经办的事项合并了一件相同的事',
+      summary: merged.text.slice(0, 60) || '相同的事项',
+      status: '已合并',
+      exclude: [p.actorUserId],
+    });
+  }
 }

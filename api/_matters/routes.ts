@@ -1,6 +1,6 @@
 /** /api/villages/{villageId}/matters: raise, list, open (timeline + my actions), act. */
 import { createRoute } from '@hono/zod-openapi';
-import { ZTakeMatterActionSchema, raiseMatterSchemaFor } from '../../shared/matters/schemas';
+import { ZRaiseMatterSchema, ZTakeMatterActionSchema } from '../../shared/matters/schemas';
 import { ZVillageParams } from '../../shared/schemas/common';
 import { newRouter } from '../_app/router';
 import { requireAuth } from '../_auth/middleware';
@@ -30,7 +30,7 @@ const raise = createRoute({
   tags: ['matters'],
   summary: 'Raise a matter (villagers; a grid worker on behalf of a villager of their grid)',
   ...write,
-  request: { params: ZVillageParams, body: jsonBody(raiseMatterSchemaFor()) },
+  request: { params: ZVillageParams, body: jsonBody(ZRaiseMatterSchema) },
   responses: { 201: json(ZRaisedMatterSchema), ...AUTH_ERRORS },
 });
 const list = createRoute({

@@ -26,7 +26,8 @@ const ZNotifyJobResult = z.object({
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-function secretMatches(header: string | undefined, secret: string): boolean {
+/** Shared by every /api/cron/* route. */
+export function secretMatches(header: string | undefined, secret: string): boolean {
   if (!header?.startsWith('Bearer ')) return false;
   return timingSafeEqual(digest(header.slice(7)), digest(secret));
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ZId, ZIsoTime } from '../schemas/common';
 import { CATEGORY_KEY_RE, DEFAULT_CATEGORIES, MATTER_KINDS } from './kinds';
 import { TIME_LIMIT_KEYS, TIME_LIMIT_MAX_HOURS, TIME_LIMIT_MIN_HOURS } from './time-limits';
-import { MATTER_ACTIONS } from './workflow';
+import { MATTER_ACTIONS, MATTER_LEVELS, MATTER_STATES } from './workflow';
 
 export const MATTER_TEXT_MAX = 2000;
 export const MATTER_PHOTOS_MAX = 9;
@@ -98,12 +98,58 @@ export function raiseMatterSchemaFor(
 
 export const ZMatterAction = z.enum(MATTER_ACTIONS, { error: '没有这个操作' });
 
-/** A responder's (or the author's) action on a matter. Whether a note is needed is the workflow's call. */
-export const ZTakeMatterActionSchema = z.strictObject({
-  action: ZMatterAction,
-  note: z.string().trim().max(ACTION_NOTE_MAX, `说明不能超过${ACTION_NOTE_MAX}个字`).optional(),
-  photoIds: z.array(ZId).max(MATTER_PHOTOS_MAX, `照片最多${MATTER_PHOTOS_MAX}张`).optional(),
+export const MEDIATION_OUTCOMES = ['agreed', 'partly_agreed', 'not_agreed', 'adjourned'] as const;
+export type MediationOutcome = (typeof MEDIATION_OUTCOMES)[number];
+export const MEDIATION_OUTCOME_LABELS: Record<MediationOutcome, string> = {
+  agreed: '双方达成一致',
+  partly_agreed: '部分达成一致',
+  not_agreed: '没有达成一致',
+  adjourned: '改日再调',
+};
+
+/** One mediation session (调解记录): when, where, who took part, what was said, how it ended. */
+export const ZMediationSession = z.strictObject({
+  heldOn: z.iso.date({ error: '请填写调解日期' }),
+  place: z.string().trim().min(1, '请填写调解地点').max(100, '地点不能超过100个字'),
+  participants: z
+    .array(z.string().trim().min(1, '参加人姓名不能为空').max(50, '姓名太长'))
+    .min(1, '请填写参加调解的人')
+    .max(30, '参加人最多30位'),
+  said: z
+    .string()
+    .trim()
+    .min(1, '请简要记录调解经过')
+    .max(ACTION_NOTE_MAX, `经过不能超过${ACTION_NOTE_MAX}个字`),
+  outcome: z.enum(MEDIATION_OUTCOMES, { error: '请选择调解结果' }),
 });
+export type TMediationSession = z.infer<typeof ZMediationSession>;
+
+/**
+ * A responder's (or the author's) action on a matter. Whether a note is needed is the workflow's
+ * call; `record_session` carries the session, `merge` the matter that carries on.
+ */
+export const ZTakeMatterActionSchema = z
+  .strictObject({
+    action: ZMatterAction,
+    note: z.string().trim().max(ACTION_NOTE_MAX, `说明不能超过${ACTION_NOTE_MAX}个字`).optional(),
+    photoIds: z.array(ZId).max(MATTER_PHOTOS_MAX, `照片最多${MATTER_PHOTOS_MAX}张`).optional(),
+    session: ZMediationSession.optional(),
+    mergeInto: ZId.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.action === 'record_session' && !v.session) {
+      ctx.addIssue({ code: 'custom', path: ['session'], message: '请填写调解记录' });
+    }
+    if (v.action === 'merge' && !v.mergeInto) {
+      ctx.addIssue({ code: 'custom', path: ['mergeInto'], message: '请选择要合并到的事项' });
+    }
+    if (v.session && v.action !== 'record_session') {
+      ctx.addIssue({ code: 'custom', path: ['session'], message: '只有记录调解时才填调解记录' });
+    }
+    if (v.mergeInto && v.action !== 'merge') {
+      ctx.addIssue({ code: 'custom', path: ['mergeInto'], message: '只有合并时才选事项' });
+    }
+  });
 export type TTakeMatterAction = z.infer<typeof ZTakeMatterActionSchema>;
 
 const ZLimitHours = z
@@ -120,3 +166,60 @@ export const ZMatterTimeLimitsOverride = z.strictObject(
   >,
 );
 export type TMatterTimeLimitsOverride = z.infer<typeof ZMatterTimeLimitsOverride>;
+
+// ---------------------------------------------------------------------------------------------
+// Lists, duplicates, settings
+
+export const INBOX_PAGE_MAX = 50;
+
+const ZBoolParam = z
+  .enum(['true', 'false'], { error: '只能是 true 或 false' })
+  .transform((v) => v === 'true');
+const ZCursor = z
+  .string()
+  .max(200, '翻页标记不对')
+  .regex(/^[A-Za-z0-9_-]+$/, '翻页标记不对');
+const ZPageLimit = z.coerce.number().int().min(1).max(INBOX_PAGE_MAX).default(20);
+
+/** The responder's inbox (待办): open matters they hold, overdue first, with filters. */
+export const ZMatterInboxQuery = z.strictObject({
+  cursor: ZCursor.optional(),
+  limit: ZPageLimit,
+  state: z.enum(MATTER_STATES, { error: '没有这个状态' }).optional(),
+  kind: ZMatterKind.optional(),
+  category: z.string().regex(CATEGORY_KEY_RE, '没有这个类别').optional(),
+  level: z.enum(MATTER_LEVELS, { error: '没有这个层级' }).optional(),
+  overdue: ZBoolParam.optional(),
+});
+export type TMatterInboxQuery = z.infer<typeof ZMatterInboxQuery>;
+
+/** 我的事项: the author's matters, newest first. */
+export const ZMyMattersQuery = z.strictObject({ cursor: ZCursor.optional(), limit: ZPageLimit });
+
+/** While a villager types: similar open public matters of the village in the same category. */
+export const ZSimilarMattersQuery = z.strictObject({
+  category: z.string({ error: '请选择事项类别' }).regex(CATEGORY_KEY_RE, '请选择事项类别'),
+  text: z.string().trim().max(MATTER_TEXT_MAX, `文字不能超过${MATTER_TEXT_MAX}个字`),
+});
+
+export const ZVillageCategory = z.strictObject({
+  key: z.string().regex(CATEGORY_KEY_RE, '类别代码只能用小写字母、数字和下划线'),
+  label: z.string().trim().min(1, '请填写类别名称').max(12, '类别名称不能超过12个字'),
+  /** Hidden: kept for old matters, not offered for new ones. */
+  hidden: z.boolean().optional(),
+});
+export const ZVillageCategoriesSchema = z.strictObject({
+  categories: z.array(ZVillageCategory).min(1, '至少要有一个类别').max(30, '类别最多30个'),
+});
+
+/** 值班表: one cadre per weekday (0 = 周日 … 6 = 周六); days left out have nobody on the roster. */
+export const ZDutyRosterSchema = z.strictObject({
+  days: z
+    .array(
+      z.strictObject({
+        weekday: z.number({ error: '请选择星期几' }).int().min(0, '请选择星期几').max(6, '请选择星期几'),
+        userId: ZId,
+      }),
+    )
+    .max(7, '一周只有7天'),
+});

@@ -1,0 +1,265 @@
+/**
+ * Reading matters in bulk: the responder's inbox (待办, overdue first), the author's 我的事项, and
+ * similar open matters while a villager types; following a matter (关注).
+ *
+ * Both lists use keyset pagination (an opaque cursor of the last row's sort key), so page 50 costs
+ * what page 1 costs; the indexes are `matters_open_due_index` (village_id, due_at, id) where open,
+ * and `matters_author_created_index` (author_user_id, created_at, id).
+ *
+ * Outcomes:
+ * - responderInbox: Ok page; FORBIDDEN (no responder role here); VALIDATION_FAILED (bad cursor).
+ * - myMatters: Ok page; VALIDATION_FAILED (bad cursor).
+ * - similarMatters: Ok items (empty for text under 4 characters).
+ * - follow / unfollow: Ok {following}; NOT_FOUND (not visible); CONFLICT (the matter is over).
+ */
+import { type SQL, and, asc, desc, eq, gt, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { maskName } from '../../shared/format';
+import type { TMatterInboxQuery } from '../../shared/matters/schemas';
+import type { Deps } from '../_app/context';
+import { contentPassed } from '../_content';
+import { matterFollowers, matters, users } from '../_db/schema';
+import { Err, Ok, type Outcome } from '../_lib/errors';
+import { visibleMatter } from './matters';
+import type { MatterViewer } from './scope';
+
+type Page<T> = { items: T[]; nextCursor: string | null };
+
+function encodeCursor(key: string, id: string): string {
+  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function decodeCursor(cursor: string): { key: string; id: string } | null {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(v) || v.length !== 2) return null;
+    const [key, id] = v as [unknown, unknown];
+    if (typeof key !== 'string' || typeof id !== 'string' || !UUID_RE.test(id)) return null;
+    if (Number.isNaN(Date.parse(key.replace(' ', 'T')))) return null;
+    return { key, id };
+  } catch {
+    return null;
+  }
+}
+
+const badCursor = () => Err('VALIDATION_FAILED', '翻页标记不对，请刷新', { issues: [{ path: 'cursor' }] });
+
+/** Who holds what: the responder part of scope.ts `fullAccess` (not the author's own matters). */
+function responderAccess(v: MatterViewer): SQL | null {
+  const conds: SQL[] = [eq(matters.firstResponderUserId, v.userId), eq(matters.assignedUserId, v.userId)];
+  let responder = false;
+  if (v.roles.has('grid_worker') && v.gridIds.length > 0) {
+    responder = true;
+    conds.push(
+      and(
+        sql`${matters.gridId} in (${sql.join(
+          v.gridIds.map((g) => sql`${g}::uuid`),
+          sql`, `,
+        )})`,
+        eq(matters.aboutCadre, false),
+      )!,
+    );
+  }
+  if (v.roles.has('cadre')) {
+    responder = true;
+    conds.push(eq(matters.aboutCadre, false));
+  }
+  if (v.roles.has('supervisor')) {
+    responder = true;
+    conds.push(eq(matters.aboutCadre, true));
+  }
+  if (v.roles.has('town_officer')) {
+    responder = true;
+    conds.push(eq(matters.level, 'town'));
+  }
+  return responder ? or(...conds)! : null;
+}
+
+const listCols = {
+  id: matters.id,
+  kind: matters.kind,
+  category: matters.category,
+  text: matters.text,
+  state: matters.state,
+  level: matters.level,
+  aboutCadre: matters.aboutCadre,
+  isPublic: matters.isPublic,
+  createdAt: matters.createdAt,
+  dueAt: matters.dueAt,
+  overdueFlaggedAt: matters.overdueFlaggedAt,
+  authorName: users.displayName,
+};
+
+type ListRow = {
+  id: string;
+  kind: (typeof matters.$inferSelect)['kind'];
+  category: string;
+  text: string;
+  state: (typeof matters.$inferSelect)['state'];
+  level: (typeof matters.$inferSelect)['level'];
+  aboutCadre: boolean;
+  isPublic: boolean;
+  createdAt: Date;
+  dueAt: Date | null;
+  overdueFlaggedAt: Date | null;
+  authorName: string;
+};
+
+function listItem(r: ListRow, now: Date) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    category: r.category,
+    text: r.text.length > 120 ? `${r.text.slice(0, 120)}…` : r.text,
+    state: r.state,
+    level: r.level,
+    aboutCadre: r.aboutCadre,
+    isPublic: r.isPublic,
+    authorName: r.authorName,
+    masked: false,
+    createdAt: r.createdAt.toISOString(),
+    dueAt: r.dueAt?.toISOString() ?? null,
+    overdue: r.dueAt !== null && r.dueAt.getTime() <= now.getTime(),
+  };
+}
+
+export async function responderInbox(
+  deps: Pick<Deps, 'db'>,
+  v: MatterViewer,
+  q: TMatterInboxQuery,
+  now = new Date(),
+): Promise<Outcome<Page<ReturnType<typeof listItem>>>> {
+  const access = responderAccess(v);
+  if (!access) return Err('FORBIDDEN');
+  const conds: SQL[] = [eq(matters.villageId, v.villageId), isNotNull(matters.dueAt), access];
+  if (q.state) conds.push(eq(matters.state, q.state));
+  if (q.kind) conds.push(eq(matters.kind, q.kind));
+  if (q.category) conds.push(eq(matters.category, q.category));
+  if (q.level) conds.push(eq(matters.level, q.level));
+  if (q.overdue === true) conds.push(lte(matters.dueAt, now));
+  if (q.overdue === false) conds.push(gt(matters.dueAt, now));
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor);
+    if (!c) return badCursor();
+    conds.push(sql`(${matters.dueAt}, ${matters.id}) > (${c.key}::timestamptz, ${c.id}::uuid)`);
+  }
+  // Ascending deadline = overdue first (longest overdue on top), then what runs out soonest.
+  const rows = await deps.db
+    .select({ ...listCols, key: sql<string>`${matters.dueAt}::text` })
+    .from(matters)
+    .innerJoin(users, eq(users.id, matters.authorUserId))
+    .where(and(...conds))
+    .orderBy(asc(matters.dueAt), asc(matters.id))
+    .limit(q.limit + 1);
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return Ok({
+    items: page.map((r) => listItem(r, now)),
+    nextCursor: more && last ? encodeCursor(last.key, last.id) : null,
+  });
+}
+
+export async function myMatters(
+  deps: Pick<Deps, 'db'>,
+  v: MatterViewer,
+  q: { cursor?: string; limit: number },
+  now = new Date(),
+): Promise<Outcome<Page<ReturnType<typeof listItem>>>> {
+  const conds: SQL[] = [eq(matters.authorUserId, v.userId), eq(matters.villageId, v.villageId)];
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor);
+    if (!c) return badCursor();
+    conds.push(sql`(${matters.createdAt}, ${matters.id}) < (${c.key}::timestamptz, ${c.id}::uuid)`);
+  }
+  const rows = await deps.db
+    .select({ ...listCols, key: sql<string>`${matters.createdAt}::text` })
+    .from(matters)
+    .innerJoin(users, eq(users.id, matters.authorUserId))
+    .where(and(...conds))
+    .orderBy(desc(matters.createdAt), desc(matters.id))
+    .limit(q.limit + 1);
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return Ok({
+    items: page.map((r) => listItem(r, now)),
+    nextCursor: more && last ? encodeCursor(last.key, last.id) : null,
+  });
+}
+
+/**
+ * Below this the typed text is not offered as "the same matter". `word_similarity(typed, text)`
+ * (pg_trgm): how well the typed words match some stretch of an earlier matter's text, so a few
+ * typed characters still find a long description. Chinese has no spaces; trigrams of characters
+ * work the same (checked on PGlite and PostgreSQL with a C.UTF-8 database).
+ */
+export const SIMILARITY_MIN = 0.3;
+const SIMILAR_MIN_CHARS = 4;
+const SIMILAR_LIMIT = 5;
+
+export async function similarMatters(
+  deps: Pick<Deps, 'db'>,
+  v: MatterViewer,
+  q: { category: string; text: string },
+) {
+  if (Array.from(q.text).length < SIMILAR_MIN_CHARS) return Ok({ items: [] });
+  const score = sql<number>`word_similarity(${q.text}, ${matters.text})`;
+  const followers = sql<number>`(select count(*) from matter_followers f where f.matter_id = ${matters.id})`;
+  // Scope first (village, category, open, public: the partial index), then rank by similarity.
+  const rows = await deps.db
+    .select({
+      id: matters.id,
+      text: matters.text,
+      state: matters.state,
+      createdAt: matters.createdAt,
+      authorName: users.displayName,
+      similarity: score.mapWith(Number),
+      followers: followers.mapWith(Number),
+    })
+    .from(matters)
+    .innerJoin(users, eq(users.id, matters.authorUserId))
+    .where(
+      and(
+        eq(matters.villageId, v.villageId),
+        eq(matters.category, q.category),
+        eq(matters.isPublic, true),
+        isNotNull(matters.dueAt),
+        sql`${score} >= ${SIMILARITY_MIN}`,
+        contentPassed('matter', matters.id),
+      ),
+    )
+    .orderBy(desc(score), desc(matters.createdAt))
+    .limit(SIMILAR_LIMIT);
+  return Ok({
+    items: rows.map((r) => ({
+      id: r.id,
+      text: r.text.length > 120 ? `${r.text.slice(0, 120)}…` : r.text,
+      state: r.state,
+      createdAt: r.createdAt.toISOString(),
+      authorName: maskName(r.authorName),
+      similarity: Math.round(r.similarity * 100) / 100,
+      followers: r.followers,
+    })),
+  });
+}
+
+export async function follow(
+  deps: Pick<Deps, 'db'>,
+  v: MatterViewer,
+  matterId: string,
+  on: boolean,
+): Promise<Outcome<{ following: boolean }>> {
+  const row = await visibleMatter(deps, v, matterId);
+  if (!row) return Err('NOT_FOUND');
+  if (!on) {
+    await deps.db
+      .delete(matterFollowers)
+      .where(and(eq(matterFollowers.matterId, matterId), eq(matterFollowers.userId, v.userId)));
+    return Ok({ following: false });
+  }
+  if (row.m.dueAt === null) return Err('CONFLICT', '这件事已经结束了，不能再关注');
+  await deps.db.insert(matterFollowers).values({ matterId, userId: v.userId }).onConflictDoNothing();
+  return Ok({ following: true });
+}
