@@ -14,8 +14,8 @@ import {
   buildAction,
   buttonActions,
   followUpNote,
+  sessionBody,
   sessionErrors,
-  sessionNote,
 } from '../../miniprogram/src/subpackages/matters/actions';
 import type { TMatterDetail } from '../../miniprogram/src/subpackages/matters/api';
 import { MatterDetail } from '../../miniprogram/src/subpackages/matters/detail/index';
@@ -154,22 +154,70 @@ describe('action bodies follow the workflow’s note rule', () => {
     });
   });
 
-  it('keeps a mediation session and a follow-up visit as plain notes', () => {
+  it('sends a mediation session as the structured record, a follow-up visit as a plain note', () => {
     const s = {
       day: '2026-12-02',
-      place: '村委会',
-      people: '双方、网格员',
+      place: ' 村委会 ',
+      people: '张三、李四，网格员王五',
       said: '各退一步',
-      outcome: '双方达成一致',
+      outcome: 'agreed' as const,
     };
-    expect(sessionNote(s)).toBe(
-      '调解时间：2026年12月2日\n地点：村委会\n参加的人：双方、网格员\n各方意见：各退一步\n结果：双方达成一致',
-    );
-    expect(sessionErrors({ ...s, place: ' ', outcome: '' })).toEqual({
-      place: '请填写地点',
-      outcome: '请选择结果',
+    expect(sessionBody(s)).toEqual({
+      heldOn: '2026-12-02',
+      place: '村委会',
+      participants: ['张三', '李四', '网格员王五'],
+      said: '各退一步',
+      outcome: 'agreed',
+    });
+    expect(buildAction('mediating', 'record_session', { note: '', session: sessionBody(s) })).toEqual({
+      ok: true,
+      body: { action: 'record_session', session: sessionBody(s) },
+    });
+    expect(sessionErrors({ ...s, place: ' ', people: '、', outcome: '' })).toEqual({
+      place: '请填写调解地点',
+      people: '请填写参加调解的人',
+      outcome: '请选择调解结果',
     });
     expect(followUpNote('上门回访', ' 灯亮了 ')).toBe('上门回访。村民说：灯亮了');
+  });
+
+  it('the session form sends what the mediator filled in', async () => {
+    const sent = vi.fn((_: unknown) => ok({ id: MATTER_ID, state: 'mediating', level: 'grid' }));
+    routeRequests({ [`POST ${base}/actions`]: sent });
+    const { container } = render(
+      <ActionPanel
+        villageId={VILLAGE_ID}
+        matterId={MATTER_ID}
+        state="mediating"
+        actions={['record_session', 'mediation_succeeded', 'mediation_failed', 'escalate']}
+        onMoved={() => {}}
+      />,
+    );
+    expect(buttons()).toEqual(['记录调解', '调解成功', '调解未成，上转', '上报']);
+    fireEvent.click(screen.getByTestId('action-record_session'));
+    fireEvent.click(screen.getByTestId('action-submit'));
+    expect(screen.getByText('请填写调解地点')).toBeTruthy();
+    expect(sent).not.toHaveBeenCalled();
+    fireEvent.input(container.querySelector('input[name="session-place"]')!, { target: { value: '村委会' } });
+    fireEvent.input(container.querySelector('input[name="session-people"]')!, {
+      target: { value: '张三、李四' },
+    });
+    container
+      .querySelector('[name="note"]')!
+      .dispatchEvent(new CustomEvent('input', { detail: { value: '双方同意各退半米' }, bubbles: true }));
+    fireEvent.click(screen.getByTestId('outcome-agreed'));
+    fireEvent.click(screen.getByTestId('action-submit'));
+    await waitFor(() => expect(sent).toHaveBeenCalledTimes(1));
+    const body = (sent.mock.calls[0]![0] as { data: { session: { participants: string[] } } }).data;
+    expect(body).toMatchObject({
+      action: 'record_session',
+      session: {
+        place: '村委会',
+        participants: ['张三', '李四'],
+        said: '双方同意各退半米',
+        outcome: 'agreed',
+      },
+    });
   });
 });
 

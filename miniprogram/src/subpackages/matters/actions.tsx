@@ -7,7 +7,14 @@
 import { Input, Picker, Text, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useMemo, useState } from 'react';
-import { ACTION_NOTE_MAX, MATTER_PHOTOS_MAX } from '@shared/matters/schemas';
+import {
+  ACTION_NOTE_MAX,
+  MATTER_PHOTOS_MAX,
+  MEDIATION_OUTCOMES,
+  MEDIATION_OUTCOME_LABELS,
+  type MediationOutcome,
+  type TMediationSession,
+} from '@shared/matters/schemas';
 import {
   MATTER_ACTION_LABELS,
   type MatterAction,
@@ -140,8 +147,13 @@ export function ActionPanel({
   );
 }
 
-type SessionFields = { day: string; place: string; people: string; said: string; outcome: string };
-const OUTCOMES = ['双方达成一致', '部分达成一致', '没有谈拢，下次再谈'] as const;
+export type SessionFields = {
+  day: string;
+  place: string;
+  people: string;
+  said: string;
+  outcome: MediationOutcome | '';
+};
 const VISIT_WAYS = ['上门回访', '电话回访'] as const;
 const RATING_WORDS: Record<RatingAction, string> = {
   rate_satisfied: '满意',
@@ -149,29 +161,43 @@ const RATING_WORDS: Record<RatingAction, string> = {
   rate_unsatisfied: '不满意',
 };
 
-function dayWords(day: string): string {
+export function dayWords(day: string): string {
   return day.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日');
 }
 
-/** A mediation session as the note the timeline keeps. */
-export function sessionNote(s: SessionFields): string {
-  return [
-    `调解时间：${dayWords(s.day)}`,
-    `地点：${s.place.trim()}`,
-    `参加的人：${s.people.trim()}`,
-    `各方意见：${s.said.trim()}`,
-    `结果：${s.outcome}`,
-  ].join('\n');
+/** Names typed in one line, split on 、，, or spaces. */
+export function splitPeople(raw: string): string[] {
+  return raw
+    .split(/[、，,;；\s]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
+/** What is missing in a session record (messages of ZMediationSession). */
 export function sessionErrors(s: SessionFields): Partial<Record<keyof SessionFields, string>> {
   const e: Partial<Record<keyof SessionFields, string>> = {};
-  if (!s.day) e.day = '请选择调解的日期';
-  if (!s.place.trim()) e.place = '请填写地点';
-  if (!s.people.trim()) e.people = '请填写参加的人';
-  if (!s.said.trim()) e.said = '请简单记一下各方说了什么';
-  if (!s.outcome) e.outcome = '请选择结果';
+  if (!s.day) e.day = '请填写调解日期';
+  if (!s.place.trim()) e.place = '请填写调解地点';
+  else if (s.place.trim().length > 100) e.place = '地点不能超过100个字';
+  const people = splitPeople(s.people);
+  if (people.length === 0) e.people = '请填写参加调解的人';
+  else if (people.length > 30) e.people = '参加人最多30位';
+  else if (people.some((p) => p.length > 50)) e.people = '姓名太长';
+  if (!s.said.trim()) e.said = '请简要记录调解经过';
+  else if (s.said.trim().length > ACTION_NOTE_MAX) e.said = `经过不能超过${ACTION_NOTE_MAX}个字`;
+  if (!s.outcome) e.outcome = '请选择调解结果';
   return e;
+}
+
+/** The session as the API takes it (record_session's `session`). */
+export function sessionBody(s: SessionFields): TMediationSession {
+  return {
+    heldOn: s.day,
+    place: s.place.trim(),
+    participants: splitPeople(s.people),
+    said: s.said.trim(),
+    outcome: s.outcome as MediationOutcome,
+  };
 }
 
 /** The follow-up visit as its note. */
@@ -183,10 +209,11 @@ export function followUpNote(way: string, said: string): string {
 export function buildAction(
   state: MatterState,
   action: MatterAction,
-  input: { note: string; photoIds?: string[] },
+  input: { note: string; photoIds?: string[]; session?: TMediationSession },
 ): { ok: true; body: TTakeActionBody } | { ok: false; error: string } {
   const note = input.note.trim();
-  if (noteRequired(state, action) && !note) {
+  // A session record stands for the note (the server writes the timeline line from it).
+  if (noteRequired(state, action) && !note && !input.session) {
     if (action === 'rate_unsatisfied') return { ok: false, error: '请说说哪里不满意，村里好改进' };
     return { ok: false, error: `请填写${NOTE_PROMPTS[action]?.label.replace(/（.*）/, '') ?? '说明'}` };
   }
@@ -194,6 +221,7 @@ export function buildAction(
   const body: TTakeActionBody = { action };
   if (note) body.note = note;
   if (input.photoIds?.length) body.photoIds = input.photoIds;
+  if (input.session) body.session = input.session;
   return { ok: true, body };
 }
 
@@ -271,13 +299,13 @@ export function ActionForm({
 
   const chosen: MatterAction = kind === 'rating' ? (rating ?? action) : action;
   const noteText =
-    kind === 'session'
-      ? sessionNote(session)
-      : kind === 'followup' && note.trim()
-        ? followUpNote(way, note)
-        : note;
+    kind === 'followup' && note.trim() ? followUpNote(way, note) : kind === 'session' ? '' : note;
   const pics = photosState(photos);
-  const built = buildAction(state, chosen, { note: noteText, photoIds: pics.ids });
+  const built = buildAction(state, chosen, {
+    note: noteText,
+    photoIds: pics.ids,
+    session: kind === 'session' ? sessionBody(session) : undefined,
+  });
   const bodyJson = built.ok ? JSON.stringify(built.body) : '';
   // biome-ignore lint/correctness/useExhaustiveDependencies: one key per content, reused on 再试
   const key = useMemo(() => uuidV4(), [bodyJson]);
@@ -389,7 +417,7 @@ export function ActionForm({
           {(
             [
               ['place', '在哪里', '例如：村委会调解室'],
-              ['people', '参加的人', '例如：双方当事人、网格员、村调委会主任'],
+              ['people', '参加的人（用顿号隔开）', '例如：张三、李四、网格员王五'],
             ] as const
           ).map(([k, label, ph]) => (
             <View className="field" key={k}>
@@ -405,7 +433,7 @@ export function ActionForm({
             </View>
           ))}
           <NoteField
-            label="各方说了什么"
+            label="调解经过（各方说了什么）"
             placeholder="简单记下双方的意见"
             value={session.said}
             onChange={(said) => setSession((s) => ({ ...s, said }))}
@@ -414,13 +442,16 @@ export function ActionForm({
           />
           <Text className="field-label">结果</Text>
           <View className="choice-grid">
-            {OUTCOMES.map((o) => (
+            {MEDIATION_OUTCOMES.map((o) => (
               <View
                 key={o}
                 className={cx('choice', session.outcome === o && 'choice-on')}
                 onClick={() => setSession((s) => ({ ...s, outcome: o }))}
+                data-testid={`outcome-${o}`}
               >
-                <Text>{session.outcome === o ? `✓ ${o}` : o}</Text>
+                <Text>
+                  {session.outcome === o ? `✓ ${MEDIATION_OUTCOME_LABELS[o]}` : MEDIATION_OUTCOME_LABELS[o]}
+                </Text>
               </View>
             ))}
           </View>

@@ -10,11 +10,15 @@ import type { z } from 'zod';
 import type { ZRaiseMatterSchema, ZTakeMatterActionSchema } from '@shared/matters/schemas';
 import type { TMatterCategory } from '@shared/matters/kinds';
 import type {
+  ZFollowingSchema,
   ZMatterDetailSchema,
   ZMatterListSchema,
   ZMatterMovedSchema,
+  ZMatterPageSchema,
+  ZMatterSettingsSchema,
   ZMatterSummarySchema,
   ZRaisedMatterSchema,
+  ZSimilarMattersSchema,
 } from '../../../../api/_matters/contract';
 import { api } from '../../api';
 import { ApiError, NETWORK_MESSAGE } from '../../api/client';
@@ -29,6 +33,17 @@ export type TRaiseMatterBody = z.input<typeof ZRaiseMatterSchema>;
 export type TTakeActionBody = z.input<typeof ZTakeMatterActionSchema>;
 export type TRaisedMatter = z.infer<typeof ZRaisedMatterSchema>;
 export type TMatterMoved = z.infer<typeof ZMatterMovedSchema>;
+export type TMatterPage = z.infer<typeof ZMatterPageSchema>;
+export type TMatterListItem = TMatterPage['items'][number];
+export type TSimilarMatters = z.infer<typeof ZSimilarMattersSchema>;
+export type TMatterSettings = z.infer<typeof ZMatterSettingsSchema>;
+export type TFollowing = z.infer<typeof ZFollowingSchema>;
+export type TInboxQuery = {
+  cursor?: string | null;
+  state?: TMatterSummary['state'] | null;
+  kind?: TMatterSummary['kind'] | null;
+  overdue?: boolean;
+};
 export type { TMatterCategory };
 
 /** What an upload is for (the media endpoint checks type and size by purpose). */
@@ -38,8 +53,35 @@ const v = (id: string) => encodeURIComponent(id);
 const client = api.client;
 const BASE = (process.env.TARO_APP_API_BASE ?? '/api').replace(/\/$/, '');
 
+export const LIST_PAGE = 20;
+
 export const mattersApi = {
+  /** Every matter I may see here, newest first (others' public ones masked); the first 100. */
   list: (villageId: string) => client.get<TMatterList>(`/villages/${v(villageId)}/matters`),
+  /** 我的事项: what I raised (or was raised for me), newest first, by keyset pages. */
+  mine: (villageId: string, cursor?: string | null) =>
+    client.get<TMatterPage>(`/villages/${v(villageId)}/matters/mine`, {
+      query: { cursor, limit: LIST_PAGE },
+    }),
+  /** 待办: open matters I hold, overdue first, by keyset pages. */
+  inbox: (villageId: string, q: TInboxQuery = {}) =>
+    client.get<TMatterPage>(`/villages/${v(villageId)}/matters/inbox`, {
+      query: {
+        cursor: q.cursor,
+        state: q.state,
+        kind: q.kind,
+        overdue: q.overdue ? 'true' : undefined,
+        limit: LIST_PAGE,
+      },
+    }),
+  similar: (villageId: string, category: string, text: string) =>
+    client.get<TSimilarMatters>(`/villages/${v(villageId)}/matters/similar`, { query: { category, text } }),
+  follow: (villageId: string, matterId: string) =>
+    client.post<TFollowing>(`/villages/${v(villageId)}/matters/${v(matterId)}/follow`),
+  unfollow: (villageId: string, matterId: string) =>
+    client.del<TFollowing>(`/villages/${v(villageId)}/matters/${v(matterId)}/follow`),
+  /** The village's categories (and time limits). */
+  settings: (villageId: string) => client.get<TMatterSettings>(`/villages/${v(villageId)}/matter-settings`),
   open: (villageId: string, matterId: string) =>
     client.get<TMatterDetail>(`/villages/${v(villageId)}/matters/${v(matterId)}`),
   /** `idempotencyKey`: the form keeps one per content, so pressing 提交 again cannot raise twice. */

@@ -91,12 +91,19 @@ export function dueAt(state: MatterState, enteredAt: string): Date | null {
  * most states; in a few the next move is theirs.
  */
 export function nowWords(
-  m: { state: MatterState; level: MatterLevel; aboutCadre: boolean; enteredAt: string },
+  m: {
+    state: MatterState;
+    level: MatterLevel;
+    aboutCadre: boolean;
+    enteredAt: string;
+    dueAt?: string | null;
+  },
   now: Date = new Date(),
 ): string {
   if (isTerminal(m.state)) return MATTER_STATE_LABELS[m.state];
   const who = holderWords(m.level, m.aboutCadre);
-  const due = dueAt(m.state, m.enteredAt);
+  // The server's deadline (the village's own time limits) when it sends one.
+  const due = m.dueAt !== undefined ? (m.dueAt ? new Date(m.dueAt) : null) : dueAt(m.state, m.enteredAt);
   const by = due ? formatDayTime(due.toISOString(), now) : '';
   const late = due !== null && due.getTime() <= now.getTime();
   const when = due ? (late ? `，已超过期限（${by}）` : `，${by}前`) : '';

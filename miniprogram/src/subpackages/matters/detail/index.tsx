@@ -10,7 +10,7 @@ import { Card, ErrorNote, Loading, Note, PageTitle, Tag } from '../../../compone
 import { formatDayTime } from '../../../lib/format';
 import type { VillageView } from '../../../lib/roles';
 import { useLoad } from '../../../lib/use-load';
-import { ActionPanel } from '../actions';
+import { ActionPanel, dayWords } from '../actions';
 import { type TMatterDetail, mattersApi, mediaSrc } from '../api';
 import { MatterPage, StateTag, StoredPhoto, catLabel, kindLabel, nowWords } from '../common';
 import '../matters.scss';
@@ -134,7 +134,17 @@ export function MatterDetail({
               />
               <View className="timeline-body">
                 <Text className="timeline-label">{e.label}</Text>
-                {e.note ? <Text className="timeline-note">{e.note}</Text> : null}
+                {e.session ? (
+                  <View className="timeline-note" data-testid="session-record">
+                    <Text className="session-line">{`调解日期：${dayWords(e.session.heldOn)}`}</Text>
+                    <Text className="session-line">{`地点：${e.session.place}`}</Text>
+                    <Text className="session-line">{`参加的人：${e.session.participants.join('、')}`}</Text>
+                    <Text className="session-line">{`经过：${e.session.said}`}</Text>
+                    <Text className="session-line session-outcome">{`结果：${e.session.outcomeLabel}`}</Text>
+                  </View>
+                ) : e.note ? (
+                  <Text className="timeline-note">{e.note}</Text>
+                ) : null}
                 <Text className="timeline-time">{formatDayTime(e.at)}</Text>
               </View>
             </View>

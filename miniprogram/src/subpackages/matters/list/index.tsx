@@ -1,73 +1,87 @@
 /**
- * 我的事项: what I raised (state in plain words, newest first) and the village's public matters
- * (others' names masked as 王**). Pull down to refresh; more rows load at the bottom.
+ * 我的事项: what I raised (or a grid worker raised for me), state in plain words, newest first,
+ * by keyset pages (GET /matters/mine); and the village's public matters, others' names masked
+ * (王**). Pull down to refresh; the next page loads at the bottom or with 再看20条.
  */
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
-import { useState } from 'react';
-import type { TMe } from '../../../api/types';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiError } from '../../../api/client';
 import { Btn, Card, Empty, ErrorNote, Loading, PageTitle } from '../../../components/ui';
 import { cx } from '../../../lib/format';
 import type { VillageView } from '../../../lib/roles';
-import { useLoad } from '../../../lib/use-load';
-import { type TMatterSummary, mattersApi } from '../api';
+import { LIST_PAGE, type TMatterSummary, mattersApi } from '../api';
 import { MATTER_PAGES, MatterPage, MatterRow, go } from '../common';
 import '../matters.scss';
 
-export const PAGE_SIZE = 20;
-
 export type ListTab = 'mine' | 'public';
 
-/**
- * Split what the list endpoint returns: mine = matters I may see in full whose author is me (the
- * list carries the author's name, not their id); public = every public matter of the village.
- */
-export function splitMatters(items: TMatterSummary[], me: Pick<TMe, 'displayName'>) {
-  return {
-    mine: items.filter((m) => !m.masked && m.authorName === me.displayName),
-    public: items.filter((m) => m.isPublic),
-  };
+type Loaded = { items: TMatterSummary[]; next: string | null };
+
+/** One page of a tab. Public matters come from the village list (the newest 100), paged here. */
+async function loadPage(villageId: string, tab: ListTab, cursor: string | null): Promise<Loaded> {
+  if (tab === 'mine') {
+    const page = await mattersApi.mine(villageId, cursor);
+    return { items: page.items, next: page.nextCursor };
+  }
+  const all = (await mattersApi.list(villageId)).items.filter((m) => m.isPublic);
+  const from = cursor ? Number(cursor) : 0;
+  const items = all.slice(from, from + LIST_PAGE);
+  return { items, next: from + LIST_PAGE < all.length ? String(from + LIST_PAGE) : null };
 }
 
 export default function MyMattersPage() {
   const router = useRouter();
   return (
     <MatterPage>
-      {(v, me) => (
-        <MyMatters village={v} me={me} initialTab={router.params.tab === 'public' ? 'public' : 'mine'} />
-      )}
+      {(v) => <MyMatters village={v} initialTab={router.params.tab === 'public' ? 'public' : 'mine'} />}
     </MatterPage>
   );
 }
 
-export function MyMatters({
-  village,
-  me,
-  initialTab = 'mine',
-}: {
-  village: VillageView;
-  me: TMe;
-  initialTab?: ListTab;
-}) {
+export function MyMatters({ village, initialTab = 'mine' }: { village: VillageView; initialTab?: ListTab }) {
   const [tab, setTab] = useState<ListTab>(initialTab);
-  const [shown, setShown] = useState(PAGE_SIZE);
-  const list = useLoad(() => mattersApi.list(village.villageId), village.villageId);
+  const [items, setItems] = useState<TMatterSummary[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | Error | null>(null);
+  const [loading, setLoading] = useState(false);
+  const seq = useRef(0);
+
+  const load = useCallback(
+    async (cursor: string | null) => {
+      const n = ++seq.current;
+      setLoading(true);
+      setError(null);
+      try {
+        const page = await loadPage(village.villageId, tab, cursor);
+        if (n !== seq.current) return;
+        setItems((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
+        setNext(page.next);
+      } catch (e) {
+        if (n === seq.current) setError(e as Error);
+      } finally {
+        if (n === seq.current) setLoading(false);
+      }
+    },
+    [village.villageId, tab],
+  );
+
+  useEffect(() => {
+    setItems(null);
+    void load(null);
+  }, [load]);
   // Coming back from a matter (rated, withdrawn) shows its new state.
-  const [firstShow, setFirstShow] = useState(true);
+  const firstShow = useRef(true);
   useDidShow(() => {
-    if (firstShow) setFirstShow(false);
-    else list.reload();
+    if (firstShow.current) firstShow.current = false;
+    else void load(null);
   });
   usePullDownRefresh(() => {
-    setShown(PAGE_SIZE);
-    list.reload();
-    void Taro.stopPullDownRefresh();
+    void load(null).finally(() => void Taro.stopPullDownRefresh());
   });
-  useReachBottom(() => setShown((n) => n + PAGE_SIZE));
-
-  const split = list.data ? splitMatters(list.data.items, me) : { mine: [], public: [] };
-  const items = tab === 'mine' ? split.mine : split.public;
-  const page = items.slice(0, shown);
+  useReachBottom(() => {
+    if (next && !loading) void load(next);
+  });
 
   return (
     <View data-testid="my-matters">
@@ -89,25 +103,26 @@ export function MyMatters({
         </View>
       </View>
       <View className="page-action">
-        <Btn onClick={() => go(MATTER_PAGES.raise, { villageId: village.villageId })} testId="go-raise">
+        <Btn onClick={() => go(MATTER_PAGES.raise, { villageId: village.villageId })} testId="list-go-raise">
           我要反映
         </Btn>
       </View>
-      {list.loading && !list.data ? (
+      {items === null && loading ? (
         <Loading />
-      ) : list.error && !list.data ? (
-        <ErrorNote error={list.error} onRetry={list.reload} />
-      ) : items.length === 0 ? (
+      ) : error && !items ? (
+        <ErrorNote error={error} onRetry={() => void load(null)} />
+      ) : !items || items.length === 0 ? (
         <Empty>{tab === 'mine' ? '您还没有反映过事情。' : '村里还没有公开的事项。'}</Empty>
       ) : (
         <Card>
           {tab === 'public' ? <Text className="muted list-lead">别人的名字已隐去，只显示姓。</Text> : null}
-          {page.map((m) => (
+          {items.map((m) => (
             <MatterRow key={m.id} item={m} villageId={village.villageId} showAuthor={tab === 'public'} />
           ))}
-          {items.length > shown ? (
+          {error ? <ErrorNote error={error} onRetry={() => void load(next)} /> : null}
+          {next ? (
             <View className="actions">
-              <Btn kind="secondary" onClick={() => setShown((n) => n + PAGE_SIZE)} testId="load-more">
+              <Btn kind="secondary" busy={loading} onClick={() => void load(next)} testId="load-more">
                 再看20条
               </Btn>
             </View>

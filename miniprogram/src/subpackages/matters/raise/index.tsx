@@ -9,11 +9,12 @@ import { useMemo, useState } from 'react';
 import { DEFAULT_CATEGORIES, MATTER_KINDS, type MatterKind } from '@shared/matters/kinds';
 import { MATTER_PHOTOS_MAX, MATTER_TEXT_MAX, MATTER_VOICE_MAX_S } from '@shared/matters/schemas';
 import { errorMessage } from '../../../api/client';
-import { Btn, Card, ErrorNote, Note, PageTitle, ToggleRow } from '../../../components/ui';
+import { Btn, Card, ErrorNote, Loading, Note, PageTitle, ToggleRow } from '../../../components/ui';
 import { useElder } from '../../../lib/elder';
 import { cx } from '../../../lib/format';
 import { replaceWith } from '../../../lib/nav';
 import type { VillageView } from '../../../lib/roles';
+import { useLoad } from '../../../lib/use-load';
 import { uuidV4 } from '../../../lib/uuid';
 import { type TMatterCategory, type TRaiseMatterBody, mattersApi } from '../api';
 import { KIND_HINTS, KIND_MARKS, MATTER_PAGES, MatterPage, kindLabel } from '../common';
@@ -94,7 +95,16 @@ export function validateRaise(
 }
 
 export default function RaisePage() {
-  return <MatterPage>{(v) => <RaiseMatter village={v} />}</MatterPage>;
+  return <MatterPage>{(v) => <RaiseWithCategories village={v} />}</MatterPage>;
+}
+
+/** The village's own categories (hidden ones are kept for old matters, not offered). */
+function RaiseWithCategories({ village }: { village: VillageView }) {
+  const settings = useLoad(() => mattersApi.settings(village.villageId), village.villageId);
+  if (settings.loading && !settings.data) return <Loading />;
+  const own = settings.data?.categories.filter((c) => !c.hidden) ?? [];
+  // Without the village's list (an old server, a hiccup) the defaults still let a villager report.
+  return <RaiseMatter village={village} categories={own.length ? own : DEFAULT_CATEGORIES} />;
 }
 
 function Choice({
