@@ -34,6 +34,8 @@ export const media = pgTable(
     /** For photos taken with a workflow action (resolve with photos): that timeline row. */
     matterEventId: uuid().references(() => matterEvents.id),
     attachedAt: timestamp({ withTimezone: true }),
+    /** Order among the photos it was attached with (as the villager arranged them). */
+    position: integer(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

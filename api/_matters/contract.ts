@@ -41,6 +41,8 @@ export const ZMatterEventSchema = z.object({
   action: z.string(),
   label: z.string(),
   note: z.string().nullable(),
+  /** Photos taken with this action (resolve with photos); others see only checked ones. */
+  photoIds: z.array(z.string()),
   at: z.string(),
   /** For `record_session`, to those who see the matter in full. */
   session: ZMediationSessionViewSchema.optional(),

@@ -30,6 +30,7 @@ import {
 } from '../../shared/matters/workflow';
 import type { Deps } from '../_app/context';
 import { checkText } from '../_content';
+import { attachMatterMedia, checkMatterMedia, eventPhotoIds, passedMediaIds } from '../_media/attach';
 import type { Tx } from '../_db/client';
 import {
   grids,
@@ -129,6 +130,15 @@ export async function raiseMatter(
       (await firstWithRole(deps, v.villageId, 'cadre')));
   const { timeLimits } = await villageSettings(deps.db, v.villageId);
 
+  const mediaRefs = {
+    villageId: v.villageId,
+    userId: v.userId,
+    photoIds: input.photoIds,
+    voiceId: input.voice?.fileId,
+  };
+  const mediaOk = await checkMatterMedia(deps.db, mediaRefs);
+  if (!mediaOk.ok) return mediaOk;
+
   const id = crypto.randomUUID();
   const isPublic = input.visibility === 'public';
   if (isPublic && input.text) {
@@ -165,6 +175,7 @@ export async function raiseMatter(
       ...clockFor('submitted', now, timeLimits),
       createdAt: now,
     });
+    await attachMatterMedia(tx, { ...mediaRefs, matterId: id });
     await tx.insert(matterEvents).values({
       matterId: id,
       actorUserId: v.userId,
@@ -290,10 +301,11 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
   ]);
   const sessionByEvent = new Map(sessions.map((s) => [s.eventId, s]));
   const onBehalf = m.onBehalfBy !== null;
+  const eventPhotos = await eventPhotoIds(deps.db, m.id, { onlyPassed: !full });
   return Ok({
     ...summary({ ...m, authorName: row.authorName, full }),
-    // Photos are not image-checked yet (the storage port comes later): only full viewers get them.
-    photoIds: full ? m.photoIds : [],
+    // Others see only photos whose content check passed; a voice identifies its speaker: full viewers only.
+    photoIds: full ? m.photoIds : await passedMediaIds(deps.db, m.photoIds),
     voice: full ? (m.voice ?? null) : null,
     location: full ? (m.location ?? null) : null,
     reopenCount: m.reopenCount,
@@ -309,6 +321,7 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
         action: e.action,
         label: eventLabel(e, { aboutCadre: m.aboutCadre, onBehalf }),
         note: full ? e.note : null,
+        photoIds: eventPhotos.get(e.id) ?? [],
         at: e.createdAt.toISOString(),
         ...(s
           ? {
@@ -384,6 +397,9 @@ export async function actOnMatter(
   const escalated = r.level !== m.level;
   const now = new Date();
   const { timeLimits } = await villageSettings(deps.db, m.villageId);
+  const mediaRefs = { villageId: m.villageId, userId: v.userId, photoIds: input.photoIds ?? [] };
+  const mediaOk = await checkMatterMedia(deps.db, mediaRefs);
+  if (!mediaOk.ok) return mediaOk;
 
   return deps.db.transaction(async (tx) => {
     let survivor: MatterRow | undefined;
@@ -408,6 +424,7 @@ export async function actOnMatter(
       ...(survivor ? { set: { mergedIntoId: survivor.id }, auditDetails: { mergedInto: survivor.id } } : {}),
     });
     if (!moved.ok) return moved;
+    await attachMatterMedia(tx, { ...mediaRefs, matterId: m.id, matterEventId: moved.value.eventId });
 
     if (session) {
       await tx.insert(mediationSessions).values({

@@ -4,7 +4,8 @@
  * - When attached to a matter: whoever sees that matter in full (scope.ts fullAccess: author,
  *   responders, grid worker, cadres or supervisors, the town when escalated) — also before the
  *   check passed, as they see the matter's text; and members who see it only as a public matter,
- *   once the file's content check passed (status ok).
+ *   once the file's content check passed (status ok). Content the check refused (risky) reaches
+ *   nobody but its uploader.
  * - Nobody else: NOT_FOUND, like a matter they may not see (another village's ids do not exist).
  *
  * The status column mirrors the content checks on ('media', id), which decide: a row still
@@ -75,9 +76,9 @@ export async function mediaForViewer(
     })
     .from(matters)
     .where(and(eq(matters.id, row.matterId), eq(matters.villageId, row.villageId)));
-  if (!m) return Err('NOT_FOUND');
-  if (m.full) return Ok(row);
-  if (!m.pub) return Err('NOT_FOUND');
+  if (!m || !(m.full || m.pub)) return Err('NOT_FOUND');
   const status = (await refreshMediaStatus(deps.db, [row])).get(row.id);
-  return status === 'ok' ? Ok({ ...row, status }) : Err('NOT_FOUND');
+  // Refused content reaches nobody but its uploader; public viewers wait for the check to pass.
+  if (status === 'risky' || (!m.full && status !== 'ok')) return Err('NOT_FOUND');
+  return Ok({ ...row, status: status ?? row.status });
 }

@@ -62,7 +62,7 @@ function detail(extra: Partial<TMatterDetail> = {}): TMatterDetail {
     mergedIntoId: null,
     following: false,
     raisedOnBehalf: false,
-    timeline: [{ action: 'raise', label: '已提交', note: null, at: '2026-12-03T01:00:00.000Z' }],
+    timeline: [{ action: 'raise', label: '已提交', note: null, photoIds: [], at: '2026-12-03T01:00:00.000Z' }],
     actions: [],
     ...extra,
   };
@@ -237,6 +237,7 @@ describe('a matter’s page', () => {
               action: 'escalate',
               label: '已转村两委处理',
               note: '需要村里协调',
+              photoIds: [],
               at: '2026-12-03T02:00:00.000Z',
             },
           ],

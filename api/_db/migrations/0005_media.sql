@@ -14,6 +14,7 @@ CREATE TABLE "media" (
 	"matter_id" uuid,
 	"matter_event_id" uuid,
 	"attached_at" timestamp with time zone,
+	"position" integer,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

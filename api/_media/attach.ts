@@ -1,0 +1,153 @@
+/**
+ * Attaching uploads to a matter (its photos and voice when raised; photos taken with a workflow
+ * action, e.g. resolve with photos). Called from api/_matters/matters.ts in two steps:
+ *
+ *   const ok = await checkMatterMedia(deps.db, { … });   // before anything is written: a clear error
+ *   if (!ok.ok) return ok;
+ *   … deps.db.transaction(async (tx) => { …insert…; await attachMatterMedia(tx, { … }); })
+ *
+ * A media id is attachable when it is a row of the same village, uploaded by the caller (a grid
+ * worker raising on a villager's behalf uploads the photos themselves), of the right purpose,
+ * not attached anywhere yet, and not refused by the content check. `attachMatterMedia` claims
+ * the rows with a compare-and-set in the caller's transaction, so two matters racing for the same
+ * photo cannot both get it: the loser's whole transaction rolls back.
+ *
+ * Outcomes (checkMatterMedia): Ok · VALIDATION_FAILED (the same id twice) · MEDIA_NOT_ATTACHABLE
+ * (422, `details.items: [{ id, reason }]`, reason: not_found | not_yours | wrong_purpose |
+ * already_attached | refused).
+ */
+import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import type { MediaPurpose } from '../../shared/media/rules';
+import type { Db, Tx } from '../_db/client';
+import { media } from '../_db/schema';
+import { ApiError, Err, Ok, type Outcome } from '../_lib/errors';
+import { refreshMediaStatus } from './access';
+
+export type MatterMediaRefs = {
+  villageId: string;
+  /** Who is raising or acting: the uploads must be theirs. */
+  userId: string;
+  photoIds: readonly string[];
+  voiceId?: string | null;
+};
+
+type Reason = 'not_found' | 'not_yours' | 'wrong_purpose' | 'already_attached' | 'refused';
+
+const REASON_TEXT: Record<Reason, string> = {
+  not_found: '有照片或录音找不到了，请重新上传',
+  not_yours: '只能用自己上传的照片或录音',
+  wrong_purpose: '照片和录音放错了地方，请重新选择',
+  already_attached: '这张照片或录音已经用在别的事项上了，请重新上传',
+  refused: '有照片或录音没有通过审核，请换一个',
+};
+
+const wanted = (r: MatterMediaRefs): [string, MediaPurpose][] => [
+  ...r.photoIds.map((id) => [id, 'matter_photo'] as [string, MediaPurpose]),
+  ...(r.voiceId ? [[r.voiceId, 'matter_voice'] as [string, MediaPurpose]] : []),
+];
+
+export async function checkMatterMedia(db: Db | Tx, r: MatterMediaRefs): Promise<Outcome<null>> {
+  const want = wanted(r);
+  if (want.length === 0) return Ok(null);
+  if (new Set(want.map(([id]) => id)).size !== want.length) {
+    return Err('VALIDATION_FAILED', '同一张照片只能用一次', { field: 'photoIds' });
+  }
+  const rows = await db
+    .select()
+    .from(media)
+    .where(
+      and(
+        inArray(
+          media.id,
+          want.map(([id]) => id),
+        ),
+        eq(media.villageId, r.villageId),
+      ),
+    );
+  const byId = new Map(rows.map((m) => [m.id, m]));
+  const status = await refreshMediaStatus(db, rows);
+  const items: { id: string; reason: Reason }[] = [];
+  for (const [id, purpose] of want) {
+    const m = byId.get(id);
+    const reason: Reason | null = !m
+      ? 'not_found'
+      : m.uploaderUserId !== r.userId
+        ? 'not_yours'
+        : m.purpose !== purpose
+          ? 'wrong_purpose'
+          : m.matterId !== null
+            ? 'already_attached'
+            : status.get(id) === 'risky'
+              ? 'refused'
+              : null;
+    if (reason) items.push({ id, reason });
+  }
+  if (items.length > 0) return Err('MEDIA_NOT_ATTACHABLE', REASON_TEXT[items[0]!.reason], { items });
+  return Ok(null);
+}
+
+/** Claims the uploads for the matter (and the timeline row), or throws so the transaction rolls back. */
+export async function attachMatterMedia(
+  tx: Tx,
+  r: MatterMediaRefs & { matterId: string; matterEventId?: string | null },
+): Promise<void> {
+  const want = wanted(r);
+  if (want.length === 0) return;
+  let claimed = 0;
+  // One compare-and-set per id (≤ 10): keeps each photo's position and refuses a taken one.
+  for (const [position, [id, purpose]] of want.entries()) {
+    const rows = await tx
+      .update(media)
+      .set({ matterId: r.matterId, matterEventId: r.matterEventId ?? null, attachedAt: new Date(), position })
+      .where(
+        and(
+          eq(media.id, id),
+          eq(media.villageId, r.villageId),
+          eq(media.uploaderUserId, r.userId),
+          eq(media.purpose, purpose),
+          isNull(media.matterId),
+          ne(media.status, 'risky'),
+        ),
+      )
+      .returning({ id: media.id });
+    claimed += rows.length;
+  }
+  if (claimed !== want.length) {
+    throw new ApiError('MEDIA_NOT_ATTACHABLE', REASON_TEXT.already_attached);
+  }
+}
+
+/**
+ * Of a matter's media ids, those others may see: the content check passed. (Who sees the matter
+ * in full sees them all; the caller decides that.)
+ */
+export async function passedMediaIds(db: Db | Tx, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: media.id, status: media.status })
+    .from(media)
+    .where(inArray(media.id, [...ids]));
+  const status = await refreshMediaStatus(db, rows);
+  return ids.filter((id) => status.get(id) === 'ok');
+}
+
+/** Photos taken with each workflow action of a matter, by timeline row. */
+export async function eventPhotoIds(
+  db: Db | Tx,
+  matterId: string,
+  opts: { onlyPassed: boolean },
+): Promise<Map<string, string[]>> {
+  const rows = await db
+    .select({ id: media.id, status: media.status, eventId: media.matterEventId })
+    .from(media)
+    .where(and(eq(media.matterId, matterId), eq(media.purpose, 'matter_photo')))
+    .orderBy(media.position, media.createdAt);
+  const status = opts.onlyPassed ? await refreshMediaStatus(db, rows) : null;
+  const out = new Map<string, string[]>();
+  for (const r of rows) {
+    if (!r.eventId) continue;
+    if (status && status.get(r.id) !== 'ok') continue;
+    out.set(r.eventId, [...(out.get(r.eventId) ?? []), r.id]);
+  }
+  return out;
+}
