@@ -62,7 +62,9 @@ function detail(extra: Partial<TMatterDetail> = {}): TMatterDetail {
     mergedIntoId: null,
     following: false,
     raisedOnBehalf: false,
-    timeline: [{ action: 'raise', label: '已提交', note: null, photoIds: [], at: '2026-12-03T01:00:00.000Z' }],
+    timeline: [
+      { action: 'raise', label: '已提交', note: null, photoIds: [], at: '2026-12-03T01:00:00.000Z' },
+    ],
     actions: [],
     ...extra,
   };
@@ -247,7 +249,8 @@ describe('a matter’s page', () => {
     });
     const { container } = render(<MatterDetail village={village} matterId={MATTER_ID} />);
     await screen.findByTestId('matter-detail');
-    expect(screen.getByTestId('now-words').textContent).toMatch(/^等网格员受理，12月4日 09:00前$/);
+    expect(screen.getByTestId('now-words').textContent).toBe('等网格员受理');
+    expect(screen.getByTestId('now-when').textContent).toBe('期限：12月4日 09:00前');
     expect(screen.getByTestId('timeline').textContent).toContain('已提交');
     expect(buttons()).toEqual(['受理', '上报']);
 
@@ -366,16 +369,27 @@ describe('where a matter is, in words', () => {
   const now = new Date('2026-12-03T02:00:00.000Z');
   it('names who has it and by when, and says when it is late', () => {
     const m = { level: 'grid' as const, aboutCadre: false, enteredAt: '2026-12-03T01:00:00.000Z' };
-    expect(nowWords({ ...m, state: 'submitted' }, now)).toBe('等网格员受理，12月4日 09:00前');
-    expect(nowWords({ ...m, state: 'in_progress', level: 'village' }, now)).toBe(
-      '村两委正在办理，12月10日 09:00前',
+    expect(nowWords({ ...m, state: 'submitted' }, now)).toEqual({
+      what: '等网格员受理',
+      when: '12月4日 09:00前',
+      late: false,
+    });
+    expect(nowWords({ ...m, state: 'in_progress', level: 'village' }, now)).toMatchObject({
+      what: '村两委正在办理',
+      when: '12月10日 09:00前',
+    });
+    expect(nowWords({ ...m, state: 'submitted', level: 'village', aboutCadre: true }, now).what).toBe(
+      '等村务监督委员会受理',
     );
-    expect(nowWords({ ...m, state: 'submitted', level: 'village', aboutCadre: true }, now)).toMatch(
-      /^等村务监督委员会受理/,
+    expect(nowWords({ ...m, state: 'submitted', enteredAt: '2026-12-01T00:00:00.000Z' }, now)).toEqual({
+      what: '等网格员受理',
+      when: '已超过期限（12月2日 08:00）',
+      late: true,
+    });
+    // The server's deadline (the village's own limits) wins over the defaults.
+    expect(nowWords({ ...m, state: 'submitted', dueAt: '2026-12-03T04:00:00.000Z' }, now).when).toBe(
+      '12月3日 12:00前',
     );
-    expect(nowWords({ ...m, state: 'submitted', enteredAt: '2026-12-01T00:00:00.000Z' }, now)).toBe(
-      '等网格员受理，已超过期限（12月2日 08:00）',
-    );
-    expect(nowWords({ ...m, state: 'closed' }, now)).toBe('已结束');
+    expect(nowWords({ ...m, state: 'closed' }, now)).toEqual({ what: '已结束', when: null, late: false });
   });
 });

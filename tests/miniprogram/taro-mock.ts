@@ -72,6 +72,7 @@ const Taro = {
   downloadFile: vi.fn(async (_: { url: string }) => ({ statusCode: 200, tempFilePath: 'blob:photo' })),
   previewImage: vi.fn(async () => ({ errMsg: 'previewImage:ok' })),
   stopPullDownRefresh: vi.fn(async () => ({ errMsg: 'stopPullDownRefresh:ok' })),
+  pageScrollTo: vi.fn(async (_: { scrollTop: number }) => ({ errMsg: 'pageScrollTo:ok' })),
   getRecorderManager: vi.fn(),
   createInnerAudioContext: vi.fn(),
 };

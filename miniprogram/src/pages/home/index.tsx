@@ -168,7 +168,7 @@ export function RaiseEntry({ village }: { village: VillageView }) {
         <Text className="raise-entry-mark">说</Text>
         <View className="raise-entry-words">
           <Text className="raise-entry-title">我要反映</Text>
-          <Text className="raise-entry-sub">有问题、有建议、有矛盾，告诉村里</Text>
+          <Text className="raise-entry-sub">有问题、有建议，告诉村里</Text>
         </View>
       </View>
       <View

@@ -87,8 +87,9 @@ export function dueAt(state: MatterState, enteredAt: string): Date | null {
 }
 
 /**
- * The current step in one plain sentence: who has it and by when. The author waits for others in
- * most states; in a few the next move is theirs.
+ * The current step in plain words: what is happening and who has it (`what`), and by when
+ * (`when`, null when nothing is waiting) — or that the time is up (`late`). The author waits for
+ * others in most states; in a few the next move is theirs.
  */
 export function nowWords(
   m: {
@@ -99,37 +100,40 @@ export function nowWords(
     dueAt?: string | null;
   },
   now: Date = new Date(),
-): string {
-  if (isTerminal(m.state)) return MATTER_STATE_LABELS[m.state];
+): { what: string; when: string | null; late: boolean } {
+  if (isTerminal(m.state)) return { what: MATTER_STATE_LABELS[m.state], when: null, late: false };
   const who = holderWords(m.level, m.aboutCadre);
   // The server's deadline (the village's own time limits) when it sends one.
   const due = m.dueAt !== undefined ? (m.dueAt ? new Date(m.dueAt) : null) : dueAt(m.state, m.enteredAt);
-  const by = due ? formatDayTime(due.toISOString(), now) : '';
   const late = due !== null && due.getTime() <= now.getTime();
-  const when = due ? (late ? `，已超过期限（${by}）` : `，${by}前`) : '';
-  switch (m.state) {
-    case 'submitted':
-      return `等${who}受理${when}`;
-    case 'accepted':
-    case 'reopened':
-      return `${who}正在安排怎么办${when}`;
-    case 'in_progress':
-      return `${who}正在办理${when}`;
-    case 'mediating':
-      return `${who === '网格员' ? '网格' : who}正在调解${when}`;
-    case 'deciding':
-      return '已交村民议事，等表决结果';
-    case 'declined':
-      return `不予受理，您可以向镇（街道）申诉${when}`;
-    case 'appealed':
-      return `镇（街道）正在复核您的申诉${when}`;
-    case 'resolved':
-      return `已办结，等网格员回访${when}`;
-    case 'followed_up':
-      return `已回访，请您评价${when}`;
-    default:
-      return MATTER_STATE_LABELS[m.state];
-  }
+  const by = due ? formatDayTime(due.toISOString(), now) : null;
+  const when = by ? (late ? `已超过期限（${by}）` : `${by}前`) : null;
+  const what = ((): string => {
+    switch (m.state) {
+      case 'submitted':
+        return `等${who}受理`;
+      case 'accepted':
+      case 'reopened':
+        return `${who}正在安排怎么办`;
+      case 'in_progress':
+        return `${who}正在办理`;
+      case 'mediating':
+        return `${who === '网格员' ? '网格' : who}正在调解`;
+      case 'deciding':
+        return '已交村民议事，等表决结果';
+      case 'declined':
+        return '不予受理，您可以向镇（街道）申诉';
+      case 'appealed':
+        return '镇（街道）正在复核申诉';
+      case 'resolved':
+        return '已办结，等网格员回访';
+      case 'followed_up':
+        return '已回访，请您评价';
+      default:
+        return MATTER_STATE_LABELS[m.state];
+    }
+  })();
+  return { what, when: m.state === 'deciding' ? null : when, late };
 }
 
 /** The village a matters page works in: the query's, or the user's only one. */

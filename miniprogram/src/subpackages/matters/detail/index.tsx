@@ -68,6 +68,7 @@ export function MatterDetail({
   if (m.loading && !m.data) return <Loading />;
   if (m.error && !m.data) return <ErrorNote error={m.error} onRetry={m.reload} />;
   const d = m.data as TMatterDetail;
+  const now = nowWords(d);
 
   return (
     <View data-testid="matter-detail">
@@ -81,8 +82,13 @@ export function MatterDetail({
           <Tag>{d.isPublic ? '公开' : '不公开'}</Tag>
         </View>
         <Text className="now-words" data-testid="now-words">
-          {nowWords(d)}
+          {now.what}
         </Text>
+        {now.when ? (
+          <Text className={now.late ? 'now-when now-when-late' : 'now-when'} data-testid="now-when">
+            {now.late ? now.when : `期限：${now.when}`}
+          </Text>
+        ) : null}
       </Card>
 
       <Card title="反映的事">
@@ -118,8 +124,9 @@ export function MatterDetail({
           state={d.state}
           actions={d.actions}
           onMoved={(msg) => {
+            // Back to the top: the new step and the note saying what was done are the news.
             setMessage(msg);
-            void Taro.showToast({ title: msg, icon: 'none' });
+            void Taro.pageScrollTo({ scrollTop: 0, duration: 0 }).catch(() => undefined);
             m.reload();
           }}
         />
@@ -144,6 +151,15 @@ export function MatterDetail({
                   </View>
                 ) : e.note ? (
                   <Text className="timeline-note">{e.note}</Text>
+                ) : null}
+                {e.photoIds?.length ? (
+                  <View className="photo-grid timeline-photos">
+                    {e.photoIds.map((pid) => (
+                      <View key={pid} className="photo-cell">
+                        <StoredPhoto mediaId={pid} />
+                      </View>
+                    ))}
+                  </View>
                 ) : null}
                 <Text className="timeline-time">{formatDayTime(e.at)}</Text>
               </View>
