@@ -107,8 +107,29 @@ describe.skipIf(missing !== null)('matters in a browser (h5)', () => {
     return { context, page, user };
   }
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `matters-${name}.png`), fullPage: true });
+  /**
+   * The whole page on screen: Taro h5 scrolls inside the page, so the viewport is stretched to the
+   * content for the picture (after any toast has gone), then put back.
+   */
+  async function shot(page: Page, name: string) {
+    await page
+      .waitForFunction(
+        () => ![...document.querySelectorAll('.taro__toast')].some((t) => (t as HTMLElement).offsetParent),
+        null,
+        {
+          timeout: 5000,
+        },
+      )
+      .catch(() => undefined);
+    const view = page.viewportSize()!;
+    const height = await page
+      .locator('.screen:visible')
+      .first()
+      .evaluate((el) => Math.ceil(el.getBoundingClientRect().height + 120));
+    await page.setViewportSize({ width: view.width, height: Math.max(view.height, Math.min(height, 6000)) });
+    await page.screenshot({ path: path.join(SHOTS, `matters-${name}.png`), fullPage: true });
+    await page.setViewportSize(view);
+  }
   /** Taro h5 keeps earlier pages in the DOM, hidden: look only at the page on screen. */
   const on = (page: Page, selector: string, hasText?: string) =>
     page.locator(`.screen:visible ${selector}`, hasText ? { hasText } : undefined).first();
@@ -231,8 +252,9 @@ describe.skipIf(missing !== null)('matters in a browser (h5)', () => {
     await on(page, '[data-testid="matter-detail"]').waitFor();
     matterUrl = page.url();
     expect(await on(page, '[data-testid="matter-text"]').textContent()).toBe(text);
-    expect(await on(page, '[data-testid="now-words"]').textContent()).toMatch(
-      /^等网格员受理，\d+月\d+日 \d\d:\d\d前$/,
+    expect(await on(page, '[data-testid="now-words"]').textContent()).toBe('等网格员受理');
+    expect(await on(page, '[data-testid="now-when"]').textContent()).toMatch(
+      /^期限：\d+月\d+日 \d\d:\d\d前$/,
     );
     await on(page, '[data-testid="matter-photos"] img').waitFor();
     await expect
@@ -280,8 +302,14 @@ describe.skipIf(missing !== null)('matters in a browser (h5)', () => {
     await on(page, '[data-testid="action-submit"]').click();
     expect(await on(page, '[data-testid="action-error"]').textContent()).toBe('请填写怎么办好的');
     await on(page, 'textarea[name="note"]').fill('路灯已换新，晚上能亮了');
+    const chooser = page.waitForEvent('filechooser');
+    await on(page, '[data-testid="add-photo"]').click();
+    await (await chooser).setFiles(photoPath);
+    await on(page, '[data-testid="photo-picker"]', '已上传').waitFor({ timeout: 20_000 });
     await shot(page, '07-resolve-form');
     await submitAction(page, '已办结');
+    // The photo of the finished work shows under 已办结 in the timeline.
+    await on(page, '.timeline-photos img').waitFor();
     await expect.poll(() => on(page, '[data-testid="now-words"]').textContent()).toMatch(/等网格员回访/);
 
     await act(page, 'follow_up', '灯亮了，老人晚上出门放心了');
