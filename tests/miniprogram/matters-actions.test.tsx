@@ -298,6 +298,24 @@ describe('a matter’s page', () => {
     expect(screen.getByText(/^王\*\* · /)).toBeTruthy();
     expect(screen.queryByTestId('action-buttons')).toBeNull();
   });
+
+  it('关注 another villager’s public matter, and stop following it', async () => {
+    const follow = vi.fn(() => ok({ following: true }));
+    const unfollow = vi.fn(() => ok({ following: false }));
+    routeRequests({
+      [`GET ${base}`]: () =>
+        ok(detail({ masked: true, authorName: '王**', isPublic: true, state: 'in_progress' })),
+      [`POST ${base}/follow`]: follow,
+      [`DELETE ${base}/follow`]: unfollow,
+    });
+    render(<MatterDetail village={village} matterId={MATTER_ID} />);
+    fireEvent.click(await screen.findByTestId('follow-toggle'));
+    await waitFor(() => expect(follow).toHaveBeenCalledTimes(1));
+    await waitFor(() => expect(screen.getByTestId('follow-toggle').textContent).toBe('不再关注'));
+    fireEvent.click(screen.getByTestId('follow-toggle'));
+    await waitFor(() => expect(unfollow).toHaveBeenCalledTimes(1));
+    await waitFor(() => expect(screen.getByTestId('follow-toggle').textContent).toBe('关注这件事'));
+  });
 });
 
 describe('the rating form', () => {

@@ -6,13 +6,23 @@ import { Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { errorMessage } from '../../../api/client';
-import { Card, ErrorNote, Loading, Note, PageTitle, Tag } from '../../../components/ui';
+import { Btn, Card, ErrorNote, Loading, Note, PageTitle, Tag } from '../../../components/ui';
 import { formatDayTime } from '../../../lib/format';
 import type { VillageView } from '../../../lib/roles';
 import { useLoad } from '../../../lib/use-load';
 import { ActionPanel, dayWords } from '../actions';
 import { type TMatterDetail, mattersApi, mediaSrc } from '../api';
-import { MatterPage, StateTag, StoredPhoto, catLabel, kindLabel, nowWords } from '../common';
+import {
+  MATTER_PAGES,
+  MatterPage,
+  StateTag,
+  StoredPhoto,
+  catLabel,
+  go,
+  kindLabel,
+  nowWords,
+} from '../common';
+import { isTerminal } from '@shared/matters/workflow';
 import '../matters.scss';
 
 export default function MatterDetailPage() {
@@ -44,6 +54,54 @@ function VoicePlayer({ fileId, durationS }: { fileId: string; durationS: number 
     <View className="voice-play" onClick={busy ? undefined : () => void play()} data-testid="voice-play">
       <Text>{busy ? '正在打开…' : `▶ 听语音（${durationS}秒）`}</Text>
     </View>
+  );
+}
+
+/** 关注 another villager's public matter: told when it moves. */
+function FollowRow({
+  villageId,
+  matterId,
+  following,
+  ended,
+}: {
+  villageId: string;
+  matterId: string;
+  following: boolean;
+  ended: boolean;
+}) {
+  const [on, setOn] = useState(following);
+  const [busy, setBusy] = useState(false);
+  if (ended && !on) return null;
+  const toggle = async () => {
+    setBusy(true);
+    try {
+      const r = on
+        ? await mattersApi.unfollow(villageId, matterId)
+        : await mattersApi.follow(villageId, matterId);
+      setOn(r.following);
+      void Taro.showToast({ title: r.following ? '已关注，有进展会告诉您' : '已取消关注', icon: 'none' });
+    } catch (e) {
+      void Taro.showToast({ title: errorMessage(e), icon: 'none' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card>
+      <Text className="muted">
+        {on ? '您关注了这件事，有进展会告诉您。' : '这件事您也关心？关注后有进展会告诉您。'}
+      </Text>
+      <View className="actions">
+        <Btn
+          kind={on ? 'plain' : 'secondary'}
+          busy={busy}
+          onClick={() => void toggle()}
+          testId="follow-toggle"
+        >
+          {on ? '不再关注' : '关注这件事'}
+        </Btn>
+      </View>
+    </Card>
   );
 }
 
@@ -129,6 +187,30 @@ export function MatterDetail({
             void Taro.pageScrollTo({ scrollTop: 0, duration: 0 }).catch(() => undefined);
             m.reload();
           }}
+        />
+      ) : null}
+
+      {d.mergedIntoId ? (
+        <Card>
+          <Text className="muted">这件事和另一件相同的事合并办理了，进展在那一件里看。</Text>
+          <View className="actions">
+            <Btn
+              kind="secondary"
+              onClick={() => go(MATTER_PAGES.detail, { villageId: village.villageId, id: d.mergedIntoId! })}
+              testId="go-merged"
+            >
+              看合并后的那一件
+            </Btn>
+          </View>
+        </Card>
+      ) : null}
+
+      {d.masked || d.following ? (
+        <FollowRow
+          villageId={village.villageId}
+          matterId={d.id}
+          following={d.following}
+          ended={isTerminal(d.state)}
         />
       ) : null}
 
