@@ -315,6 +315,7 @@ describe.skipIf(missing !== null)('matters in a browser (h5)', () => {
     await act(page, 'follow_up', '灯亮了，老人晚上出门放心了');
     await on(page, '[data-testid="visit-上门回访"]').click();
     await submitAction(page, '已回访');
+    expect(await on(page, '[data-testid="now-words"]').textContent()).toBe('已回访，等村民评价');
     expect(await on(page, '[data-testid="timeline"]').textContent()).toContain('上门回访。村民说：灯亮了');
     await expectPlainChinese(page);
     await shot(page, '08-followed-up');

@@ -409,5 +409,8 @@ describe('where a matter is, in words', () => {
       '12月3日 12:00前',
     );
     expect(nowWords({ ...m, state: 'closed' }, now)).toEqual({ what: '已结束', when: null, late: false });
+    // The author is asked; a responder reads that the villager is.
+    expect(nowWords({ ...m, state: 'followed_up' }, now).what).toBe('已回访，请您评价');
+    expect(nowWords({ ...m, state: 'followed_up' }, now, false).what).toBe('已回访，等村民评价');
   });
 });

@@ -46,7 +46,7 @@ export const KIND_MARKS: Record<MatterKind, string> = {
 
 /** One line under each kind's tile, so nobody has to guess. */
 export const KIND_HINTS: Record<MatterKind, string> = {
-  complaint: '路坏了、没水了这类问题',
+  complaint: '路坏了、没水了',
   suggestion: '对村里有好想法',
   dispute: '邻里、家庭有矛盾',
   errand: '请人帮忙跑腿办事',
@@ -122,13 +122,13 @@ export function nowWords(
       case 'deciding':
         return '已交村民议事，等表决结果';
       case 'declined':
-        return '不予受理，您可以向镇（街道）申诉';
+        return author ? '不予受理，您可以向镇（街道）申诉' : '不予受理，等村民决定是否申诉';
       case 'appealed':
         return '镇（街道）正在复核申诉';
       case 'resolved':
         return '已办结，等网格员回访';
       case 'followed_up':
-        return '已回访，请您评价';
+        return author ? '已回访，请您评价' : '已回访，等村民评价';
       default:
         return MATTER_STATE_LABELS[m.state];
     }

@@ -25,6 +25,14 @@ import {
 import { isTerminal } from '@shared/matters/workflow';
 import '../matters.scss';
 
+const AUTHOR_ACTIONS: ReadonlySet<string> = new Set([
+  'rate_satisfied',
+  'rate_basically_satisfied',
+  'rate_unsatisfied',
+  'appeal',
+  'withdraw',
+]);
+
 export default function MatterDetailPage() {
   const router = useRouter();
   const id = router.params.id ?? '';
@@ -126,7 +134,9 @@ export function MatterDetail({
   if (m.loading && !m.data) return <Loading />;
   if (m.error && !m.data) return <ErrorNote error={m.error} onRetry={m.reload} />;
   const d = m.data as TMatterDetail;
-  const now = nowWords(d);
+  // Whose move it is: the author's own actions (rate, appeal, withdraw) say the reader wrote it.
+  const author = d.actions.some((a) => AUTHOR_ACTIONS.has(a));
+  const now = nowWords(d, new Date(), author);
 
   return (
     <View data-testid="matter-detail">
