@@ -100,6 +100,8 @@ export function nowWords(
     dueAt?: string | null;
   },
   now: Date = new Date(),
+  /** The reader is the author (the next move is theirs in 不予受理 and 已回访). */
+  author = true,
 ): { what: string; when: string | null; late: boolean } {
   if (isTerminal(m.state)) return { what: MATTER_STATE_LABELS[m.state], when: null, late: false };
   const who = holderWords(m.level, m.aboutCadre);
