@@ -14,6 +14,7 @@ import { meRoutes } from '../_me/routes';
 import { villageRoutes } from '../_villages/routes';
 import { matterRoutes } from '../_matters/routes';
 import { onBehalfRoutes } from '../_matters/on-behalf';
+import { townRoutes } from '../_matters/town';
 import { matterFlowRoutes } from '../_matters/flow-routes';
 import { matterCronRoutes } from '../_matters/cron-routes';
 import { noticeRoutes } from '../_notices/routes';
@@ -80,6 +81,7 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/', matterFlowRoutes());
   app.route('/', matterRoutes());
   app.route('/', onBehalfRoutes());
+  app.route('/', townRoutes());
   app.route('/', mediaRoutes());
   app.route('/', matterCronRoutes());
 
