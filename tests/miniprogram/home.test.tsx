@@ -96,6 +96,26 @@ describe('role-aware home (首页)', () => {
     expect(screen.getByText('操作记录')).toBeTruthy();
   });
 
+  it('a town officer sees the villages of the town with the matters waiting at the town', async () => {
+    routeRequests({
+      'GET /matters/town-villages': () =>
+        ok({
+          items: [
+            { villageId: VILLAGE_ID, villageName: '东坪村', townName: '石桥镇', open: 3, overdue: 1 },
+            { villageId: GRID_ID, villageName: '西坪村', townName: '石桥镇', open: 0, overdue: 0 },
+          ],
+        }),
+    });
+    renderHome(makeMe({ memberships: [membership('town_officer')] }));
+    const row = await screen.findByTestId(`town-village-${VILLAGE_ID}`);
+    expect(row.textContent).toContain('3 件，超期 1');
+    expect(screen.getByTestId(`town-village-${GRID_ID}`).textContent).toContain('没有');
+    fireEvent.click(row);
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({
+      url: `/subpackages/matters/inbox/index?villageId=${VILLAGE_ID}&villageName=${encodeURIComponent('东坪村')}`,
+    });
+  });
+
   it('town and county officers see 各村概况 as not yet open', () => {
     renderHome(makeMe({ memberships: [membership('town_officer')] }));
     expect(screen.getByText('各村概况')).toBeTruthy();

@@ -126,3 +126,20 @@ describe('我的事项', () => {
     expect(screen.getByText('别人的名字已隐去，只显示姓。')).toBeTruthy();
   });
 });
+
+describe('which village a matters page opens', () => {
+  it('a member’s own village; a town officer any village named in the link; nobody else', async () => {
+    const { pickMatterVillage } = await import('../../miniprogram/src/subpackages/matters/common');
+    const { makeMe, membership } = await import('./fixtures');
+    const villager = makeMe({ memberships: [membership('villager')] });
+    expect(pickMatterVillage(villager, {})?.villageId).toBe(VILLAGE_ID);
+    expect(pickMatterVillage(villager, { villageId: GRID_ID })).toBeNull();
+    const officer = makeMe({ memberships: [membership('town_officer')] });
+    expect(pickMatterVillage(officer, { villageId: VILLAGE_ID, villageName: '东坪村' })).toMatchObject({
+      villageId: VILLAGE_ID,
+      villageName: '东坪村',
+      roles: ['town_officer'],
+    });
+    expect(pickMatterVillage(officer, {})).toBeNull();
+  });
+});

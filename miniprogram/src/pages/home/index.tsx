@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { errorMessage } from '../../api/client';
 import type { TMe } from '../../api/types';
+import type { TTownVillageList } from '@shared/matters/town';
 import { Gate } from '../../components/gate';
 import { InboxEntry, NoticesBlock } from '../../components/notices';
 import { Btn, Card, ComingSoon, LinkRow, Note, Screen, Tag } from '../../components/ui';
@@ -148,10 +149,47 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
         </Card>
       ))}
 
+      {roles.has('town_officer') ? <TownMatters shown={shown} /> : null}
+
       {roles.has('town_officer') || roles.has('county_officer') ? (
         <ComingSoon title="各村概况">各村事项办理、矛盾化解、村务公开和群众满意的情况。</ComingSoon>
       ) : null}
     </View>
+  );
+}
+
+/** A town officer's villages, each with the matters waiting at the town, leading to its 待办事项. */
+function TownMatters({ shown }: { shown: number }) {
+  const [items, setItems] = useState<TTownVillageList['items'] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shown` is the reload trigger
+  useEffect(() => {
+    setError(null);
+    api.client
+      .get<TTownVillageList>('/matters/town-villages')
+      .then((r) => setItems(r.items))
+      .catch((e: unknown) => setError(errorMessage(e)));
+  }, [shown]);
+  return (
+    <Card title="转到镇里的事项" extra={<Tag tone="primary">镇街干部</Tag>}>
+      {error ? (
+        <Text className="muted">{error}</Text>
+      ) : items === null ? (
+        <Text className="muted">正在加载…</Text>
+      ) : items.length === 0 ? (
+        <Text className="muted">没有村。</Text>
+      ) : (
+        items.map((v) => (
+          <LinkRow
+            key={v.villageId}
+            label={v.villageName}
+            value={v.open === 0 ? '没有' : v.overdue ? `${v.open} 件，超期 ${v.overdue}` : `${v.open} 件`}
+            onClick={() => go(PAGES.matterInbox, { villageId: v.villageId, villageName: v.villageName })}
+            testId={`town-village-${v.villageId}`}
+          />
+        ))
+      )}
+    </Card>
   );
 }
 

@@ -141,7 +141,23 @@ export function nowWords(
 /** The village a matters page works in: the query's, or the user's only one. */
 export function pickMatterVillage(me: TMe, params: Record<string, string | undefined>): VillageView | null {
   const mine = villagesOf(me);
-  if (params.villageId) return mine.find((v) => v.villageId === params.villageId) ?? null;
+  if (params.villageId) {
+    const member = mine.find((v) => v.villageId === params.villageId);
+    if (member) return member;
+    // A town officer looks into a village of their town (the server checks which town).
+    if (me.memberships.some((m) => m.role === 'town_officer')) {
+      return {
+        villageId: params.villageId,
+        villageName: params.villageName ?? '',
+        townName: null,
+        roles: ['town_officer'],
+        gridId: null,
+        gridName: null,
+        isHouseholdRep: false,
+      };
+    }
+    return null;
+  }
   return mine[0] ?? null;
 }
 
