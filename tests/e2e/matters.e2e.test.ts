@@ -323,8 +323,15 @@ describe.skipIf(missing !== null)('matters in a browser (h5)', () => {
 
   it('the villager rates it 满意 and it ends', async () => {
     const { page } = villager;
-    await page.goto(matterUrl);
+    // From 首页 → 我的事项 → the matter, as a villager would come back to it.
+    await page.goto(`${BASE}/`);
+    await on(page, '[data-testid="go-my-matters"]').click();
+    const mine = on(page, '.matter-row', text.slice(0, 20));
+    await mine.waitFor();
+    expect(await mine.textContent()).toContain('已回访');
+    await mine.click();
     await on(page, '[data-testid="form-rating"]').waitFor();
+    expect(page.url()).toContain(`id=${/[?&]id=([^&]+)/.exec(matterUrl)![1]}`);
     expect(await on(page, '[data-testid="now-words"]').textContent()).toMatch(/已回访，请您评价/);
     const timeline = await on(page, '[data-testid="timeline"]').textContent();
     for (const step of ['已提交', '网格员已受理', '已安排专人办理', '已办结', '已回访'])
@@ -341,11 +348,11 @@ describe.skipIf(missing !== null)('matters in a browser (h5)', () => {
     await shot(page, '10-rated');
 
     // 我的事项 lists it, ended.
-    await page.goto(`${BASE}/`);
-    await on(page, '[data-testid="go-my-matters"]').click();
+    await page.goBack();
     const row = on(page, '.matter-row', text.slice(0, 20));
     await row.waitFor();
-    expect(await row.textContent()).toContain('已结束');
+    // Coming back refreshes the list: the matter now reads 已结束.
+    await expect.poll(() => row.textContent()).toContain('已结束');
     await expectTapTargets(page, '.matter-row');
     await shot(page, '11-my-matters');
   });

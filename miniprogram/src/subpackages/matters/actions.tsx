@@ -13,8 +13,8 @@ import {
   MEDIATION_OUTCOMES,
   MEDIATION_OUTCOME_LABELS,
   type MediationOutcome,
-  type TMediationSession,
-} from '@shared/matters/schemas';
+} from '@shared/matters/form-rules';
+import type { TMediationSession } from '@shared/matters/schemas';
 import {
   MATTER_ACTION_LABELS,
   type MatterAction,

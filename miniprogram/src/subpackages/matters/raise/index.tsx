@@ -7,7 +7,7 @@ import { Text, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useMemo, useState } from 'react';
 import { DEFAULT_CATEGORIES, MATTER_KINDS, type MatterKind } from '@shared/matters/kinds';
-import { MATTER_PHOTOS_MAX, MATTER_TEXT_MAX, MATTER_VOICE_MAX_S } from '@shared/matters/schemas';
+import { MATTER_PHOTOS_MAX, MATTER_TEXT_MAX, MATTER_VOICE_MAX_S } from '@shared/matters/form-rules';
 import { errorMessage } from '../../../api/client';
 import { Btn, Card, ErrorNote, Loading, Note, PageTitle, ToggleRow } from '../../../components/ui';
 import { useElder } from '../../../lib/elder';

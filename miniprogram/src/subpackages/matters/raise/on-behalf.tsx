@@ -4,7 +4,7 @@
  */
 import { Input, Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import { CONSENT_METHODS, CONSENT_METHOD_LABELS } from '@shared/matters/schemas';
+import { CONSENT_METHODS, CONSENT_METHOD_LABELS } from '@shared/matters/form-rules';
 import type { TGridVillagerList } from '@shared/matters/on-behalf';
 import { api } from '../../../api';
 import { Card, ErrorNote, Loading, ToggleRow } from '../../../components/ui';
