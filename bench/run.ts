@@ -13,11 +13,12 @@ import { installExitHandlers, runCleanups } from './lib/processes';
 import { markStart, writeResult } from './lib/results';
 import type { Scenario, ScenarioArgs } from './lib/scenario';
 import { coldStart } from './scenarios/cold-start';
+import { matters } from './scenarios/matters';
 import { me } from './scenarios/me';
 import { notify } from './scenarios/notify';
 import { size } from './scenarios/size';
 
-const SCENARIOS: Scenario[] = [me, coldStart, size, notify];
+const SCENARIOS: Scenario[] = [me, coldStart, size, notify, matters];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

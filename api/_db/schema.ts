@@ -472,9 +472,13 @@ export const matters = pgTable(
     index().on(t.villageId, t.createdAt),
     index().on(t.state, t.enteredAt),
     // 我的事项: the author's matters, newest first (keyset on created_at, id).
-    index('matters_author_created_index').on(t.authorUserId, t.createdAt, t.id),
+    index('matters_author_created_index').on(t.authorUserId, t.villageId, t.createdAt, t.id),
     // The responder inbox: a village's open matters by deadline (keyset on due_at, id).
     index('matters_open_due_index').on(t.villageId, t.dueAt, t.id).where(sql`${t.dueAt} is not null`),
+    // The town's inbox: open matters escalated to the town, by deadline.
+    index('matters_town_due_index')
+      .on(t.dueAt, t.id)
+      .where(sql`${t.level} = 'town' and ${t.dueAt} is not null`),
     // The clock sweep: only matters it still has to look at.
     index('matters_sweep_index').on(t.sweepAt).where(sql`${t.sweepAt} is not null`),
     // Duplicates: a village's open public matters of one category.

@@ -5,7 +5,17 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from './client';
-import { counties, grids, households, memberships, residents, towns, users, villages } from './schema';
+import {
+  counties,
+  grids,
+  households,
+  matterDuty,
+  memberships,
+  residents,
+  towns,
+  users,
+  villages,
+} from './schema';
 
 export const DEMO_COUNTY_CODE = 'DEMO-QINGYUAN';
 /** Invite codes of the demo villages (README and browser tests use them). */
@@ -193,6 +203,14 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
       for (let i = 0; i < Math.ceil(userRows.length * 0.08); i++)
         roles.push({ userId: at(i * 3), villageId: village!.id, role: 'party_member' });
       await tx.insert(memberships).values(roles).onConflictDoNothing();
+      // 值班表: the five cadres take turns, one per weekday (first responder where a grid has no worker).
+      await tx.insert(matterDuty).values(
+        Array.from({ length: 7 }, (_, weekday) => ({
+          villageId: village!.id,
+          weekday,
+          userId: at(weekday % 5),
+        })),
+      );
       for (let gi = 0; gi < gridRows.length; gi++) {
         await tx
           .update(grids)

@@ -61,6 +61,15 @@ export const ZMatterDetailSchema = ZMatterSummarySchema.extend({
   mergedIntoId: ZId.nullable(),
   /** The caller follows it (关注). */
   following: z.boolean(),
+  /** The decide track's hand-off to the councils (latest); null when never sent to a vote. */
+  decision: z
+    .object({
+      status: z.enum(['pending', 'adopted', 'rejected']),
+      proposalId: ZId.nullable(),
+      summary: z.string().nullable(),
+      decidedAt: z.string().nullable(),
+    })
+    .nullable(),
   raisedOnBehalf: z.boolean(),
   timeline: z.array(ZMatterEventSchema),
   /** Exactly the actions the caller may take now (the mini-program shows these). */
@@ -80,6 +89,7 @@ export const ZMatterMovedSchema = z.object({
 });
 
 export const ZMatterListItemSchema = ZMatterSummarySchema.extend({
+  villageId: ZId,
   /** When the current step's time limit runs out; null once the matter is over. */
   dueAt: z.string().nullable(),
   overdue: z.boolean(),
@@ -118,3 +128,5 @@ export const ZMatterSettingsSchema = z.object({
 export const ZDutyRosterViewSchema = z.object({
   days: z.array(z.object({ weekday: z.number().int(), userId: ZId, name: z.string() })),
 });
+
+export const ZTownParams = z.object({ townId: ZId });

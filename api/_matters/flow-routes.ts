@@ -26,8 +26,9 @@ import {
   ZMatterParams,
   ZMatterSettingsSchema,
   ZSimilarMattersSchema,
+  ZTownParams,
 } from './contract';
-import { follow, myMatters, responderInbox, similarMatters } from './lists';
+import { follow, myMatters, responderInbox, similarMatters, townInbox } from './lists';
 import { viewerFor } from './scope';
 import { dutyRoster, saveCategories, saveDuty, saveTimeLimits, villageSettings } from './settings';
 
@@ -45,6 +46,15 @@ const inbox = createRoute({
     'Responder inbox: open matters I hold here, overdue first (grid workers, cadres, supervisors, town)',
   ...auth,
   request: { params: ZVillageParams, query: ZMatterInboxQuery },
+  responses: { 200: json(ZMatterPageSchema), ...AUTH_ERRORS },
+});
+const town = createRoute({
+  method: 'get',
+  path: '/towns/{townId}/matters/inbox',
+  tags: ['matters'],
+  summary: 'The town’s inbox: open matters escalated to the town from all its villages, overdue first',
+  ...auth,
+  request: { params: ZTownParams, query: ZMatterInboxQuery },
   responses: { 200: json(ZMatterPageSchema), ...AUTH_ERRORS },
 });
 const mine = createRoute({
@@ -136,6 +146,14 @@ export function matterFlowRoutes() {
       const { villageId } = c.req.valid('param');
       const viewer = await viewerFor(c.get('deps'), c.get('auth'), villageId);
       return reply(c, await responderInbox(c.get('deps'), viewer, c.req.valid('query')));
+    })
+    .openapi(town, async (c) => {
+      const { townId } = c.req.valid('param');
+      const officerTownIds = c
+        .get('auth')
+        .memberships.filter((m) => m.role === 'town_officer' && m.townId)
+        .map((m) => m.townId!);
+      return reply(c, await townInbox(c.get('deps'), { townId, officerTownIds }, c.req.valid('query')));
     })
     .openapi(mine, async (c) => {
       const { villageId } = c.req.valid('param');

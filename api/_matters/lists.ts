@@ -4,7 +4,7 @@
  *
  * Both lists use keyset pagination (an opaque cursor of the last row's sort key), so page 50 costs
  * what page 1 costs; the indexes are `matters_open_due_index` (village_id, due_at, id) where open,
- * and `matters_author_created_index` (author_user_id, created_at, id).
+ * and `matters_author_created_index` (author_user_id, village_id, created_at, id).
  *
  * Outcomes:
  * - responderInbox: Ok page; FORBIDDEN (no responder role here); VALIDATION_FAILED (bad cursor).
@@ -28,6 +28,8 @@ function encodeCursor(key: string, id: string): string {
   return Buffer.from(JSON.stringify([key, id])).toString('base64url');
 }
 
+/** Postgres' text form of a timestamptz, e.g. `2026-12-03 11:12:13.123456+00`. */
+const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decodeCursor(cursor: string): { key: string; id: string } | null {
@@ -36,7 +38,7 @@ function decodeCursor(cursor: string): { key: string; id: string } | null {
     if (!Array.isArray(v) || v.length !== 2) return null;
     const [key, id] = v as [unknown, unknown];
     if (typeof key !== 'string' || typeof id !== 'string' || !UUID_RE.test(id)) return null;
-    if (Number.isNaN(Date.parse(key.replace(' ', 'T')))) return null;
+    if (!TIMESTAMP_RE.test(key)) return null;
     return { key, id };
   } catch {
     return null;
@@ -45,9 +47,19 @@ function decodeCursor(cursor: string): { key: string; id: string } | null {
 
 const badCursor = () => Err('VALIDATION_FAILED', '翻页标记不对，请刷新', { issues: [{ path: 'cursor' }] });
 
-/** Who holds what: the responder part of scope.ts `fullAccess` (not the author's own matters). */
+/**
+ * What the caller holds now (the workflow's holders, shared/matters/workflow.ts HOLDERS): the grid's
+ * matters while at the grid, the village's below the town, the town's at the town; plus anything
+ * assigned to them; plus follow-ups (resolved) and decisions coming back (deciding), which the
+ * workflow gives to the grid and the village at any level.
+ */
 function responderAccess(v: MatterViewer): SQL | null {
-  const conds: SQL[] = [eq(matters.firstResponderUserId, v.userId), eq(matters.assignedUserId, v.userId)];
+  const belowTown = sql`(${matters.level} <> 'town' or ${matters.state} in ('resolved', 'deciding'))`;
+  const atGrid = sql`(${matters.level} = 'grid' or ${matters.state} = 'resolved')`;
+  const conds: SQL[] = [
+    eq(matters.assignedUserId, v.userId),
+    and(eq(matters.firstResponderUserId, v.userId), atGrid)!,
+  ];
   let responder = false;
   if (v.roles.has('grid_worker') && v.gridIds.length > 0) {
     responder = true;
@@ -58,16 +70,17 @@ function responderAccess(v: MatterViewer): SQL | null {
           sql`, `,
         )})`,
         eq(matters.aboutCadre, false),
+        atGrid,
       )!,
     );
   }
   if (v.roles.has('cadre')) {
     responder = true;
-    conds.push(eq(matters.aboutCadre, false));
+    conds.push(and(eq(matters.aboutCadre, false), belowTown)!);
   }
   if (v.roles.has('supervisor')) {
     responder = true;
-    conds.push(eq(matters.aboutCadre, true));
+    conds.push(and(eq(matters.aboutCadre, true), belowTown)!);
   }
   if (v.roles.has('town_officer')) {
     responder = true;
@@ -78,6 +91,7 @@ function responderAccess(v: MatterViewer): SQL | null {
 
 const listCols = {
   id: matters.id,
+  villageId: matters.villageId,
   kind: matters.kind,
   category: matters.category,
   text: matters.text,
@@ -93,6 +107,7 @@ const listCols = {
 
 type ListRow = {
   id: string;
+  villageId: string;
   kind: (typeof matters.$inferSelect)['kind'];
   category: string;
   text: string;
@@ -109,6 +124,7 @@ type ListRow = {
 function listItem(r: ListRow, now: Date) {
   return {
     id: r.id,
+    villageId: r.villageId,
     kind: r.kind,
     category: r.category,
     text: r.text.length > 120 ? `${r.text.slice(0, 120)}…` : r.text,
@@ -145,6 +161,49 @@ export async function responderInbox(
     conds.push(sql`(${matters.dueAt}, ${matters.id}) > (${c.key}::timestamptz, ${c.id}::uuid)`);
   }
   // Ascending deadline = overdue first (longest overdue on top), then what runs out soonest.
+  const rows = await deps.db
+    .select({ ...listCols, key: sql<string>`${matters.dueAt}::text` })
+    .from(matters)
+    .innerJoin(users, eq(users.id, matters.authorUserId))
+    .where(and(...conds))
+    .orderBy(asc(matters.dueAt), asc(matters.id))
+    .limit(q.limit + 1);
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return Ok({
+    items: page.map((r) => listItem(r, now)),
+    nextCursor: more && last ? encodeCursor(last.key, last.id) : null,
+  });
+}
+
+/**
+ * The town's inbox: every open matter escalated to the town, across the town's villages, overdue
+ * first. Only for the town's officers (anyone else: NOT_FOUND). Uses `matters_town_due_index`.
+ */
+export async function townInbox(
+  deps: Pick<Deps, 'db'>,
+  p: { townId: string; officerTownIds: string[] },
+  q: TMatterInboxQuery,
+  now = new Date(),
+): Promise<Outcome<Page<ReturnType<typeof listItem>>>> {
+  if (!p.officerTownIds.includes(p.townId)) return Err('NOT_FOUND');
+  const conds: SQL[] = [
+    eq(matters.level, 'town'),
+    isNotNull(matters.dueAt),
+    sql`${matters.villageId} in (select id from villages where town_id = ${p.townId}::uuid)`,
+  ];
+  if (q.state) conds.push(eq(matters.state, q.state));
+  if (q.kind) conds.push(eq(matters.kind, q.kind));
+  if (q.category) conds.push(eq(matters.category, q.category));
+  if (q.level && q.level !== 'town') return Ok({ items: [], nextCursor: null });
+  if (q.overdue === true) conds.push(lte(matters.dueAt, now));
+  if (q.overdue === false) conds.push(gt(matters.dueAt, now));
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor);
+    if (!c) return badCursor();
+    conds.push(sql`(${matters.dueAt}, ${matters.id}) > (${c.key}::timestamptz, ${c.id}::uuid)`);
+  }
   const rows = await deps.db
     .select({ ...listCols, key: sql<string>`${matters.dueAt}::text` })
     .from(matters)

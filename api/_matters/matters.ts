@@ -35,6 +35,7 @@ import type { Tx } from '../_db/client';
 import {
   grids,
   households,
+  matterDecisions,
   matterEvents,
   matterFollowers,
   matters,
@@ -48,7 +49,7 @@ import { Err, Ok, type Outcome } from '../_lib/errors';
 import { requestCouncilProposal } from './decision';
 import { type MatterRow, applyMove, eventLabel, notifyMove, workflowMatter } from './moves';
 import { type MatterViewer, fullAccess, publicAccess } from './scope';
-import { cadreOnDuty, choosableCategoryKeys, clockFor, villageSettings } from './settings';
+import { cadreOnDuty, clockFor, villageSettings } from './settings';
 
 const LIST_LIMIT = 100;
 
@@ -110,14 +111,19 @@ export async function raiseMatter(
     return Err('FORBIDDEN');
   }
 
-  const categories = await choosableCategoryKeys(deps.db, v.villageId);
+  // The village's settings (categories, time limits) and the author's grid, read side by side.
+  const [settings, home] = await Promise.all([
+    villageSettings(deps.db, v.villageId),
+    householdGrid(deps, v.villageId, authorUserId),
+  ]);
+  const categories = settings.categories.filter((c) => !c.hidden).map((c) => c.key);
   if (!categories.includes(input.category)) {
     return Err('VALIDATION_FAILED', '没有这个事项类别，请重新选择', {
       issues: [{ path: 'category', message: '没有这个事项类别，请重新选择' }],
     });
   }
 
-  const { gridId, workerUserId } = await householdGrid(deps, v.villageId, authorUserId);
+  const { gridId, workerUserId } = home;
   if (onBehalfBy && (!gridId || !v.gridIds.includes(gridId))) {
     return Err('FORBIDDEN', '只能代本网格的村民反映');
   }
@@ -128,7 +134,7 @@ export async function raiseMatter(
     : (workerUserId ??
       (await cadreOnDuty(deps.db, v.villageId, now)) ??
       (await firstWithRole(deps, v.villageId, 'cadre')));
-  const { timeLimits } = await villageSettings(deps.db, v.villageId);
+  const { timeLimits } = settings;
 
   const mediaRefs = {
     villageId: v.villageId,
@@ -285,7 +291,7 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
   const row = await visibleMatter(deps, v, matterId);
   if (!row) return Err('NOT_FOUND');
   const { m, full } = row;
-  const [events, sessions, following] = await Promise.all([
+  const [events, sessions, following, decisions] = await Promise.all([
     deps.db
       .select()
       .from(matterEvents)
@@ -298,7 +304,19 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
       .select({ userId: matterFollowers.userId })
       .from(matterFollowers)
       .where(and(eq(matterFollowers.matterId, m.id), eq(matterFollowers.userId, v.userId))),
+    deps.db
+      .select({
+        status: matterDecisions.status,
+        proposalId: matterDecisions.proposalId,
+        summary: matterDecisions.summary,
+        decidedAt: matterDecisions.decidedAt,
+      })
+      .from(matterDecisions)
+      .where(eq(matterDecisions.matterId, m.id))
+      .orderBy(desc(matterDecisions.createdAt))
+      .limit(1),
   ]);
+  const decision = decisions[0];
   const sessionByEvent = new Map(sessions.map((s) => [s.eventId, s]));
   const onBehalf = m.onBehalfBy !== null;
   const eventPhotos = await eventPhotoIds(deps.db, m.id, { onlyPassed: !full });
@@ -314,6 +332,15 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
     overdue: m.dueAt !== null && m.dueAt.getTime() <= Date.now(),
     mergedIntoId: m.mergedIntoId,
     following: following.length > 0,
+    /** The decide track's hand-off to the councils, latest first: pending until the outcome returns. */
+    decision: decision
+      ? {
+          status: decision.status,
+          proposalId: decision.proposalId,
+          summary: decision.summary,
+          decidedAt: decision.decidedAt?.toISOString() ?? null,
+        }
+      : null,
     raisedOnBehalf: full && onBehalf,
     timeline: events.map((e) => {
       const s = sessionByEvent.get(e.id);
@@ -445,6 +472,13 @@ export async function actOnMatter(
         requestedBy: v.userId,
       });
       if (!handed.ok) return handed;
+    }
+    if (input.action === 'decision_returned' && input.decisionOutcome) {
+      // A cadre entered the outcome by hand: the hand-off is answered, so a later callback is refused.
+      await tx
+        .update(matterDecisions)
+        .set({ status: input.decisionOutcome, summary: note, decidedAt: now })
+        .where(and(eq(matterDecisions.matterId, m.id), eq(matterDecisions.status, 'pending')));
     }
     if (survivor) await absorbDuplicate(tx, { merged: m, survivor, actorUserId: v.userId, now });
     return Ok({ id: m.id, state: r.to, level: r.level });

@@ -4,7 +4,7 @@ import { ZRaiseMatterSchema, ZTakeMatterActionSchema } from '../../shared/matter
 import { ZVillageParams } from '../../shared/schemas/common';
 import { newRouter } from '../_app/router';
 import { requireAuth } from '../_auth/middleware';
-import { Ok } from '../_lib/errors';
+import { ApiError, Ok } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
 import { idempotency } from '../_lib/idempotency';
 import { rateLimit } from '../_lib/rate-limit';
@@ -16,7 +16,7 @@ import {
   ZRaisedMatterSchema,
 } from './contract';
 import { actOnMatter, listMatters, openMatter, raiseMatter } from './matters';
-import { viewerFor } from './scope';
+import { isMember, viewerFor } from './scope';
 
 const auth = { security: SECURED, middleware: [requireAuth] };
 const write = {
@@ -29,7 +29,9 @@ const raise = createRoute({
   path: '/villages/{villageId}/matters',
   tags: ['matters'],
   summary: 'Raise a matter (villagers; a grid worker on behalf of a villager of their grid)',
-  ...write,
+  security: SECURED,
+  // Per user here; per village in the handler, once the caller is known to belong to it.
+  middleware: [requireAuth, idempotency, rateLimit('matters:raise', 'user')] as const,
   request: { params: ZVillageParams, body: jsonBody(ZRaiseMatterSchema) },
   responses: { 201: json(ZRaisedMatterSchema), ...AUTH_ERRORS },
 });
@@ -66,6 +68,13 @@ export function matterRoutes() {
     .openapi(raise, async (c) => {
       const { villageId } = c.req.valid('param');
       const viewer = await viewerFor(c.get('deps'), c.get('auth'), villageId);
+      const village = isMember(viewer)
+        ? await c.get('deps').redis.rateLimit('matters:raise_village', villageId)
+        : { success: true, retryAfterS: 0 };
+      if (!village.success) {
+        c.header('Retry-After', String(village.retryAfterS));
+        throw new ApiError('RATE_LIMITED', undefined, { retryAfterS: village.retryAfterS });
+      }
       return reply(
         c,
         await raiseMatter(c.get('deps'), {

@@ -40,11 +40,6 @@ export async function villageTimeLimits(q: Q, villageId: string): Promise<TMatte
   return (await villageSettings(q, villageId)).timeLimits;
 }
 
-/** Keys a villager may choose when raising a matter (hidden categories excluded). */
-export async function choosableCategoryKeys(q: Q, villageId: string): Promise<string[]> {
-  return (await villageSettings(q, villageId)).categories.filter((c) => !c.hidden).map((c) => c.key);
-}
-
 /** The clock columns for a matter entering `state` at `enteredAt`. Terminal: all null. */
 export function clockFor(state: MatterState, enteredAt: Date, limits: TMatterTimeLimits) {
   const dueAt = deadlineFor(state, enteredAt, limits);

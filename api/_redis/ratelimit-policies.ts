@@ -26,6 +26,16 @@ export const RATELIMIT_POLICIES = {
   'villages:join': { limit: 5, windowS: 600, algorithm: 'sliding-window' },
   /** Roster import (a spreadsheet of households), per user: heavy; a cadre fixing errors retries. */
   'roster:import': { limit: 20, windowS: 3600, algorithm: 'sliding-window' },
+  /**
+   * Raising a matter, per user: a villager rarely raises more than a few a day; a grid worker
+   * raising for villagers (代办) on a round of visits stays well under this.
+   */
+  'matters:raise': { limit: 20, windowS: 3600, algorithm: 'sliding-window' },
+  /**
+   * Raising a matter, per village (all its members together): a flood from many accounts stops
+   * here before it buries the responders. Counted only for members of the village.
+   */
+  'matters:raise_village': { limit: 200, windowS: 3600, algorithm: 'sliding-window' },
   /** Any other authenticated write, per user. */
   'write:default': { limit: 60, windowS: 60, algorithm: 'sliding-window' },
   /** Server-side speech synthesis (read-aloud fallback), per user. Not wired yet. */

@@ -13,6 +13,15 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     excludeErrorStats?: boolean;
+    /** Per-request hooks; `setupRequest` may change path, headers and body of each request. */
+    requests?: { setupRequest?: (req: RequestParams) => RequestParams }[];
+  };
+
+  export type RequestParams = {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
   };
 
   export type Histogram = {

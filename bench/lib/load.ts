@@ -3,7 +3,7 @@
  * Latency percentiles are computed exactly from every response's time (autocannon's own
  * histogram has no p95); a warm-up phase, not recorded, lets the server's JIT settle first.
  */
-import autocannon, { type Result } from 'autocannon';
+import autocannon, { type RequestParams, type Result } from 'autocannon';
 
 export type LoadOptions = {
   url: string;
@@ -15,6 +15,11 @@ export type LoadOptions = {
   body?: string;
   /** Per-request timeout (s). Default 10. */
   timeoutS?: number;
+  /**
+   * Shapes each request (path, headers, body) — e.g. a different user's token and a fresh
+   * Idempotency-Key per request. Absent: every request is the same.
+   */
+  setupRequest?: (req: RequestParams) => RequestParams;
   /** Called after the warm-up, right before the measured run (to snapshot CPU counters…). */
   beforeMeasure?: () => void | Promise<void>;
 };
@@ -57,6 +62,7 @@ function run(opts: LoadOptions, durationS: number, onResponse?: (ms: number) => 
         headers: opts.headers,
         body: opts.body,
         timeout: opts.timeoutS ?? 10,
+        ...(opts.setupRequest ? { requests: [{ setupRequest: opts.setupRequest }] } : {}),
       },
       (err, result) => (err ? reject(err) : resolve(result)),
     );

@@ -135,6 +135,8 @@ export const ZTakeMatterActionSchema = z
     photoIds: z.array(ZId).max(MATTER_PHOTOS_MAX, `照片最多${MATTER_PHOTOS_MAX}张`).optional(),
     session: ZMediationSession.optional(),
     mergeInto: ZId.optional(),
+    /** decision_returned entered by a cadre (the council met on paper): was it adopted? */
+    decisionOutcome: z.enum(['adopted', 'rejected'], { error: '请选择表决结果' }).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.action === 'record_session' && !v.session) {
@@ -145,6 +147,12 @@ export const ZTakeMatterActionSchema = z
     }
     if (v.session && v.action !== 'record_session') {
       ctx.addIssue({ code: 'custom', path: ['session'], message: '只有记录调解时才填调解记录' });
+    }
+    if (v.action === 'decision_returned' && !v.decisionOutcome) {
+      ctx.addIssue({ code: 'custom', path: ['decisionOutcome'], message: '请选择表决结果' });
+    }
+    if (v.decisionOutcome && v.action !== 'decision_returned') {
+      ctx.addIssue({ code: 'custom', path: ['decisionOutcome'], message: '只有录入议事结果时才选表决结果' });
     }
     if (v.mergeInto && v.action !== 'merge') {
       ctx.addIssue({ code: 'custom', path: ['mergeInto'], message: '只有合并时才选事项' });

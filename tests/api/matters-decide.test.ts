@@ -57,6 +57,12 @@ describe.skipIf(DB_UNAVAILABLE)(`matters: decide hand-off (${TEST_DB})`, () => {
       text: '建议把村西的土路硬化\n\n涉及集体资金，需要村民代表会议表决',
     });
     expect((await k.row(id)).state).toBe('deciding');
+    expect((await k.detail(author, id)).body.decision).toEqual({
+      status: 'pending',
+      proposalId: null,
+      summary: null,
+      decidedAt: null,
+    });
     expect((await k.detail(author, id)).body.timeline.at(-1).label).toBe('已提交村民议事，等待表决结果');
   });
 
@@ -85,6 +91,11 @@ describe.skipIf(DB_UNAVAILABLE)(`matters: decide hand-off (${TEST_DB})`, () => {
     });
     const [d] = await decisions(id);
     expect(d).toMatchObject({ status: 'adopted', proposalId, summary: expect.stringContaining('同意') });
+    expect(seen.decision).toMatchObject({
+      status: 'adopted',
+      proposalId,
+      decidedAt: '2026-12-01T08:00:00.000Z',
+    });
     const logged = await t.db.select().from(auditLog).where(eq(auditLog.targetId, id));
     expect(logged.find((l) => l.action === 'matter.decision_returned')).toMatchObject({
       actorUserId: null,
@@ -118,6 +129,40 @@ describe.skipIf(DB_UNAVAILABLE)(`matters: decide hand-off (${TEST_DB})`, () => {
       error: { code: 'TRANSITION_NOT_ALLOWED' },
     });
     expect((await k.row(idle)).state).toBe('submitted');
+  });
+
+  it('a cadre may enter the outcome by hand (with adopted/rejected); the callback then finds it answered', async () => {
+    const id = await k.raise(author, { kind: 'suggestion', text: '建议修一个村口凉亭' });
+    await k.run(id, [
+      [a.grid_worker, 'accept'],
+      [a.cadre, 'route_decide'],
+    ]);
+    const missing = await k.act(a.cadre, id, { action: 'decision_returned', note: '会上通过了' });
+    expect({ status: missing.status, message: missing.body.error?.message }).toEqual({
+      status: 400,
+      message: '请选择表决结果',
+    });
+    expect(
+      (
+        await k.act(a.grid_worker, id, {
+          action: 'decision_returned',
+          note: '通过',
+          decisionOutcome: 'adopted',
+        })
+      ).status,
+    ).toBe(403);
+    const res = await k.act(a.cadre, id, {
+      action: 'decision_returned',
+      note: '村民代表会议通过，明年修建',
+      decisionOutcome: 'adopted',
+    });
+    expect(res.status).toBe(200);
+    const [d] = await decisions(id);
+    expect(d).toMatchObject({ status: 'adopted', summary: '村民代表会议通过，明年修建', proposalId: null });
+    expect(await back(id, 'rejected')).toMatchObject({
+      ok: false,
+      error: { code: 'TRANSITION_NOT_ALLOWED' },
+    });
   });
 
   it('route_decide: only the village’s cadres; never for a dispute; a refused one records no hand-off', async () => {

@@ -61,6 +61,7 @@ function detail(extra: Partial<TMatterDetail> = {}): TMatterDetail {
     overdue: false,
     mergedIntoId: null,
     following: false,
+    decision: null,
     raisedOnBehalf: false,
     timeline: [
       { action: 'raise', label: '已提交', note: null, photoIds: [], at: '2026-12-03T01:00:00.000Z' },

@@ -45,6 +45,7 @@ function item(extra: Partial<TMatterListItem> = {}): TMatterListItem {
     createdAt: '2026-12-03T01:00:00.000Z',
     dueAt: '2026-12-04T01:00:00.000Z',
     overdue: false,
+    villageId: VILLAGE_ID,
     ...extra,
   };
 }

@@ -73,7 +73,8 @@ CREATE UNIQUE INDEX "matter_decisions_pending_unique" ON "matter_decisions" USIN
 CREATE INDEX "matter_decisions_proposal_id_index" ON "matter_decisions" USING btree ("proposal_id");--> statement-breakpoint
 CREATE INDEX "matter_followers_user_id_index" ON "matter_followers" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "mediation_sessions_matter_id_created_at_index" ON "mediation_sessions" USING btree ("matter_id","created_at");--> statement-breakpoint
-CREATE INDEX "matters_author_created_index" ON "matters" USING btree ("author_user_id","created_at","id");--> statement-breakpoint
+CREATE INDEX "matters_author_created_index" ON "matters" USING btree ("author_user_id","village_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "matters_open_due_index" ON "matters" USING btree ("village_id","due_at","id") WHERE "matters"."due_at" is not null;--> statement-breakpoint
+CREATE INDEX "matters_town_due_index" ON "matters" USING btree ("due_at","id") WHERE "matters"."level" = 'town' and "matters"."due_at" is not null;--> statement-breakpoint
 CREATE INDEX "matters_sweep_index" ON "matters" USING btree ("sweep_at") WHERE "matters"."sweep_at" is not null;--> statement-breakpoint
 CREATE INDEX "matters_similar_scope_index" ON "matters" USING btree ("village_id","category") WHERE "matters"."is_public" and "matters"."due_at" is not null;
