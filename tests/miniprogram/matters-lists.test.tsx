@@ -13,7 +13,7 @@ import type { TMatterListItem } from '../../miniprogram/src/subpackages/matters/
 import { ResponderInbox } from '../../miniprogram/src/subpackages/matters/inbox/index';
 import { MyMatters } from '../../miniprogram/src/subpackages/matters/list/index';
 import { GRID_ID, VILLAGE_ID } from './fixtures';
-import { ok, request, resetTaro, routeRequests } from './taro-mock';
+import Taro, { ok, request, resetTaro, routeRequests } from './taro-mock';
 
 beforeEach(() => resetTaro());
 afterEach(() => cleanup());
@@ -97,6 +97,29 @@ describe('待办事项 (responder inbox)', () => {
     await waitFor(() => expect(seen).toHaveLength(4));
     expect(seen[3]).toEqual({ state: 'submitted', kind: 'dispute', overdue: 'true', limit: '20' });
     expect(screen.getByTestId('overdue-only').textContent).toBe('✓ 只看超期的');
+  });
+});
+
+describe('转到镇里的事项 (a town officer’s inbox across the town)', () => {
+  it('reads the town’s inbox and opens each matter in its own village', async () => {
+    const TOWN = '0b7a7d1e-5d0c-4d55-9a51-5f3c0e7f0a03';
+    const escalated = item({ text: '村里办不了的事', level: 'town', villageId: GRID_ID });
+    const seen: string[] = [];
+    routeRequests({
+      [`GET /towns/${TOWN}/matters/inbox`]: (o) => {
+        seen.push(o.url);
+        return ok({ items: [escalated], nextCursor: null });
+      },
+    });
+    render(<ResponderInbox village={null} town={{ townId: TOWN, townName: '石桥镇' }} />);
+    fireEvent.click(await screen.findByTestId(`matter-${escalated.id}`));
+    expect(screen.getByText('转到镇里的事项')).toBeTruthy();
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({
+      url: `/subpackages/matters/detail/index?villageId=${GRID_ID}&id=${escalated.id}`,
+    });
+    fireEvent.click(screen.getByTestId('overdue-only'));
+    await waitFor(() => expect(seen).toHaveLength(2));
+    expect(queryOf(seen[1]!)).toEqual({ overdue: 'true', limit: '20' });
   });
 });
 

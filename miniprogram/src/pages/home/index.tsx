@@ -149,7 +149,7 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
         </Card>
       ))}
 
-      {roles.has('town_officer') ? <TownMatters shown={shown} /> : null}
+      {roles.has('town_officer') ? <TownMatters me={me} shown={shown} /> : null}
 
       {roles.has('town_officer') || roles.has('county_officer') ? (
         <ComingSoon title="各村概况">各村事项办理、矛盾化解、村务公开和群众满意的情况。</ComingSoon>
@@ -159,7 +159,8 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
 }
 
 /** A town officer's villages, each with the matters waiting at the town, leading to its 待办事项. */
-function TownMatters({ shown }: { shown: number }) {
+function TownMatters({ me, shown }: { me: TMe; shown: number }) {
+  const towns = me.memberships.filter((m) => m.role === 'town_officer' && m.townId);
   const [items, setItems] = useState<TTownVillageList['items'] | null>(null);
   const [error, setError] = useState<string | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `shown` is the reload trigger
@@ -172,6 +173,15 @@ function TownMatters({ shown }: { shown: number }) {
   }, [shown]);
   return (
     <Card title="转到镇里的事项" extra={<Tag tone="primary">镇街干部</Tag>}>
+      {towns.map((t) => (
+        <LinkRow
+          key={t.id}
+          label={`${t.townName ?? '本镇'}全部待办`}
+          value="进入"
+          onClick={() => go(PAGES.matterInbox, { townId: t.townId!, townName: t.townName ?? '' })}
+          testId={`town-inbox-${t.townId}`}
+        />
+      ))}
       {error ? (
         <Text className="muted">{error}</Text>
       ) : items === null ? (

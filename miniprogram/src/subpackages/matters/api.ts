@@ -74,6 +74,17 @@ export const mattersApi = {
         limit: LIST_PAGE,
       },
     }),
+  /** The town's inbox: open matters escalated to the town from all its villages (town officers). */
+  townInbox: (townId: string, q: TInboxQuery = {}) =>
+    client.get<TMatterPage>(`/towns/${v(townId)}/matters/inbox`, {
+      query: {
+        cursor: q.cursor,
+        state: q.state,
+        kind: q.kind,
+        overdue: q.overdue ? 'true' : undefined,
+        limit: LIST_PAGE,
+      },
+    }),
   similar: (villageId: string, category: string, text: string) =>
     client.get<TSimilarMatters>(`/villages/${v(villageId)}/matters/similar`, { query: { category, text } }),
   follow: (villageId: string, matterId: string) =>

@@ -4,12 +4,13 @@
  * reaching the bottom) loads the next keyset page, so a busy village never loads everything.
  */
 import { Text, View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { MATTER_KINDS, type MatterKind } from '@shared/matters/kinds';
 import type { MatterState } from '@shared/matters/workflow';
 import type { ApiError } from '../../../api/client';
-import { Btn, Card, Empty, ErrorNote, Loading, PageTitle, Tag } from '../../../components/ui';
+import { Gate } from '../../../components/gate';
+import { Btn, Card, Empty, ErrorNote, Loading, PageTitle, Screen, Tag } from '../../../components/ui';
 import { cx, formatDayTime } from '../../../lib/format';
 import type { VillageView } from '../../../lib/roles';
 import { type TMatterListItem, mattersApi } from '../api';
@@ -31,10 +32,33 @@ export const STEP_FILTERS: { state: MatterState | null; label: string }[] = [
 export type InboxFilters = { state: MatterState | null; kind: MatterKind | null; overdue: boolean };
 
 export default function InboxPage() {
+  const router = useRouter();
+  const townId = router.params.townId;
+  if (townId) {
+    // A town officer's inbox across the town's villages (the server checks the town is theirs).
+    return (
+      <Screen className="matters">
+        <Gate>
+          {() => (
+            <ResponderInbox
+              village={null}
+              town={{ townId, townName: router.params.townName ?? '镇（街道）' }}
+            />
+          )}
+        </Gate>
+      </Screen>
+    );
+  }
   return <MatterPage>{(v) => <ResponderInbox village={v} />}</MatterPage>;
 }
 
-export function ResponderInbox({ village }: { village: VillageView }) {
+export function ResponderInbox({
+  village,
+  town,
+}: {
+  village: VillageView | null;
+  town?: { townId: string; townName: string };
+}) {
   const [filters, setFilters] = useState<InboxFilters>({ state: null, kind: null, overdue: false });
   const [items, setItems] = useState<TMatterListItem[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
@@ -42,13 +66,17 @@ export function ResponderInbox({ village }: { village: VillageView }) {
   const [loading, setLoading] = useState(false);
   const seq = useRef(0);
 
+  const villageId = village?.villageId ?? null;
+  const townId = town?.townId ?? null;
   const load = useCallback(
     async (cursor: string | null) => {
       const n = ++seq.current;
       setLoading(true);
       setError(null);
       try {
-        const page = await mattersApi.inbox(village.villageId, { ...filters, cursor });
+        const page = townId
+          ? await mattersApi.townInbox(townId, { ...filters, cursor })
+          : await mattersApi.inbox(villageId!, { ...filters, cursor });
         if (n !== seq.current) return;
         setItems((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
         setNext(page.nextCursor);
@@ -58,7 +86,7 @@ export function ResponderInbox({ village }: { village: VillageView }) {
         if (n === seq.current) setLoading(false);
       }
     },
-    [village.villageId, filters],
+    [villageId, townId, filters],
   );
 
   useEffect(() => {
@@ -81,7 +109,9 @@ export function ResponderInbox({ village }: { village: VillageView }) {
 
   return (
     <View data-testid="responder-inbox">
-      <PageTitle sub={`${village.villageName} · 超期的排在最前`}>待办事项</PageTitle>
+      <PageTitle sub={`${town ? town.townName : village!.villageName} · 超期的排在最前`}>
+        {town ? '转到镇里的事项' : '待办事项'}
+      </PageTitle>
       <Card>
         <View className="filter-row">
           {STEP_FILTERS.map((s) => (
@@ -133,7 +163,7 @@ export function ResponderInbox({ village }: { village: VillageView }) {
             <MatterRow
               key={m.id}
               item={m}
-              villageId={village.villageId}
+              villageId={m.villageId ?? village!.villageId}
               showAuthor
               extra={
                 m.overdue ? (
