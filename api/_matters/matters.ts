@@ -30,7 +30,13 @@ import {
 } from '../../shared/matters/workflow';
 import type { Deps } from '../_app/context';
 import { checkText } from '../_content';
-import { attachMatterMedia, checkMatterMedia, eventPhotoIds, passedMediaIds } from '../_media/attach';
+import {
+  attachMatterMedia,
+  checkMatterMedia,
+  eventPhotoIds,
+  openMatterMediaChecks,
+  shownMediaIds,
+} from '../_media/attach';
 import type { Tx } from '../_db/client';
 import {
   grids,
@@ -159,7 +165,7 @@ export async function raiseMatter(
     if (!checked.ok) return checked;
   }
 
-  return deps.db.transaction(async (tx) => {
+  const raised = await deps.db.transaction(async (tx) => {
     await tx.insert(matters).values({
       id,
       villageId: v.villageId,
@@ -215,6 +221,8 @@ export async function raiseMatter(
     }
     return Ok({ id, state: 'submitted' as MatterState, level });
   });
+  await openMatterMediaChecks(deps, { ...mediaRefs, aboutCadre: input.aboutCadre });
+  return raised;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,11 +327,11 @@ export async function openMatter(deps: Pick<Deps, 'db'>, v: MatterViewer, matter
   const decision = decisions[0];
   const sessionByEvent = new Map(sessions.map((s) => [s.eventId, s]));
   const onBehalf = m.onBehalfBy !== null;
-  const eventPhotos = await eventPhotoIds(deps.db, m.id, { onlyPassed: !full });
+  const eventPhotos = await eventPhotoIds(deps.db, m.id, { full });
   return Ok({
     ...summary({ ...m, authorName: row.authorName, full }),
     // Others see only photos whose content check passed; a voice identifies its speaker: full viewers only.
-    photoIds: full ? m.photoIds : await passedMediaIds(deps.db, m.photoIds),
+    photoIds: await shownMediaIds(deps.db, m.photoIds, full),
     voice: full ? (m.voice ?? null) : null,
     location: full ? (m.location ?? null) : null,
     reopenCount: m.reopenCount,
@@ -402,7 +410,7 @@ async function mergeTarget(tx: Tx, v: MatterViewer, m: MatterRow, targetId: stri
 }
 
 export async function actOnMatter(
-  deps: Pick<Deps, 'db'>,
+  deps: Deps,
   p: ActInput,
 ): Promise<Outcome<{ id: string; state: MatterState; level: MatterLevel }>> {
   const { viewer: v, input } = p;
@@ -428,7 +436,7 @@ export async function actOnMatter(
   const mediaOk = await checkMatterMedia(deps.db, mediaRefs);
   if (!mediaOk.ok) return mediaOk;
 
-  return deps.db.transaction(async (tx) => {
+  const outcome = await deps.db.transaction(async (tx) => {
     let survivor: MatterRow | undefined;
     if (input.action === 'merge') {
       const t = await mergeTarget(tx, v, m, input.mergeInto!);
@@ -483,6 +491,8 @@ export async function actOnMatter(
     if (survivor) await absorbDuplicate(tx, { merged: m, survivor, actorUserId: v.userId, now });
     return Ok({ id: m.id, state: r.to, level: r.level });
   });
+  if (outcome.ok) await openMatterMediaChecks(deps, { ...mediaRefs, aboutCadre: m.aboutCadre });
+  return outcome;
 }
 
 /**

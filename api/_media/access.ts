@@ -14,6 +14,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { MediaStatus } from '../../shared/media/rules';
 import type { Auth, Deps } from '../_app/context';
+import { supervisedTargetType } from '../_content';
 import type { Db, Tx } from '../_db/client';
 import { contentChecks, matters, media } from '../_db/schema';
 import { Err, Ok, type Outcome } from '../_lib/errors';
@@ -26,7 +27,12 @@ async function checkedStatus(db: Db | Tx, ids: readonly string[]): Promise<Map<s
   const rows = await db
     .select({ targetId: contentChecks.targetId, status: contentChecks.status })
     .from(contentChecks)
-    .where(and(eq(contentChecks.targetType, 'media'), inArray(contentChecks.targetId, [...ids])));
+    .where(
+      and(
+        inArray(contentChecks.targetType, ['media', supervisedTargetType('media')]),
+        inArray(contentChecks.targetId, [...ids]),
+      ),
+    );
   const out = new Map<string, MediaStatus>();
   for (const id of ids) {
     const mine = rows.filter((r) => r.targetId === id);

@@ -12,16 +12,25 @@
  * the rows with a compare-and-set in the caller's transaction, so two matters racing for the same
  * photo cannot both get it: the loser's whole transaction rolls back.
  *
+ * After the transaction commits, `openMatterMediaChecks` submits each newly attached file to
+ * WeChat's content check (images and audio), filed for the supervisors when the matter is about a
+ * cadre (that village's cadres must not review it). Until a check passes, only the uploader and
+ * those who see the matter in full may fetch the file (access.ts). A crash between the commit and
+ * the check leaves the file unchecked, hence never public: the safe side.
+ *
  * Outcomes (checkMatterMedia): Ok · VALIDATION_FAILED (the same id twice) · MEDIA_NOT_ATTACHABLE
  * (422, `details.items: [{ id, reason }]`, reason: not_found | not_yours | wrong_purpose |
  * already_attached | refused).
  */
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
-import type { MediaPurpose } from '../../shared/media/rules';
+import { MEDIA_CHECK_KIND, type MediaPurpose } from '../../shared/media/rules';
+import type { Deps } from '../_app/context';
+import { checkImage, supervisedTargetType } from '../_content';
 import type { Db, Tx } from '../_db/client';
 import { media } from '../_db/schema';
 import { ApiError, Err, Ok, type Outcome } from '../_lib/errors';
 import { refreshMediaStatus } from './access';
+import { signedMediaUrl } from './signed-url';
 
 export type MatterMediaRefs = {
   villageId: string;
@@ -117,36 +126,60 @@ export async function attachMatterMedia(
   }
 }
 
+/** Opens the content check of each attached file (in parallel; failures are logged, never thrown). */
+export async function openMatterMediaChecks(
+  deps: Deps,
+  r: MatterMediaRefs & { aboutCadre: boolean },
+): Promise<void> {
+  const want = wanted(r);
+  await Promise.all(
+    want.map(async ([id, purpose]) => {
+      try {
+        await checkImage(deps, {
+          villageId: r.villageId,
+          authorUserId: r.userId,
+          targetType: r.aboutCadre ? supervisedTargetType('media') : 'media',
+          targetId: id,
+          mediaUrl: signedMediaUrl(deps.config, id),
+          kind: MEDIA_CHECK_KIND[purpose],
+        });
+      } catch (err) {
+        deps.log('error', 'media check could not be opened', { mediaId: id, err: String(err) });
+      }
+    }),
+  );
+}
+
 /**
- * Of a matter's media ids, those others may see: the content check passed. (Who sees the matter
- * in full sees them all; the caller decides that.)
+ * Of a matter's media ids, those this viewer is shown (as GET /api/media/{id} would serve them):
+ * full viewers all but refused ones, others only passed ones.
  */
-export async function passedMediaIds(db: Db | Tx, ids: readonly string[]): Promise<string[]> {
+export async function shownMediaIds(db: Db | Tx, ids: readonly string[], full: boolean): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .select({ id: media.id, status: media.status })
     .from(media)
     .where(inArray(media.id, [...ids]));
   const status = await refreshMediaStatus(db, rows);
-  return ids.filter((id) => status.get(id) === 'ok');
+  return ids.filter((id) => (full ? status.get(id) !== 'risky' : status.get(id) === 'ok'));
 }
 
 /** Photos taken with each workflow action of a matter, by timeline row. */
 export async function eventPhotoIds(
   db: Db | Tx,
   matterId: string,
-  opts: { onlyPassed: boolean },
+  opts: { full: boolean },
 ): Promise<Map<string, string[]>> {
   const rows = await db
     .select({ id: media.id, status: media.status, eventId: media.matterEventId })
     .from(media)
     .where(and(eq(media.matterId, matterId), eq(media.purpose, 'matter_photo')))
     .orderBy(media.position, media.createdAt);
-  const status = opts.onlyPassed ? await refreshMediaStatus(db, rows) : null;
+  const status = await refreshMediaStatus(db, rows);
   const out = new Map<string, string[]>();
   for (const r of rows) {
     if (!r.eventId) continue;
-    if (status && status.get(r.id) !== 'ok') continue;
+    if (opts.full ? status.get(r.id) === 'risky' : status.get(r.id) !== 'ok') continue;
     out.set(r.eventId, [...(out.get(r.eventId) ?? []), r.id]);
   }
   return out;

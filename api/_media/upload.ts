@@ -2,9 +2,10 @@
  * uploadMedia: keeps one photo or voice recording a member uploads in their village.
  * The type comes from the bytes (file-type), never from the file name or the client's
  * Content-Type. The object is written to storage BEFORE its row commits: a crash between the two
- * leaves an object nobody points at (harmless), never a row without its object. Then the content
- * check is opened (WeChat mediaCheckAsync, images and audio): until it passes, only the uploader
- * and those who see the matter in full may fetch the file.
+ * leaves an object nobody points at (harmless), never a row without its object. Until it is
+ * attached only its uploader may fetch it; the content check (WeChat mediaCheckAsync) is opened
+ * when it is attached (attach.ts), once it is known who reviews it (cadres, or the supervisors
+ * for a matter about a cadre) — an abandoned upload never reaches a reviewer.
  *
  * Outcomes: Ok { media, replay } (replay: the same Idempotency-Key was answered before) ·
  * MEDIA_TYPE_NOT_ALLOWED (415) · PAYLOAD_TOO_LARGE (413, over MEDIA_MAX_BYTES) ·
@@ -15,7 +16,6 @@ import { and, eq } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import {
   MEDIA_ACCEPT_TEXT,
-  MEDIA_CHECK_KIND,
   MEDIA_MAX_BYTES,
   MEDIA_TOO_LARGE_TEXT,
   type MediaPurpose,
@@ -23,11 +23,9 @@ import {
 } from '../../shared/media/rules';
 import type { TUploadedMedia } from '../../shared/media/schemas';
 import type { Deps } from '../_app/context';
-import { checkImage } from '../_content';
 import { media } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
-import { signedMediaUrl } from './signed-url';
 
 type MediaRow = typeof media.$inferSelect;
 
@@ -134,26 +132,5 @@ export async function uploadMedia(
     return replayOf(winner, p, sha256);
   }
 
-  await openMediaCheck(deps, inserted);
   return Ok({ media: toUploaded(inserted), replay: false });
-}
-
-/**
- * Asks WeChat to check the file (it downloads it from a signed URL). A failure here is logged,
- * not returned: the upload is saved and stays pending_check; `recheckPending` asks again for
- * checks WeChat could not take.
- */
-async function openMediaCheck(deps: Deps, row: MediaRow): Promise<void> {
-  try {
-    await checkImage(deps, {
-      villageId: row.villageId,
-      authorUserId: row.uploaderUserId,
-      targetType: 'media',
-      targetId: row.id,
-      mediaUrl: signedMediaUrl(deps.config, row.id),
-      kind: MEDIA_CHECK_KIND[row.purpose],
-    });
-  } catch (err) {
-    deps.log('error', 'media check could not be opened', { mediaId: row.id, err: String(err) });
-  }
 }

@@ -4,9 +4,10 @@
  * GET /api/media/{id} — who may fetch a file, before and after WeChat's verdict, for every role
  * and another village. The verdicts arrive as signed pushes from a fake WeChat.
  */
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentChecks, matterEvents, matters, media } from '../../api/_db/schema';
+import { sweepAbandonedMedia } from '../../api/_media/sweep';
 import {
   ALL_ACTOR_KEYS,
   type ActorKey,
@@ -32,7 +33,7 @@ describe.skipIf(DB_UNAVAILABLE)('media attached to matters', () => {
     wx = await startFakeWechat({ appId: 'wx-test-app', secret: 'test-secret' });
     t = await createTestApp({
       wechatBase: wx.baseUrl,
-      env: { WECHAT_TIMEOUT_MS: '400', WECHAT_PUSH_TOKEN: TOKEN },
+      env: { WECHAT_TIMEOUT_MS: '400', WECHAT_PUSH_TOKEN: TOKEN, PUBLIC_BASE_URL: 'https://cmcy.example.cn' },
     });
     wx.state.content.configurePush({ token: TOKEN, deliver: async (p, init) => t.app.request(p, init) });
     a = await loadActors(t.db);
@@ -147,13 +148,6 @@ describe.skipIf(DB_UNAVAILABLE)('media attached to matters', () => {
       expect(twice.body.error.message).toBe('同一张照片只能用一次');
     });
 
-    it('a photo WeChat refused (risky) cannot be attached', async () => {
-      const photo = await upload(author);
-      await verdict(photo, 'risky');
-      const res = await refusedCleanly(() => raise(author, { photoIds: [photo] }));
-      expect(res.body.error.details.items).toEqual([{ id: photo, reason: 'refused' }]);
-    });
-
     it('two matters racing for one photo: one gets it, the other is refused whole', async () => {
       const photo = await upload(author);
       const before = await snapshot();
@@ -190,6 +184,80 @@ describe.skipIf(DB_UNAVAILABLE)('media attached to matters', () => {
         }),
       );
       expect(refused.body.error.details.items).toEqual([{ id: villagers, reason: 'not_yours' }]);
+    });
+  });
+
+  describe('the content check opens when files are attached', () => {
+    it('each photo (image) and the voice (audio) go to WeChat from a signed URL that serves exactly the file', async () => {
+      const photoBody = sample.jpeg();
+      const photo = (
+        await uploadTo(t, await t.loginAs(author), a.village.id, { purpose: 'matter_photo', body: photoBody })
+      ).body.id as string;
+      const voice = await upload(author, 'matter_voice');
+      wx.state.reset();
+      const res = await raise(author, { photoIds: [photo], voice: { fileId: voice, durationS: 4 } });
+      expect(res.status).toBe(201);
+      const calls = wx.state
+        .requestsTo('media_check_async')
+        .map((c) => c.json as { media_url: string; media_type: number });
+      expect(calls.map((c) => c.media_type).sort()).toEqual([1, 2]);
+      const checks = await t.db
+        .select()
+        .from(contentChecks)
+        .where(inArray(contentChecks.targetId, [photo, voice]));
+      expect(checks.map((c) => [c.targetId, c.targetType, c.mediaType, c.status]).sort()).toEqual(
+        [
+          [photo, 'media', 'image', 'pending'],
+          [voice, 'media', 'audio', 'pending'],
+        ].sort(),
+      );
+      const url = new URL(calls.find((c) => c.media_type === 2)!.media_url);
+      expect(url.origin).toBe('https://cmcy.example.cn');
+      expect(url.pathname).toBe(`/api/media/${photo}/signed`);
+      // WeChat downloads it without a login …
+      const fetched = await t.app.request(url.pathname + url.search);
+      expect(fetched.status).toBe(200);
+      expect(fetched.headers.get('content-type')).toBe('image/jpeg');
+      expect(Buffer.compare(Buffer.from(await fetched.arrayBuffer()), photoBody)).toBe(0);
+      // … and a forged, expired or borrowed signature opens nothing.
+      const e = url.searchParams.get('e')!;
+      const sig = url.searchParams.get('s')!;
+      const tries = [
+        `${url.pathname}?e=${e}&s=${sig.slice(0, -2)}AA`,
+        `${url.pathname}?e=${Number(e) + 1}&s=${sig}`,
+        `/api/media/${voice}/signed?e=${e}&s=${sig}`,
+        `${url.pathname}`,
+      ];
+      for (const p of tries)
+        expect({ p, status: (await t.app.request(p)).status }).toEqual({ p, status: 404 });
+    });
+
+    it('an upload that is never attached is never sent to WeChat nor to a reviewer', async () => {
+      wx.state.reset();
+      const id = await upload(author);
+      expect(wx.state.requestsTo('media_check_async')).toHaveLength(0);
+      expect(await t.db.select().from(contentChecks).where(eq(contentChecks.targetId, id))).toEqual([]);
+    });
+
+    it('WeChat unreachable: the matter is saved, its photo held for a reviewer and not public', async () => {
+      const photo = await upload(author);
+      wx.state.down = true;
+      const res = await raise(author, { photoIds: [photo], visibility: 'public' });
+      wx.state.down = false;
+      expect(res.status).toBe(201);
+      const [check] = await t.db.select().from(contentChecks).where(eq(contentChecks.targetId, photo));
+      expect(check).toMatchObject({ status: 'review', label: 'unreachable' });
+    });
+
+    it('a matter about a cadre files its photos for the supervisors, not the cadres', async () => {
+      const photo = await upload(author);
+      const res = await raise(author, { photoIds: [photo], aboutCadre: true });
+      expect(res.status).toBe(201);
+      const [check] = await t.db.select().from(contentChecks).where(eq(contentChecks.targetId, photo));
+      expect(check!.targetType).toBe('media.supervised');
+      // The village's cadres cannot fetch it; the supervisor (who holds the matter) can.
+      expect((await fetchMedia(a.cadre, photo)).status).toBe(404);
+      expect((await fetchMedia(a.supervisor, photo)).status).toBe(200);
     });
   });
 
@@ -288,6 +356,8 @@ describe.skipIf(DB_UNAVAILABLE)('media attached to matters', () => {
       expect((await fetchMedia(neighbour, p2)).status).toBe(404);
       expect((await fetchMedia(a.grid_worker, p2)).status).toBe(404);
       expect((await fetchMedia(author, p2)).status).toBe(200);
+      const full = await t.request('GET', `${base}/${m.body.id}`, { token: await t.loginAs(a.grid_worker) });
+      expect(full.body.photoIds).toEqual([p1]); // the refused one is not listed for full viewers either
       expect((await t.db.select().from(media).where(eq(media.id, p2)))[0]!.status).toBe('risky');
       // Another village, the town and the county never see it (the matter is at the grid level).
       for (const key of ['outsider', 'town_officer', 'county_officer', 'newcomer'] as const) {
@@ -311,6 +381,31 @@ describe.skipIf(DB_UNAVAILABLE)('media attached to matters', () => {
       expect((await fetchMedia(author, crypto.randomUUID())).status).toBe(404);
       expect((await fetchMedia(author, 'not-a-uuid')).status).toBe(400);
     });
+  });
+
+  it('abandoned uploads (never attached, older than 7 days) are swept: row first, then object', async () => {
+    const attached = await upload(author);
+    expect((await raise(author, { photoIds: [attached] })).status).toBe(201);
+    const abandoned = await upload(author);
+    const recent = await upload(author);
+    const old = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    await t.db
+      .update(media)
+      .set({ createdAt: old })
+      .where(inArray(media.id, [attached, abandoned]));
+    const keyOf = async (id: string) =>
+      (await t.db.select().from(media).where(eq(media.id, id)))[0]?.storageKey;
+    const abandonedKey = (await keyOf(abandoned))!;
+    expect(await sweepAbandonedMedia(t.deps)).toEqual({ deleted: 1 });
+    expect(await keyOf(abandoned)).toBeUndefined();
+    expect(await t.deps.storage.has(abandonedKey)).toBe(false);
+    expect(await keyOf(attached)).toBeDefined();
+    expect(await keyOf(recent)).toBeDefined();
+    expect((await fetchMedia(author, abandoned)).status).toBe(404);
+    // Attaching a swept upload is a clear error, not a dangling reference.
+    const res = await raise(author, { photoIds: [abandoned] });
+    expect(res.body.error.details.items).toEqual([{ id: abandoned, reason: 'not_found' }]);
+    expect(await sweepAbandonedMedia(t.deps)).toEqual({ deleted: 0 });
   });
 
   it('media rows never point at a missing object', async () => {

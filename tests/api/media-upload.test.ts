@@ -2,10 +2,13 @@
  * Uploading photos and voice recordings: POST /api/villages/{villageId}/media.
  * Happy paths per accepted type, the type read from the content (not the name or the claimed
  * type), the 10 MB limit (declared, undeclared and lying Content-Length), idempotency, rate
- * limits, who may upload, and that no refusal leaves a row or an object behind. The content check
- * is opened against a fake WeChat that records what it was asked.
+ * limits, who may upload, and that no refusal leaves a row or an object behind. (The content
+ * check opens when an upload is attached to a matter: media-matters.test.ts.)
  */
 import { readdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -82,7 +85,7 @@ describe.skipIf(DB_UNAVAILABLE)('media upload', () => {
     ['webp', sample.webp(), 'image/webp'],
     ['heic (iPhone)', sample.heic(), 'image/heic'],
   ])(
-    'a villager uploads a %s photo: saved, typed by content, sent to WeChat’s image check',
+    'a villager uploads a %s photo: saved, typed by content, visible to them alone until attached',
     async (_n, body, mime) => {
       const res = await uploadTo(t, villager, a.village.id, {
         purpose: 'matter_photo',
@@ -106,22 +109,11 @@ describe.skipIf(DB_UNAVAILABLE)('media upload', () => {
       });
       const stored = await t.deps.storage.get(row!.storageKey);
       expect(Buffer.compare(Buffer.from(stored!.body), body)).toBe(0);
-      // WeChat is asked to check the image, from a signed URL on our public origin …
-      const [call] = wx.state.requestsTo('media_check_async');
-      expect(call!.json).toMatchObject({ media_type: 2, version: 2 });
-      const url = new URL((call!.json as { media_url: string }).media_url);
-      expect(url.origin).toBe('https://cmcy.example.cn');
-      // … which serves exactly the file, without a login, and nothing once tampered with.
-      const fetched = await t.app.request(url.pathname + url.search);
-      expect(fetched.status).toBe(200);
-      expect(fetched.headers.get('content-type')).toBe(mime);
-      expect(Buffer.compare(Buffer.from(await fetched.arrayBuffer()), body)).toBe(0);
-      const forged = await t.app.request(
-        `${url.pathname}?e=${url.searchParams.get('e')}&s=AAAA${url.searchParams.get('s')!.slice(4)}`,
+      // Not checked yet: the check opens when it is attached to a matter (media-matters.test.ts).
+      expect(wx.state.requestsTo('media_check_async')).toHaveLength(0);
+      expect(await t.db.select().from(contentChecks).where(eq(contentChecks.targetId, res.body.id))).toEqual(
+        [],
       );
-      expect(forged.status).toBe(404);
-      const [check] = await t.db.select().from(contentChecks).where(eq(contentChecks.targetId, res.body.id));
-      expect(check).toMatchObject({ targetType: 'media', mediaType: 'image', status: 'pending' });
     },
   );
 
@@ -132,7 +124,7 @@ describe.skipIf(DB_UNAVAILABLE)('media upload', () => {
     ['wav', sample.wav(), 'audio/wav'],
     ['webm (h5 MediaRecorder)', sample.webm(), 'audio/webm'],
     ['ogg (h5 MediaRecorder)', sample.ogg(), 'audio/ogg'],
-  ])('a villager uploads a %s recording, checked as audio', async (_n, body, mime) => {
+  ])('a villager uploads a %s recording', async (_n, body, mime) => {
     const res = await uploadTo(t, villager, a.village.id, {
       purpose: 'matter_voice',
       body,
@@ -140,11 +132,9 @@ describe.skipIf(DB_UNAVAILABLE)('media upload', () => {
       type: 'application/octet-stream',
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ purpose: 'matter_voice', mime });
-    const [call] = wx.state.requestsTo('media_check_async');
-    expect(call!.json).toMatchObject({ media_type: 1 });
-    const [check] = await t.db.select().from(contentChecks).where(eq(contentChecks.targetId, res.body.id));
-    expect(check).toMatchObject({ mediaType: 'audio', status: 'pending' });
+    expect(res.body).toMatchObject({ purpose: 'matter_voice', mime, status: 'pending_check' });
+    const stored = await t.deps.storage.get(`media/${a.village.id}/${res.body.id}`);
+    expect(stored?.contentType).toBe(mime);
   });
 
   it('ignores the name and the claimed type: a PNG called voice.mp3 (audio/mpeg) is a PNG photo', async () => {
@@ -156,16 +146,6 @@ describe.skipIf(DB_UNAVAILABLE)('media upload', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body.mime).toBe('image/png');
-  });
-
-  it('WeChat unreachable: the upload is still saved, held for a reviewer (never shown unchecked)', async () => {
-    wx.state.down = true;
-    const res = await uploadTo(t, villager, a.village.id, { purpose: 'matter_photo', body: sample.jpeg() });
-    wx.state.down = false;
-    expect(res.status).toBe(201);
-    expect(res.body.status).toBe('pending_check');
-    const [check] = await t.db.select().from(contentChecks).where(eq(contentChecks.targetId, res.body.id));
-    expect(check).toMatchObject({ status: 'review', label: 'unreachable' });
   });
 
   describe('bad input: a clear error and nothing written', () => {
@@ -312,6 +292,73 @@ describe.skipIf(DB_UNAVAILABLE)('media upload', () => {
         }),
       );
       expect(broken.status).toBe(400);
+    });
+  });
+
+  describe('over real HTTP (the Node server)', () => {
+    const listen = async () => {
+      const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+      await new Promise<void>((r) => server.once('listening', () => r()));
+      return { server, port: (server.address() as AddressInfo).port };
+    };
+
+    it('a 3 MB photo (over the 1 MB JSON limit) uploads; 20 MB is refused before it is read', async () => {
+      const { server, port } = await listen();
+      try {
+        const body = sample.jpeg(3 * 1024 * 1024);
+        const res = await fetch(`http://127.0.0.1:${port}/api/villages/${a.village.id}/media`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${villager}` },
+          body: uploadForm({ purpose: 'matter_photo', body }),
+        });
+        expect(res.status).toBe(201);
+        expect(((await res.json()) as { size: number }).size).toBe(body.length);
+
+        // 20 MB announced: the answer comes while the client is still sending.
+        const before = { rows: await rows(), objects: objects() };
+        const big = await new Promise<{ status: number; sent: number; text: string }>((resolve, reject) => {
+          let sent = 0;
+          const req = http.request(
+            {
+              host: '127.0.0.1',
+              port,
+              method: 'POST',
+              path: `/api/villages/${a.village.id}/media`,
+              headers: {
+                authorization: `Bearer ${villager}`,
+                'content-type': 'multipart/form-data; boundary=b0undary',
+                'content-length': String(20 * 1024 * 1024),
+              },
+            },
+            (res) => {
+              let text = '';
+              res.on('data', (c: Buffer) => {
+                text += c.toString();
+              });
+              res.on('end', () => {
+                resolve({ status: res.statusCode ?? 0, sent, text });
+                req.destroy();
+              });
+            },
+          );
+          req.on('error', (e) => (sent > 0 ? undefined : reject(e)));
+          const chunk = Buffer.alloc(64 * 1024, 1);
+          const pump = () => {
+            while (sent < 20 * 1024 * 1024) {
+              sent += chunk.length;
+              if (!req.write(chunk)) return void req.once('drain', pump);
+            }
+            req.end();
+          };
+          pump();
+        });
+        expect(big.status).toBe(413);
+        expect(JSON.parse(big.text).error.code).toBe('PAYLOAD_TOO_LARGE');
+        expect(big.sent).toBeLessThan(20 * 1024 * 1024);
+        expect({ rows: await rows(), objects: objects() }).toEqual(before);
+      } finally {
+        server.close();
+      }
     });
   });
 

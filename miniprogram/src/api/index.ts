@@ -1,5 +1,6 @@
 /** The app's API instance: Taro storage for the token, login page on 401. */
 import { createApi, createApiClient, type ApiError } from './client';
+import { createMediaClient } from './media';
 import { tokenStore } from '../lib/storage';
 import { goLogin } from '../lib/nav';
 
@@ -12,16 +13,22 @@ export function onUnauthorized(listener: Listener): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
+const baseUrl = process.env.TARO_APP_API_BASE ?? '/api';
+const unauthorized = (error: ApiError) => {
+  for (const l of unauthorizedListeners) l(error);
+  goLogin();
+};
+
 export const api = createApi(
   createApiClient({
-    baseUrl: process.env.TARO_APP_API_BASE ?? '/api',
+    baseUrl,
     tokens: tokenStore,
     overridePatch: process.env.TARO_ENV === 'weapp',
-    onUnauthorized: (error) => {
-      for (const l of unauthorizedListeners) l(error);
-      goLogin();
-    },
+    onUnauthorized: unauthorized,
   }),
 );
+
+/** Photo / voice upload and fetch (api/media.ts): `media.upload(villageId, { filePath, purpose })`. */
+export const media = createMediaClient({ baseUrl, tokens: tokenStore, onUnauthorized: unauthorized });
 
 export { ApiError, errorMessage, isApiError } from './client';
