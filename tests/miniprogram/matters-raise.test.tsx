@@ -21,7 +21,27 @@ import { GRID_ID, USER_ID, VILLAGE_ID } from './fixtures';
 import Taro, { apiError, request, resetTaro, routeRequests } from './taro-mock';
 
 beforeEach(() => resetTaro());
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+/**
+ * h5 uploads go through fetch (api/media.ts): the chosen blob: URL is read, then posted as
+ * multipart. Answers the upload with `answer`; records what was posted.
+ */
+function stubUpload(answer: { status: number; body: unknown }) {
+  const posted: { url: string; headers: Record<string, string>; form: FormData }[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string, init?: RequestInit) => {
+      if (url.startsWith('blob:')) return { blob: async () => new Blob(['png']) } as unknown as Response;
+      posted.push({ url, headers: init!.headers as Record<string, string>, form: init!.body as FormData });
+      return new Response(JSON.stringify(answer.body), { status: answer.status });
+    }),
+  );
+  return posted;
+}
 
 const MATTER_ID = '0b7a7d1e-5d0c-4d55-9a51-5f3c0e7f0a30';
 const MEDIA_ID = '0b7a7d1e-5d0c-4d55-9a51-5f3c0e7f0a31';
@@ -134,10 +154,7 @@ describe('我要反映 page', () => {
 
   it('a villager picks a kind and category, writes, adds a photo and submits once per content', async () => {
     vi.mocked(Taro.chooseMedia).mockResolvedValueOnce({ tempFiles: [{ tempFilePath: 'blob:photo-1' }] });
-    vi.mocked(Taro.uploadFile).mockResolvedValueOnce({
-      statusCode: 201,
-      data: JSON.stringify({ id: MEDIA_ID }),
-    });
+    const posted = stubUpload({ status: 201, body: { id: MEDIA_ID } });
     const raised = vi
       .fn()
       .mockReturnValueOnce(apiError(500, 'INTERNAL', '服务器出错了'))
@@ -161,12 +178,11 @@ describe('我要反映 page', () => {
 
     fireEvent.click(screen.getByTestId('add-photo'));
     await waitFor(() => expect(screen.getByTestId('photo-picker').textContent).toContain('已上传'));
-    expect(vi.mocked(Taro.uploadFile).mock.calls[0]![0]).toMatchObject({
-      url: `/api/villages/${VILLAGE_ID}/media`,
-      filePath: 'blob:photo-1',
-      name: 'file',
-      formData: { purpose: 'matter_photo' },
-    });
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.url).toBe(`/api/villages/${VILLAGE_ID}/media`);
+    expect(posted[0]!.form.get('purpose')).toBe('matter_photo');
+    expect(posted[0]!.form.get('file')).toBeInstanceOf(Blob);
+    expect(posted[0]!.headers['Idempotency-Key']).toBeTruthy();
 
     fireEvent.click(screen.getByTestId('submit-matter'));
     await waitFor(() => expect(raised).toHaveBeenCalledTimes(1));
@@ -195,12 +211,10 @@ describe('我要反映 page', () => {
   });
 
   it('a failed photo upload says so on the photo and blocks 提交 until removed', async () => {
-    vi.mocked(Taro.chooseMedia).mockResolvedValueOnce({ tempFiles: [{ tempFilePath: 'blob:big' }] });
-    vi.mocked(Taro.uploadFile).mockResolvedValueOnce({
-      statusCode: 413,
-      data: JSON.stringify({
-        error: { code: 'FILE_TOO_LARGE', message: '文件不能超过10MB', requestId: 'r' },
-      }),
+    vi.mocked(Taro.chooseMedia).mockResolvedValueOnce({ tempFiles: [{ tempFilePath: 'blob:odd' }] });
+    stubUpload({
+      status: 415,
+      body: { error: { code: 'MEDIA_TYPE_NOT_ALLOWED', message: '只能上传照片', requestId: 'r' } },
     });
     routeRequests({});
     const { container } = render(<RaiseMatter village={village()} />);

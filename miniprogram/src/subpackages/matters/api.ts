@@ -5,7 +5,6 @@
  * Types: the response shapes are still defined in api/_matters/contract.ts (imported as types
  * only: nothing of the API reaches the bundle); request bodies come from shared/matters/schemas.ts.
  */
-import Taro from '@tarojs/taro';
 import type { z } from 'zod';
 import type { ZRaiseMatterSchema, ZTakeMatterActionSchema } from '@shared/matters/schemas';
 import type { TMatterCategory } from '@shared/matters/kinds';
@@ -20,9 +19,8 @@ import type {
   ZRaisedMatterSchema,
   ZSimilarMattersSchema,
 } from '../../../../api/_matters/contract';
-import { api } from '../../api';
-import { ApiError, NETWORK_MESSAGE } from '../../api/client';
-import { tokenStore } from '../../lib/storage';
+import { api, media } from '../../api';
+import type { MediaPurpose } from '../../api/media';
 import { uuidV4 } from '../../lib/uuid';
 
 export type TMatterSummary = z.infer<typeof ZMatterSummarySchema>;
@@ -46,12 +44,8 @@ export type TInboxQuery = {
 };
 export type { TMatterCategory };
 
-/** What an upload is for (the media endpoint checks type and size by purpose). */
-export type MediaPurpose = 'matter_photo' | 'matter_voice';
-
 const v = (id: string) => encodeURIComponent(id);
 const client = api.client;
-const BASE = (process.env.TARO_APP_API_BASE ?? '/api').replace(/\/$/, '');
 
 export const LIST_PAGE = 20;
 
@@ -104,65 +98,23 @@ export const mattersApi = {
     }),
 };
 
-function uploadError(statusCode: number, data: unknown): ApiError {
-  let body: { error?: { code?: string; message?: string; requestId?: string } } | null = null;
-  try {
-    body = typeof data === 'string' ? JSON.parse(data) : (data as typeof body);
-  } catch {
-    body = null;
-  }
-  const e = body?.error;
-  return new ApiError({
-    code: (e?.code as ApiError['code']) ?? 'HTTP_ERROR',
-    message: e?.message || '照片没有传上去，请再试一次',
-    status: statusCode,
-    requestId: e?.requestId ?? null,
-  });
-}
-
 /**
- * Upload one local file (a chosen photo, a recording) for this village: POST
- * /api/villages/:villageId/media, multipart field `file` plus `purpose`. Resolves with the media id.
+ * Upload one local file (a chosen photo, a recording) for this village through the app's media
+ * client (api/media.ts: multipart, Idempotency-Key kept across retries). Resolves with its id.
  */
 export async function uploadMedia(
   villageId: string,
   filePath: string,
   purpose: MediaPurpose,
   idempotencyKey: string = uuidV4(),
+  /** Bytes when the picker says (a file over 10 MB is refused before sending). */
+  size?: number,
 ): Promise<string> {
-  const header: Record<string, string> = { 'Idempotency-Key': idempotencyKey };
-  const token = tokenStore.get();
-  if (token) header.Authorization = `Bearer ${token}`;
-  let res: Taro.uploadFile.SuccessCallbackResult;
-  try {
-    res = await Taro.uploadFile({
-      url: `${BASE}/villages/${v(villageId)}/media`,
-      filePath,
-      name: 'file',
-      formData: { purpose },
-      header,
-      timeout: 60000,
-    });
-  } catch {
-    throw new ApiError({ code: 'NETWORK', message: NETWORK_MESSAGE, status: 0 });
-  }
-  if (res.statusCode < 200 || res.statusCode >= 300) throw uploadError(res.statusCode, res.data);
-  const parsed = typeof res.data === 'string' ? (JSON.parse(res.data) as { id?: string }) : res.data;
-  const id = (parsed as { id?: string } | null)?.id;
-  if (!id) throw uploadError(res.statusCode, null);
-  return id;
+  const uploaded = await media.upload(villageId, { filePath, purpose, idempotencyKey, size });
+  return uploaded.id;
 }
 
-/**
- * A local path that shows a stored photo: GET /api/media/:id needs the Authorization header, which
- * an <Image src> cannot send, so the file is downloaded first (a temp file on weapp, a blob URL on h5).
- */
-export async function mediaSrc(mediaId: string): Promise<string> {
-  const header: Record<string, string> = {};
-  const token = tokenStore.get();
-  if (token) header.Authorization = `Bearer ${token}`;
-  const res = await Taro.downloadFile({ url: `${BASE}/media/${v(mediaId)}`, header });
-  if (res.statusCode !== 200)
-    throw new ApiError({ code: 'HTTP_ERROR', message: '图片打不开', status: res.statusCode });
-  return res.tempFilePath;
+/** A local path that shows a stored photo or plays a recording (GET /api/media/:id with the login). */
+export function mediaSrc(mediaId: string): Promise<string> {
+  return media.download(mediaId);
 }

@@ -20,6 +20,8 @@ export type PhotoItem = {
   error?: string;
   /** One idempotency key per file, reused when the upload is tried again. */
   uploadKey: string;
+  /** Bytes, when the picker says. */
+  size?: number;
 };
 
 export function photosState(photos: PhotoItem[]) {
@@ -32,7 +34,7 @@ export function photosState(photos: PhotoItem[]) {
 
 type Update = (f: (photos: PhotoItem[]) => PhotoItem[]) => void;
 
-async function choosePaths(count: number): Promise<string[]> {
+async function choosePaths(count: number): Promise<{ path: string; size?: number }[]> {
   const t = Taro as unknown as { chooseMedia?: typeof Taro.chooseMedia };
   if (typeof t.chooseMedia === 'function') {
     const r = await Taro.chooseMedia({
@@ -41,10 +43,10 @@ async function choosePaths(count: number): Promise<string[]> {
       sourceType: ['album', 'camera'],
       sizeType: ['compressed'],
     });
-    return r.tempFiles.map((f) => f.tempFilePath);
+    return r.tempFiles.map((f) => ({ path: f.tempFilePath, size: f.size }));
   }
   const r = await Taro.chooseImage({ count, sizeType: ['compressed'], sourceType: ['album', 'camera'] });
-  return r.tempFilePaths;
+  return r.tempFilePaths.map((path) => ({ path }));
 }
 
 export function PhotoPicker({
@@ -59,7 +61,7 @@ export function PhotoPicker({
   max: number;
 }) {
   const upload = (item: PhotoItem) => {
-    uploadMedia(villageId, item.path, 'matter_photo', item.uploadKey)
+    uploadMedia(villageId, item.path, 'matter_photo', item.uploadKey, item.size)
       .then((mediaId) =>
         onChange((list) =>
           list.map((p) =>
@@ -82,15 +84,16 @@ export function PhotoPicker({
       void Taro.showToast({ title: `照片最多${max}张`, icon: 'none' });
       return;
     }
-    let paths: string[];
+    let paths: { path: string; size?: number }[];
     try {
       paths = await choosePaths(room);
     } catch {
       return; // cancelled
     }
-    const items: PhotoItem[] = paths.slice(0, room).map((path) => ({
+    const items: PhotoItem[] = paths.slice(0, room).map(({ path, size }) => ({
       key: uuidV4(),
       path,
+      size,
       status: 'uploading',
       mediaId: null,
       uploadKey: uuidV4(),

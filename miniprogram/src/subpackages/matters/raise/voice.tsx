@@ -41,7 +41,7 @@ export function VoiceSlot({
       setState('uploading');
       const { villageId: vid, onChange: done, maxSeconds: max } = latest.current;
       const durationS = Math.max(1, Math.min(max, Math.round(res.duration / 1000)));
-      uploadMedia(vid, res.tempFilePath, 'matter_voice')
+      uploadMedia(vid, res.tempFilePath, 'matter_voice', undefined, res.fileSize)
         .then((fileId) => {
           done({ fileId, durationS, localPath: res.tempFilePath });
           setState('idle');
