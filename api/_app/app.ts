@@ -13,6 +13,8 @@ import { healthRoutes } from './health';
 import { meRoutes } from '../_me/routes';
 import { villageRoutes } from '../_villages/routes';
 import { matterRoutes } from '../_matters/routes';
+import { onBehalfRoutes } from '../_matters/on-behalf';
+import { townRoutes } from '../_matters/town';
 import { matterFlowRoutes } from '../_matters/flow-routes';
 import { matterCronRoutes } from '../_matters/cron-routes';
 import { disclosureRoutes } from '../_disclosures/routes';
@@ -88,6 +90,8 @@ export function createApp(getDeps: () => Promise<Deps>) {
   app.route('/', disclosureRoutes());
   app.route('/', councilRoutes());
   app.route('/', speechRoutes());
+  app.route('/', onBehalfRoutes());
+  app.route('/', townRoutes());
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

@@ -240,6 +240,16 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
         yangliu: [[0, 8]],
       };
       for (const [i, order] of showcaseAt[spec.key] ?? []) picks.push({ userId: at(i), pick: order });
+      if (spec.key === 'dongping') {
+        // A plain villager of the showcase grid worker's grid (第一网格): raises matters the
+        // showcase grid worker receives first (首问负责), so the matters demo runs end to end.
+        const holders = new Set(roles.filter((r) => r.role !== 'villager').map((r) => r.userId));
+        const inFirstGrid = joined.find(
+          (p) =>
+            !holders.has(p.userId!) && hhRows.find((h) => h.id === p.householdId)?.gridId === gridRows[0]!.id,
+        );
+        if (inFirstGrid) picks.push({ userId: inFirstGrid.userId!, pick: 11 });
+      }
     }
 
     for (const p of picks) await tx.update(users).set({ demoPick: p.pick }).where(eq(users.id, p.userId));

@@ -24,7 +24,7 @@ import { clockFor } from './settings';
 
 export type MatterRow = typeof matters.$inferSelect;
 
-export const MATTER_PAGE = '/pages/matters/detail';
+export const MATTER_PAGE = '/subpackages/matters/detail/index';
 
 export const workflowMatter = (m: MatterRow): TWorkflowMatter => ({
   state: m.state,
@@ -95,7 +95,7 @@ export async function notifyMove(
     summary: e.summary,
     objectType: 'matter',
     objectId: e.matterId,
-    page: `${MATTER_PAGE}?id=${e.matterId}`,
+    page: `${MATTER_PAGE}?villageId=${e.villageId}&id=${e.matterId}`,
     fields: { title: e.title, status: e.status, note: e.summary },
     exclude: e.exclude,
   });

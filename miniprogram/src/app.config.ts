@@ -38,6 +38,10 @@ export default defineAppConfig({
       ],
     },
     {
+      root: 'subpackages/matters',
+      pages: ['raise/index', 'list/index', 'detail/index', 'inbox/index'],
+    },
+    {
       root: 'subpackages/disclosure-admin',
       pages: ['index/index', 'edit/index', 'review/index'],
     },

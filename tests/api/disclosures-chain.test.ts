@@ -99,7 +99,12 @@ describe.skipIf(DB_UNAVAILABLE)('disclosure chain, verification and cache', () =
         requestId: 'test-resolution-3',
       }),
     );
-    expect(corrected).toMatchObject({ status: 'published', disclosureId: r.disclosureId, versionNo: 2, seq: 6 });
+    expect(corrected).toMatchObject({
+      status: 'published',
+      disclosureId: r.disclosureId,
+      versionNo: 2,
+      seq: 6,
+    });
     if (corrected.status !== 'published') throw new Error('not published');
     published.push({ id: corrected.disclosureId, seq: corrected.seq, hash: corrected.hash });
     expect((await api.verify()).body).toMatchObject({ ok: true, length: 6 });

@@ -1,4 +1,4 @@
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('@tarojs/taro', () => import('./taro-mock'));
@@ -10,7 +10,7 @@ import { MineContent } from '../../miniprogram/src/pages/mine/index';
 import { ROSTER_COLUMNS as ROSTER_COLUMNS_COPY } from '../../miniprogram/src/subpackages/manage/roster/index';
 import { ROSTER_COLUMNS } from '../../shared/schemas/villages';
 import { GRID_ID, VILLAGE_ID, fakeSession, makeMe, membership } from './fixtures';
-import { ok, resetTaro, routeRequests } from './taro-mock';
+import Taro, { ok, resetTaro, routeRequests } from './taro-mock';
 
 beforeEach(() => resetTaro());
 afterEach(() => cleanup());
@@ -40,12 +40,20 @@ describe('role-aware home (首页)', () => {
     expect(screen.getByText('东坪村：您的入村申请正在等待村干部审核。')).toBeTruthy();
   });
 
-  it('a villager sees the coming capabilities marked 即将开放, with no made-up data', () => {
-    renderHome(makeMe({ memberships: [membership('villager')] }));
+  it('a villager sees 我要反映 first, and 我的事项 under it', () => {
+    const { container } = renderHome(makeMe({ memberships: [membership('villager')] }));
     expect(screen.getByText('石桥镇 东坪村')).toBeTruthy();
-    expect(screen.getByText('我要反映')).toBeTruthy();
-    expect(screen.getByText('我的事项')).toBeTruthy();
-    expect(screen.getAllByText('即将开放')).toHaveLength(2);
+    // The first thing after the greeting, before notices and messages.
+    expect(container.querySelector('.hello + .raise-entry-block')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('go-raise'));
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({
+      url: `/subpackages/matters/raise/index?villageId=${VILLAGE_ID}`,
+    });
+    fireEvent.click(screen.getByTestId('go-my-matters'));
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({
+      url: `/subpackages/matters/list/index?villageId=${VILLAGE_ID}`,
+    });
+    expect(screen.queryByText('即将开放')).toBeNull();
     expect(screen.queryByTestId('go-join')).toBeNull();
   });
 
@@ -86,6 +94,26 @@ describe('role-aware home (首页)', () => {
     renderHome(makeMe({ memberships: [membership('villager'), membership('supervisor')] }));
     expect(screen.getByText('待会签')).toBeTruthy();
     expect(screen.getByText('操作记录')).toBeTruthy();
+  });
+
+  it('a town officer sees the villages of the town with the matters waiting at the town', async () => {
+    routeRequests({
+      'GET /matters/town-villages': () =>
+        ok({
+          items: [
+            { villageId: VILLAGE_ID, villageName: '东坪村', townName: '石桥镇', open: 3, overdue: 1 },
+            { villageId: GRID_ID, villageName: '西坪村', townName: '石桥镇', open: 0, overdue: 0 },
+          ],
+        }),
+    });
+    renderHome(makeMe({ memberships: [membership('town_officer')] }));
+    const row = await screen.findByTestId(`town-village-${VILLAGE_ID}`);
+    expect(row.textContent).toContain('3 件，超期 1');
+    expect(screen.getByTestId(`town-village-${GRID_ID}`).textContent).toContain('没有');
+    fireEvent.click(row);
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({
+      url: `/subpackages/matters/inbox/index?villageId=${VILLAGE_ID}&villageName=${encodeURIComponent('东坪村')}`,
+    });
   });
 
   it('town and county officers see 各村概况 as not yet open', () => {

@@ -89,7 +89,7 @@ describe('消息 (inbox)', () => {
     expect(screen.getByText('都已读过')).toBeTruthy();
   });
 
-  it('another kind is marked read and says 即将开放', async () => {
+  it('a matter’s entry is marked read and opens the matter’s page', async () => {
     const read = vi.fn(() => ok({ unread: 0 }));
     routeRequests({
       'GET /inbox': () => ok({ items: [matter], unread: 1 }),
@@ -97,6 +97,27 @@ describe('消息 (inbox)', () => {
     });
     render(<Inbox />);
     fireEvent.click(await screen.findByTestId('inbox-e-matter'));
+    await waitFor(() => expect(read).toHaveBeenCalledOnce());
+    expect(Taro.navigateTo).toHaveBeenCalledWith({
+      url: `/subpackages/matters/detail/index?villageId=${VILLAGE_ID}&id=m1`,
+    });
+  });
+
+  it('another kind is marked read and says 即将开放', async () => {
+    const other = {
+      ...matter,
+      id: 'e-vote',
+      kind: 'vote_opened' as const,
+      objectType: 'vote',
+      objectId: 'v1',
+    };
+    const read = vi.fn(() => ok({ unread: 0 }));
+    routeRequests({
+      'GET /inbox': () => ok({ items: [other], unread: 1 }),
+      'POST /inbox/e-vote/read': read,
+    });
+    render(<Inbox />);
+    fireEvent.click(await screen.findByTestId('inbox-e-vote'));
     expect(Taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '即将开放' }));
     await waitFor(() => expect(read).toHaveBeenCalledOnce());
     expect(Taro.navigateTo).not.toHaveBeenCalled();

@@ -115,7 +115,7 @@ describe('notices block on 首页', () => {
     expect(document.querySelectorAll('.notice-row')).toHaveLength(6);
   });
 
-  it('sits on 首页 above everything else, with the 消息 row and the tab badge', async () => {
+  it('sits on 首页 right under the big 我要反映 entry, with the 消息 row and the tab badge', async () => {
     routeRequests({
       [LIST]: () => ok({ items: notices }),
       'GET /inbox/unread': () => ok({ unread: 4 }),
@@ -123,8 +123,8 @@ describe('notices block on 首页', () => {
     render(withSession(villager, <HomeContent me={villager} />));
     await screen.findByText('秋季防火');
     const block = document.querySelector('.notices-block');
-    const soon = screen.getByText('我要反映');
-    expect(block!.compareDocumentPosition(soon) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    const raise = screen.getByText('我要反映');
+    expect(block!.compareDocumentPosition(raise) & Node.DOCUMENT_POSITION_PRECEDING).toBeTruthy();
     await waitFor(() => expect(screen.getByTestId('inbox-entry').textContent).toContain('4 条未读'));
     expect(Taro.setTabBarBadge).toHaveBeenCalledWith({ index: 4, text: '4' });
   });

@@ -62,6 +62,20 @@ const Taro = {
   requestSubscribeMessage: vi.fn(async (_: { tmplIds: string[] }) => ({
     errMsg: 'requestSubscribeMessage:ok',
   })),
+  chooseMedia: vi.fn(async (_: { count: number }) => ({ tempFiles: [] as { tempFilePath: string }[] })),
+  chooseImage: vi.fn(async (_: { count: number }) => ({ tempFilePaths: [] as string[] })),
+  chooseLocation: vi.fn(),
+  uploadFile: vi.fn(
+    async (_: { url: string; filePath: string; name: string; formData?: Record<string, string> }) => ({
+      statusCode: 201,
+      data: '{}' as string,
+    }),
+  ),
+  downloadFile: vi.fn(async (_: { url: string }) => ({ statusCode: 200, tempFilePath: 'blob:photo' })),
+  previewImage: vi.fn(async () => ({ errMsg: 'previewImage:ok' })),
+  stopPullDownRefresh: vi.fn(async () => ({ errMsg: 'stopPullDownRefresh:ok' })),
+  pageScrollTo: vi.fn(async (_: { scrollTop: number }) => ({ errMsg: 'pageScrollTo:ok' })),
+  createInnerAudioContext: vi.fn(),
 };
 
 export default Taro;
@@ -73,6 +87,10 @@ export function useDidShow(fn: () => void) {
     fn();
   }, []);
 }
+
+/** Pull-down and reach-bottom: never fired by jsdom; pages also offer buttons for both. */
+export function usePullDownRefresh(_fn: () => void) {}
+export function useReachBottom(_fn: () => void) {}
 
 export function useRouter() {
   return router;

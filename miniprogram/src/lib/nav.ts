@@ -28,6 +28,10 @@ export const PAGES = {
   councilAdmin: '/subpackages/council-admin/index/index',
   councilStage: '/subpackages/council-admin/stage/index',
   councilPaper: '/subpackages/council-admin/paper/index',
+  raiseMatter: '/subpackages/matters/raise/index',
+  myMatters: '/subpackages/matters/list/index',
+  matter: '/subpackages/matters/detail/index',
+  matterInbox: '/subpackages/matters/inbox/index',
 } as const;
 
 const TAB_PAGES: ReadonlySet<string> = new Set([

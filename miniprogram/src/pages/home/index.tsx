@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { errorMessage } from '../../api/client';
 import type { TMe } from '../../api/types';
+import type { TTownVillageList } from '@shared/matters/town';
 import { Gate } from '../../components/gate';
 import { InboxEntry, NoticesBlock } from '../../components/notices';
 import { Btn, Card, ComingSoon, LinkRow, Note, Screen, Tag } from '../../components/ui';
@@ -70,6 +71,8 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
         <Text className="hello-place">{place.length ? place.join('、') : '还没有加入村'}</Text>
       </View>
 
+      {isMember ? <RaiseEntry village={villages[0]!} /> : null}
+
       {me.pendingJoins
         .filter((p) => p.status === 'pending')
         .map((p) => (
@@ -100,20 +103,23 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
         </Card>
       ) : null}
 
-      {isMember ? (
-        <>
-          <ComingSoon title="我要反映">有问题、有建议、有矛盾纠纷，可以在这里告诉村里。</ComingSoon>
-          <ComingSoon title="我的事项">您反映的事办到哪一步了，在这里查看。</ComingSoon>
-        </>
-      ) : null}
-
       {villagesWithRole(me, 'grid_worker').map((v) => (
         <Card key={`grid-${v.villageId}`} title="我的网格" extra={<Tag tone="primary">网格员</Tag>}>
           <Text className="kv-value">
             {v.villageName}
             {v.gridName ? ` · ${v.gridName}` : ''}
           </Text>
-          <Text className="muted">网格里的事项、代办和回访即将开放。</Text>
+          <LinkRow
+            label="待办事项（受理、回访）"
+            value="进入"
+            onClick={() => go(PAGES.matterInbox, { villageId: v.villageId })}
+            testId={`matter-inbox-${v.villageId}`}
+          />
+          <LinkRow
+            label="替村民反映（代办）"
+            value="进入"
+            onClick={() => go(PAGES.raiseMatter, { villageId: v.villageId })}
+          />
         </Card>
       ))}
 
@@ -132,15 +138,96 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
             <Text className="kv-value">即将开放</Text>
           </View>
           <LinkRow
+            label="反映村干部的事项"
+            value="进入"
+            onClick={() => go(PAGES.matterInbox, { villageId: v.villageId })}
+          />
+          <LinkRow
             label="操作记录"
             onClick={() => go(PAGES.audit, { villageId: v.villageId, villageName: v.villageName })}
           />
         </Card>
       ))}
 
+      {roles.has('town_officer') ? <TownMatters me={me} shown={shown} /> : null}
+
       {roles.has('town_officer') || roles.has('county_officer') ? (
         <ComingSoon title="各村概况">各村事项办理、矛盾化解、村务公开和群众满意的情况。</ComingSoon>
       ) : null}
+    </View>
+  );
+}
+
+/** A town officer's villages, each with the matters waiting at the town, leading to its 待办事项. */
+function TownMatters({ me, shown }: { me: TMe; shown: number }) {
+  const towns = me.memberships.filter((m) => m.role === 'town_officer' && m.townId);
+  const [items, setItems] = useState<TTownVillageList['items'] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shown` is the reload trigger
+  useEffect(() => {
+    setError(null);
+    api.client
+      .get<TTownVillageList>('/matters/town-villages')
+      .then((r) => setItems(r.items))
+      .catch((e: unknown) => setError(errorMessage(e)));
+  }, [shown]);
+  return (
+    <Card title="转到镇里的事项" extra={<Tag tone="primary">镇街干部</Tag>}>
+      {towns.map((t) => (
+        <LinkRow
+          key={t.id}
+          label={`${t.townName ?? '本镇'}全部待办`}
+          value="进入"
+          onClick={() => go(PAGES.matterInbox, { townId: t.townId!, townName: t.townName ?? '' })}
+          testId={`town-inbox-${t.townId}`}
+        />
+      ))}
+      {error ? (
+        <Text className="muted">{error}</Text>
+      ) : items === null ? (
+        <Text className="muted">正在加载…</Text>
+      ) : items.length === 0 ? (
+        <Text className="muted">没有村。</Text>
+      ) : (
+        items.map((v) => (
+          <LinkRow
+            key={v.villageId}
+            label={v.villageName}
+            value={v.open === 0 ? '没有' : v.overdue ? `${v.open} 件，超期 ${v.overdue}` : `${v.open} 件`}
+            onClick={() => go(PAGES.matterInbox, { villageId: v.villageId, villageName: v.villageName })}
+            testId={`town-village-${v.villageId}`}
+          />
+        ))
+      )}
+    </Card>
+  );
+}
+
+/** 我要反映: the first and largest thing a member sees, with 我的事项 right under it. */
+export function RaiseEntry({ village }: { village: VillageView }) {
+  return (
+    <View className="raise-entry-block">
+      <View
+        className="raise-entry"
+        hoverClass="raise-entry-hover"
+        onClick={() => go(PAGES.raiseMatter, { villageId: village.villageId })}
+        data-testid="go-raise"
+      >
+        <Text className="raise-entry-mark">说</Text>
+        <View className="raise-entry-words">
+          <Text className="raise-entry-title">我要反映</Text>
+          <Text className="raise-entry-sub">有问题、有建议，告诉村里</Text>
+        </View>
+      </View>
+      <View
+        className="raise-entry-mine"
+        hoverClass="link-row-hover"
+        onClick={() => go(PAGES.myMatters, { villageId: village.villageId })}
+        data-testid="go-my-matters"
+      >
+        <Text>我的事项：办到哪一步了</Text>
+        <Text className="link-row-value">查看 ›</Text>
+      </View>
     </View>
   );
 }
@@ -172,6 +259,12 @@ function CadreBlock({ village, shown }: { village: VillageView; shown: number })
           <Btn onClick={() => go(PAGES.joinRequests, params)}>去审核</Btn>
         </View>
       ) : null}
+      <LinkRow
+        label="待办事项"
+        value="进入"
+        onClick={() => go(PAGES.matterInbox, { villageId: village.villageId })}
+        testId={`matter-inbox-${village.villageId}`}
+      />
       <LinkRow label="发通知、看已读" value="进入" onClick={() => go(PAGES.manageNotices, params)} />
       <LinkRow label="村务管理" value="进入" onClick={() => go(PAGES.manage, params)} />
     </Card>

@@ -115,6 +115,17 @@ export function Inbox({ shown = 1 }: { shown?: number }) {
       go(PAGES.notice, { villageId: entry.villageId, id: entry.objectId });
       return;
     }
+    if (entry.objectType === 'matter' && entry.villageId) {
+      if (!entry.read) {
+        markLocal(entry.id);
+        api.inbox
+          .read(entry.id)
+          .then((r) => showUnread(r.unread))
+          .catch(() => undefined);
+      }
+      go(PAGES.matter, { villageId: entry.villageId, id: entry.objectId });
+      return;
+    }
     if (!entry.read) {
       markLocal(entry.id);
       api.inbox
