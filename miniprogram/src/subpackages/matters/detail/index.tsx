@@ -6,6 +6,7 @@ import { Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { errorMessage } from '../../../api/client';
+import { ReadAloud } from '../../../components/read-aloud';
 import { Btn, Card, ErrorNote, Loading, Note, PageTitle, Tag } from '../../../components/ui';
 import { formatDayTime } from '../../../lib/format';
 import type { VillageView } from '../../../lib/roles';
@@ -225,6 +226,13 @@ export function MatterDetail({
       ) : null}
 
       <Card title="办理经过">
+        <ReadAloud
+          title="办理经过"
+          speak={d.timeline
+            .map((e) => `${formatDayTime(e.at)}，${e.label}。${e.note ? `${e.note}。` : ''}`)
+            .join('')}
+          showText={false}
+        />
         <View className="timeline" data-testid="timeline">
           {d.timeline.map((e, i) => (
             <View key={`${e.at}/${e.action}`} className="timeline-item">

@@ -274,6 +274,7 @@ export function RaiseMatter({
           villageId={village.villageId}
           value={form.voice}
           onChange={(voice) => set({ voice })}
+          onTranscript={(heard) => set((f) => ({ text: `${f.text}${heard}` }))}
           maxSeconds={MATTER_VOICE_MAX_S}
         />
       </Card>

@@ -1,14 +1,16 @@
 /**
- * The voice slot of the raise form. On weapp: tap 录语音, speak (up to 60 s), tap 说完了; the
- * recording is uploaded (purpose matter_voice) and can be played back or deleted. Elder mode's
- * hold-to-talk (按住说话) plugs in here: it only has to call `onChange` with the uploaded file.
- * The browser (h5) has no recorder here, so the slot says where to record instead.
+ * The voice slot of the raise form: 按住说话 (components/voice-input.tsx — WeChat's recorder or
+ * the 同声传译 plugin in weapp, MediaRecorder on h5), up to 60 s. The recording is uploaded
+ * (purpose matter_voice) as soon as it is made and can be played back or deleted; what the plugin
+ * heard fills the text only when the villager taps 用这段文字 (`onTranscript`).
  */
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { errorMessage } from '../../../api/client';
 import { Btn } from '../../../components/ui';
+import { VoiceInput } from '../../../components/voice-input';
+import type { Recorder, Recording } from '../../../lib/recorder';
 import { uploadMedia } from '../api';
 
 export type VoiceValue = { fileId: string; durationS: number; localPath?: string };
@@ -17,55 +19,30 @@ export function VoiceSlot({
   villageId,
   value,
   onChange,
+  onTranscript,
   maxSeconds,
+  recorder,
 }: {
   villageId: string;
   value: VoiceValue | null;
   onChange: (v: VoiceValue | null) => void;
+  onTranscript?: (text: string) => void;
   maxSeconds: number;
+  /** Tests inject a fake recorder; the page leaves it out. */
+  recorder?: Recorder;
 }) {
-  const canRecord = process.env.TARO_ENV === 'weapp';
-  const [state, setState] = useState<'idle' | 'recording' | 'uploading'>('idle');
+  const [uploading, setUploading] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const recorder = useRef<Taro.RecorderManager | null>(null);
-  // The recorder's callbacks are set once; they read the latest props through this ref.
-  const latest = useRef({ villageId, onChange, maxSeconds });
-  latest.current = { villageId, onChange, maxSeconds };
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: one recorder per page
-  useEffect(() => {
-    if (!canRecord) return;
-    const r = Taro.getRecorderManager();
-    recorder.current = r;
-    r.onStop((res) => {
-      setState('uploading');
-      const { villageId: vid, onChange: done, maxSeconds: max } = latest.current;
-      const durationS = Math.max(1, Math.min(max, Math.round(res.duration / 1000)));
-      uploadMedia(vid, res.tempFilePath, 'matter_voice', undefined, res.fileSize)
-        .then((fileId) => {
-          done({ fileId, durationS, localPath: res.tempFilePath });
-          setState('idle');
-        })
-        .catch((e: unknown) => {
-          setError(errorMessage(e));
-          setState('idle');
-        });
-    });
-    r.onError(() => {
-      setError('没录上，请再试一次');
-      setState('idle');
-    });
-  }, []);
-
-  const start = () => {
+  const keep = (rec: Recording | null) => {
+    if (!rec) return onChange(null);
     setError(null);
-    recorder.current?.start({
-      duration: maxSeconds * 1000,
-      format: 'mp3',
-      sampleRate: 16000,
-      numberOfChannels: 1,
-    });
-    setState('recording');
+    setUploading(true);
+    const durationS = Math.max(1, Math.min(maxSeconds, Math.round(rec.durationMs / 1000)));
+    uploadMedia(villageId, rec.filePath, 'matter_voice', undefined, rec.blob?.size)
+      .then((fileId) => onChange({ fileId, durationS, localPath: rec.filePath }))
+      .catch((e: unknown) => setError(errorMessage(e)))
+      .finally(() => setUploading(false));
   };
 
   const play = () => {
@@ -87,22 +64,15 @@ export function VoiceSlot({
             删掉语音
           </Btn>
         </View>
-      ) : canRecord ? (
-        <View className="actions">
-          {state === 'recording' ? (
-            <Btn kind="danger" onClick={() => recorder.current?.stop()} testId="voice-stop">
-              说完了
-            </Btn>
-          ) : (
-            <Btn kind="secondary" onClick={start} busy={state === 'uploading'} testId="voice-start">
-              {`录语音（最长${maxSeconds}秒）`}
-            </Btn>
-          )}
-        </View>
       ) : (
-        <Text className="muted">在微信小程序里可以直接录一段语音（最长{maxSeconds}秒），不用打字。</Text>
+        <VoiceInput
+          maxSeconds={maxSeconds}
+          onRecording={keep}
+          onTranscript={onTranscript}
+          recorder={recorder}
+        />
       )}
-      {state === 'recording' ? <Text className="voice-live">正在录音，说完了点“说完了”</Text> : null}
+      {uploading ? <Text className="muted">正在保存语音…</Text> : null}
       {error ? <Text className="field-error">{error}</Text> : null}
     </View>
   );
