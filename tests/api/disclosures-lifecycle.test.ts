@@ -96,10 +96,12 @@ describe.skipIf(DB_UNAVAILABLE)('disclosure lifecycle', () => {
     expect(approved.body).toMatchObject({ status: 'published', versionNo: 1, seq: 2 });
     expect(approved.body.hash).toMatch(/^[0-9a-f]{64}$/);
 
+    // This draft's reviews only (the demo seed's supervisor may have co-signed the demo month too).
     const reviews = await t.db
-      .select()
+      .select({ decision: disclosureReviews.decision })
       .from(disclosureReviews)
-      .where(eq(disclosureReviews.reviewerId, a.supervisor));
+      .innerJoin(disclosureVersions, eq(disclosureVersions.id, disclosureReviews.versionId))
+      .where(and(eq(disclosureReviews.reviewerId, a.supervisor), eq(disclosureVersions.disclosureId, id)));
     expect(reviews.map((r) => r.decision).sort()).toEqual(['approve', 'return']);
     const board = await api.board();
     expect(board.body.head).toEqual({ seq: 2, hash: approved.body.hash });
