@@ -69,7 +69,7 @@ export function matterRoutes() {
       const { villageId } = c.req.valid('param');
       const viewer = await viewerFor(c.get('deps'), c.get('auth'), villageId);
       const village = isMember(viewer)
-        ? await c.get('deps').redis.rateLimit('matters:raise_village', villageId)
+        ? await c.get('deps').redis.rateLimit('matters:raise-village', villageId)
         : { success: true, retryAfterS: 0 };
       if (!village.success) {
         c.header('Retry-After', String(village.retryAfterS));

@@ -35,7 +35,7 @@ export const RATELIMIT_POLICIES = {
    * Raising a matter, per village (all its members together): a flood from many accounts stops
    * here before it buries the responders. Counted only for members of the village.
    */
-  'matters:raise_village': { limit: 200, windowS: 3600, algorithm: 'sliding-window' },
+  'matters:raise-village': { limit: 200, windowS: 3600, algorithm: 'sliding-window' },
   /** Any other authenticated write, per user. */
   'write:default': { limit: 60, windowS: 60, algorithm: 'sliding-window' },
   /** Casting a ballot, per user: one ballot per vote, plus the retries of a weak connection. */

@@ -1,6 +1,6 @@
 /**
  * Raising matters is rate limited from the registry: per user (matters:raise) and per village
- * (matters:raise_village). Refusals are 429 with Retry-After and write nothing; a retry with the
+ * (matters:raise-village). Refusals are 429 with Retry-After and write nothing; a retry with the
  * same idempotency key is answered from the record and costs no token; people outside the village
  * cannot spend its tokens.
  */
@@ -56,12 +56,12 @@ describe.skipIf(DB_UNAVAILABLE)(`matters: raise rate limits (${TEST_DB})`, () =>
   });
 
   it('per village: once the village’s hour is used up, nobody there can raise; other villages can', async () => {
-    const { limit } = RATELIMIT_POLICIES['matters:raise_village'];
+    const { limit } = RATELIMIT_POLICIES['matters:raise-village'];
     // Outsiders are refused as not found and spend none of the village's tokens.
     for (let i = 0; i < 3; i++) expect((await raise(a.outsider, '外村人')).status).toBe(404);
     // Spend the rest of the village's budget directly (as ~200 members would).
     let used = 0;
-    while ((await t.deps.redis.rateLimit('matters:raise_village', a.village.id)).success) used++;
+    while ((await t.deps.redis.rateLimit('matters:raise-village', a.village.id)).success) used++;
     expect(used).toBeLessThan(limit);
     expect(used).toBeGreaterThan(limit - 30);
     const res = await raise(a.party_member, '村里今天反映太多了');
