@@ -116,22 +116,24 @@ export const PAGES: E2EPage[] = [
   },
   // 公开
   {
-    name: 'disclosure-detail',
-    path: '/pages/disclosure/index',
-    as: 'cadre',
-    open: async (page) => {
-      await page.locator('.screen:visible [data-testid^="board-item-"]').first().click();
-      await page.locator('.screen:visible [data-testid="disclosure-detail"]').waitFor();
-      await settle(page);
-    },
-  },
-  {
     name: 'disclosure-power',
     path: '/pages/disclosure/index',
     as: 'cadre',
     open: async (page) => {
       await page.locator('.screen:visible [data-testid="section-power"]').click();
       await page.locator('.screen:visible [data-testid^="power-"]').first().waitFor();
+    },
+  },
+  {
+    name: 'disclosure-detail',
+    path: '/pages/disclosure/index',
+    as: 'cadre',
+    // The tab keeps its state: back to 财务公开 (the power list was open), then the first item.
+    open: async (page) => {
+      await page.locator('.screen:visible [data-testid="section-finance"]').click();
+      await page.locator('.screen:visible [data-testid^="board-item-"]').first().click();
+      await page.locator('.screen:visible [data-testid="disclosure-detail"]').waitFor();
+      await settle(page);
     },
   },
   {
