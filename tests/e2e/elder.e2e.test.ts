@@ -42,7 +42,7 @@ type E2EPage = {
   /** Who looks at it: nobody signed in, or the showcase cadre of 东坪村 (who may open every page). */
   as: 'anon' | 'cadre';
   /** Taps to reach a view that has no route of its own (e.g. a disclosure opened in place). */
-  open?: (page: Page) => Promise<void>;
+  open?: (page: Page, mode: string) => Promise<void>;
 };
 
 const q = (o: Record<string, string>) => new URLSearchParams(o).toString();
@@ -129,11 +129,14 @@ export const PAGES: E2EPage[] = [
     path: '/pages/disclosure/index',
     as: 'cadre',
     // The tab keeps its state: back to 财务公开 (the power list was open), then the first item.
-    open: async (page) => {
+    open: async (page, mode) => {
       await page.locator('.screen:visible [data-testid="section-finance"]').click();
       await page.locator('.screen:visible [data-testid^="board-item-"]').first().click();
       await page.locator('.screen:visible [data-testid="disclosure-detail"]').waitFor();
       await settle(page);
+      // The totals and the ledger lower down, for a look (the page's own shot shows the top).
+      await page.locator('.screen:visible [data-testid="total-opening"]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SHOTS, `elder-disclosure-ledger-${mode}.png`) });
     },
   },
   {
@@ -496,7 +499,7 @@ describe.skipIf(missing !== null)('elder mode and accessibility on every page (h
           }
           const route = typeof p.path === 'function' ? p.path(ctx) : p.path;
           await go(page, route);
-          if (p.open) await p.open(page);
+          if (p.open) await p.open(page, mode.name);
           const screen = page.locator('.screen:visible').first();
           const elderOn = await screen.evaluate((el) => el.classList.contains('elder'));
           const fontScale = await screen.evaluate((el) =>
