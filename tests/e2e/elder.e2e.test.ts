@@ -20,14 +20,32 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-type Ctx = { villageId: string; noticeId: string };
+type Ctx = {
+  villageId: string;
+  villageName: string;
+  noticeId: string;
+  /** Councils (demo seed): the open vote, the closed one, a proposal with a next step, a petition. */
+  openVoteId: string;
+  closedVoteId: string;
+  proposalId: string;
+  petitionId: string;
+  /** Disclosures: a draft waiting for review (its disclosure id). */
+  reviewId: string;
+  /** Services: one bookable service and a free slot of it. */
+  serviceId: string;
+  slotStartsAt: string;
+};
 type E2EPage = {
   name: string;
   /** Hash route of the h5 build. */
   path: string | ((c: Ctx) => string);
   /** Who looks at it: nobody signed in, or the showcase cadre of 东坪村 (who may open every page). */
   as: 'anon' | 'cadre';
+  /** Taps to reach a view that has no route of its own (e.g. a disclosure opened in place). */
+  open?: (page: Page, mode: string) => Promise<void>;
 };
+
+const q = (o: Record<string, string>) => new URLSearchParams(o).toString();
 
 /** Every main page. Add new pages here (one line each). */
 export const PAGES: E2EPage[] = [
@@ -54,6 +72,117 @@ export const PAGES: E2EPage[] = [
   { name: 'manage-notices', path: '/subpackages/manage/notices/index', as: 'cadre' },
   { name: 'manage-notice-new', path: '/subpackages/manage/notice-new/index', as: 'cadre' },
   { name: 'manage-content-reviews', path: '/subpackages/manage/content-reviews/index', as: 'cadre' },
+  // 议事
+  {
+    name: 'council-vote-open',
+    path: (c) => `/subpackages/council/vote/index?${q({ villageId: c.villageId, id: c.openVoteId })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'council-vote-closed',
+    path: (c) => `/subpackages/council/vote/index?${q({ villageId: c.villageId, id: c.closedVoteId })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'council-receipt',
+    path: (c) => `/subpackages/council/receipt/index?${q({ villageId: c.villageId, id: c.closedVoteId })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'council-proposal',
+    path: (c) => `/subpackages/council/proposal/index?${q({ villageId: c.villageId, id: c.proposalId })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'council-petition',
+    path: (c) => `/subpackages/council/petition/index?${q({ villageId: c.villageId, id: c.petitionId })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'council-admin',
+    path: (c) =>
+      `/subpackages/council-admin/index/index?${q({ villageId: c.villageId, villageName: c.villageName })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'council-admin-stage',
+    path: (c) => `/subpackages/council-admin/stage/index?${q({ villageId: c.villageId, id: c.proposalId })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'council-admin-paper',
+    path: (c) => `/subpackages/council-admin/paper/index?${q({ villageId: c.villageId, id: c.openVoteId })}`,
+    as: 'cadre',
+  },
+  // 公开
+  {
+    name: 'disclosure-power',
+    path: '/pages/disclosure/index',
+    as: 'cadre',
+    open: async (page) => {
+      await page.locator('.screen:visible [data-testid="section-power"]').click();
+      await page.locator('.screen:visible [data-testid^="power-"]').first().waitFor();
+    },
+  },
+  {
+    name: 'disclosure-detail',
+    path: '/pages/disclosure/index',
+    as: 'cadre',
+    // The tab keeps its state: back to 财务公开 (the power list was open), then the first item.
+    open: async (page, mode) => {
+      await page.locator('.screen:visible [data-testid="section-finance"]').click();
+      await page.locator('.screen:visible [data-testid^="board-item-"]').first().click();
+      await page.locator('.screen:visible [data-testid="disclosure-detail"]').waitFor();
+      await settle(page);
+      // The totals and the ledger lower down, for a look (the page's own shot shows the top).
+      await page.locator('.screen:visible [data-testid="total-opening"]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SHOTS, `elder-disclosure-ledger-${mode}.png`) });
+    },
+  },
+  {
+    name: 'disclosure-admin',
+    path: (c) => `/subpackages/disclosure-admin/index/index?${q({ villageId: c.villageId })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'disclosure-admin-edit',
+    path: (c) => `/subpackages/disclosure-admin/edit/index?${q({ villageId: c.villageId, kind: 'finance' })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'disclosure-admin-review',
+    path: (c) =>
+      `/subpackages/disclosure-admin/review/index?${q({ villageId: c.villageId, id: c.reviewId })}`,
+    as: 'cadre',
+  },
+  // 办事
+  {
+    name: 'services-service',
+    path: (c) =>
+      `/subpackages/services/service/index?${q({ villageId: c.villageId, serviceId: c.serviceId })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'services-book',
+    path: (c) =>
+      `/subpackages/services/book/index?${q({ villageId: c.villageId, serviceId: c.serviceId, startsAt: c.slotStartsAt })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'services-bookings',
+    path: (c) => `/subpackages/services/bookings/index?${q({ villageId: c.villageId })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'services-desk',
+    path: (c) => `/subpackages/services-desk/index/index?${q({ villageId: c.villageId })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'services-desk-hours',
+    path: (c) => `/subpackages/services-desk/hours/index?${q({ villageId: c.villageId })}`,
+    as: 'cadre',
+  },
 ];
 
 type Mode = { name: 'normal' | 'elder' | 'x1.4'; defaultFontPx: number; elderChosen: boolean };
@@ -283,7 +412,37 @@ describe.skipIf(missing !== null)('elder mode and accessibility on every page (h
       });
       noticeId = ((await pub.json()) as { id: string }).id;
     }
-    ctx = { villageId, noticeId: noticeId! };
+    const get = async <T>(url: string) =>
+      (await (
+        await fetch(`${BASE}/api${url}`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as T;
+    const v = `/villages/${villageId}`;
+    const villageName = cadre.roles.find((r) => r.role === 'cadre')?.villageName ?? '东坪村';
+    const votes = await get<{ items: { id: string; status: string }[] }>(`${v}/votes`);
+    const proposals = await get<{ items: { id: string; source: string; nextStage: string | null }[] }>(
+      `${v}/proposals`,
+    );
+    const drafts = await get<{ items: { disclosureId: string; status: string }[] }>(
+      `${v}/disclosures/drafts`,
+    );
+    const services = await get<{ items: { id: string; bookable: boolean }[] }>(`${v}/services`);
+    const serviceId = services.items.find((s) => s.bookable)!.id;
+    const slots = await get<{ items: { startsAt: string; status: string }[] }>(
+      `${v}/services/${serviceId}/slots?days=14`,
+    );
+    const proposalId = (proposals.items.find((p) => p.nextStage) ?? proposals.items[0])!.id;
+    ctx = {
+      villageId,
+      villageName,
+      noticeId: noticeId!,
+      openVoteId: votes.items.find((x) => x.status === 'open')!.id,
+      closedVoteId: votes.items.find((x) => x.status === 'closed')!.id,
+      proposalId,
+      petitionId: (proposals.items.find((p) => p.source === 'petition') ?? { id: proposalId }).id,
+      reviewId: (drafts.items.find((d) => d.status === 'submitted') ?? drafts.items[0])!.disclosureId,
+      serviceId,
+      slotStartsAt: slots.items.find((x) => x.status === 'open')!.startsAt,
+    };
   });
 
   for (const mode of MODES) {
@@ -340,6 +499,7 @@ describe.skipIf(missing !== null)('elder mode and accessibility on every page (h
           }
           const route = typeof p.path === 'function' ? p.path(ctx) : p.path;
           await go(page, route);
+          if (p.open) await p.open(page, mode.name);
           const screen = page.locator('.screen:visible').first();
           const elderOn = await screen.evaluate((el) => el.classList.contains('elder'));
           const fontScale = await screen.evaluate((el) =>

@@ -155,6 +155,10 @@ export function Tag({
 // weapp styles the placeholder through a class; h5 uses ::placeholder (see app.scss).
 const PLACEHOLDER_PROPS = process.env.TARO_ENV === 'weapp' ? { placeholderClass: 'field-placeholder' } : {};
 
+/** The field's name for screen readers: h5 puts it on the real <input> (Taro's nativeProps). */
+export const labelProps = (label: string) =>
+  process.env.TARO_ENV === 'h5' ? { nativeProps: { 'aria-label': label } } : { ariaLabel: label };
+
 export function Field({
   label,
   name,
@@ -192,6 +196,7 @@ export function Field({
         maxlength={maxlength}
         placeholder={placeholder}
         {...PLACEHOLDER_PROPS}
+        {...labelProps(label)}
         onInput={(e) => onChange(e.detail.value)}
       />
       {error ? (

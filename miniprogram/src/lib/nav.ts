@@ -78,3 +78,12 @@ export function goLogin(): void {
 export function replaceWith(path: string, params?: Record<string, string>): void {
   void Taro.redirectTo({ url: withQuery(path, params) });
 }
+
+/** A query value as the page was given it: go() encodes, and neither WeChat nor Taro's h5 router decodes. */
+export function decodeParam(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -11,6 +11,8 @@ import { api } from '../../api';
 import type { TBoard, TBoardItem, TDisclosureDetail, TPowerItem, TVerify } from '../../api/disclosures';
 import { Changes, LedgerLines, PowerItemView, Totals, VersionTag } from '../../components/disclosures';
 import { Gate } from '../../components/gate';
+import { ReadAloud } from '../../components/read-aloud';
+import { disclosureSpeech } from '../../lib/speech-text';
 import {
   Btn,
   Card,
@@ -309,6 +311,7 @@ function DetailView({
         <Text className="muted" data-testid="read-households">
           已有 {readers ?? d.readHouseholds} 户看过
         </Text>
+        <ReadAloud title={shown.title} speak={disclosureSpeech(shown)} showText={false} />
         {shown.reason ? <Note tone="warn">更正原因：{shown.reason}</Note> : null}
         {shown.body ? <Text className="notice-body">{shown.body}</Text> : null}
       </Card>

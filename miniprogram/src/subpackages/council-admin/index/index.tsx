@@ -20,7 +20,7 @@ import {
   PageTitle,
   Screen,
 } from '../../../components/ui';
-import { PAGES, go } from '../../../lib/nav';
+import { PAGES, decodeParam, go } from '../../../lib/nav';
 import { villagesOf } from '../../../lib/roles';
 import { useLoad } from '../../../lib/use-load';
 
@@ -30,7 +30,7 @@ export default function CouncilAdminPage() {
   const { villageId = '', villageName = '' } = useRouter().params;
   return (
     <Screen>
-      <PageTitle sub={villageName}>议事管理</PageTitle>
+      <PageTitle sub={decodeParam(villageName)}>议事管理</PageTitle>
       <Gate>
         {(me) => {
           const v = villagesOf(me).find((x) => x.villageId === villageId);

@@ -92,6 +92,7 @@ function StageForm({ villageId, proposalId }: { villageId: string; proposalId: s
         <Text className="field-label">会议记录</Text>
         <Textarea
           className="textarea"
+          placeholder="会上说了什么、定了什么"
           value={minutes}
           maxlength={5000}
           onInput={(e) => setMinutes(e.detail.value)}

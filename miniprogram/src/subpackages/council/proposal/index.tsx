@@ -10,9 +10,11 @@ import { errorMessage, isApiError } from '../../../api/client';
 import type { TProposalDetail } from '../../../api/types';
 import { ProposalStatus, StageSteps } from '../../../components/council';
 import { Gate } from '../../../components/gate';
+import { ReadAloud } from '../../../components/read-aloud';
 import { Btn, Card, ErrorNote, LinkRow, Loading, Note, Screen, Tag } from '../../../components/ui';
 import { formatDayTime } from '../../../lib/format';
 import { PAGES, go } from '../../../lib/nav';
+import { proposalSpeech } from '../../../lib/speech-text';
 import { useLoad } from '../../../lib/use-load';
 import { PetitionCard } from '../petition/card';
 
@@ -50,6 +52,7 @@ export function ProposalView({ villageId, proposalId }: { villageId: string; pro
       </View>
       <Text className="notice-title">{data.title}</Text>
       <Text style={{ display: 'block', margin: '8px 0 16px' }}>{data.text}</Text>
+      <ReadAloud title={data.title} speak={proposalSpeech(data)} showText={false} />
       <Card title="四议两公开">
         <StageSteps done={data.doneStages} records={data.stages} />
         {data.canRecordNext ? (

@@ -11,9 +11,11 @@ import { errorMessage, isApiError } from '../../../api/client';
 import type { TReceipt, TVoteView } from '../../../api/types';
 import { MEETING_TYPE_LABELS, ResultCard, Tally } from '../../../components/council';
 import { Gate } from '../../../components/gate';
+import { ReadAloud } from '../../../components/read-aloud';
 import { Btn, Card, ErrorNote, Loading, Note, Screen, Tag } from '../../../components/ui';
 import { cx, formatDayTime } from '../../../lib/format';
 import { PAGES, go } from '../../../lib/nav';
+import { voteSpeech } from '../../../lib/speech-text';
 import { useLoad } from '../../../lib/use-load';
 import { uuidV4 } from '../../../lib/uuid';
 
@@ -59,6 +61,7 @@ export function VoteView({ villageId, voteId }: { villageId: string; voteId: str
       <Text className="muted" style={{ display: 'block' }}>
         {`${formatDayTime(data.opensAt)} 开始，${formatDayTime(data.closesAt)} 结束`}
       </Text>
+      <ReadAloud speak={voteSpeech(data)} showText={false} />
       {data.status === 'scheduled' ? <Note>投票还没有开始，到时间再来。</Note> : null}
       {data.status === 'open' ? (
         <OpenVote vote={data} villageId={villageId} onCast={onCast} onRefresh={reload} />

@@ -142,7 +142,7 @@ function HoursEditor({ villageId, serviceId }: { villageId: string; serviceId: s
       <Card title="每周办理时间">
         {data.hours.length === 0 ? <Empty>还没有设办理时间。</Empty> : null}
         {data.hours.map((h, i) => (
-          <View key={`${h.weekday}-${h.start}-${h.end}`} className="desk-row">
+          <View key={`${h.weekday}-${h.start}-${h.end}`} className="desk-row desk-row-flex">
             <Text>{`${WEEKDAY_LABELS[h.weekday as 1]} ${h.start}–${h.end}，每个时段${h.capacity}人 `}</Text>
             {minuteOfDay(h.start) >= 18 * 60 ? <EveningTag /> : null}
             <Btn small kind="plain" onClick={() => remove(i)}>
@@ -178,7 +178,7 @@ function HoursEditor({ villageId, serviceId }: { villageId: string; serviceId: s
       </Card>
       <Card title="暂停办理（节假日、干部外出）">
         {data.exceptions.map((e) => (
-          <View key={e.id} className="desk-row">
+          <View key={e.id} className="desk-row desk-row-flex">
             <Text>{`${e.date} ${e.start ? `${e.start}–${e.end}` : '全天'} ${e.kind === 'closed' ? '暂停' : '加开'}：${e.reason} `}</Text>
             <Btn small kind="plain" onClick={() => void removeException(e.id)}>
               撤销

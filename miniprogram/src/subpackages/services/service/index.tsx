@@ -11,6 +11,7 @@ import { useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../api';
 import { type TServiceDetail, type TSlot, servicesApi } from '../../../api/services';
 import { Gate } from '../../../components/gate';
+import { ReadAloud } from '../../../components/read-aloud';
 import {
   EveningTag,
   SERVICE_PAGES,
@@ -21,6 +22,7 @@ import {
 } from '../../../components/services';
 import { Btn, Card, Empty, ErrorNote, Field, Loading, Note, PageTitle, Screen } from '../../../components/ui';
 import { go, replaceWith } from '../../../lib/nav';
+import { serviceSpeech } from '../../../lib/speech-text';
 import { useLoad } from '../../../lib/use-load';
 import { uuidV4 } from '../../../lib/uuid';
 
@@ -147,6 +149,7 @@ export function ServiceView({
         <PageTitle sub={d.summary || undefined}>{d.name}</PageTitle>
       </View>
       {bookingId ? <Note tone="warn">请选一个新的时间，原来的预约会自动改过去。</Note> : null}
+      <ReadAloud title={d.name} speak={serviceSpeech(d, hoursText(d))} showText={false} />
       <Card title="办事须知">
         <View className="kv">
           <Text className="kv-key">要带</Text>
