@@ -34,6 +34,8 @@ type Ctx = {
   /** Services: one bookable service and a free slot of it. */
   serviceId: string;
   slotStartsAt: string;
+  /** Matters: one raised by the cadre in setup, so its page has a timeline and actions. */
+  matterId: string;
 };
 type E2EPage = {
   name: string;
@@ -183,6 +185,15 @@ export const PAGES: E2EPage[] = [
     path: (c) => `/subpackages/services-desk/hours/index?${q({ villageId: c.villageId })}`,
     as: 'cadre',
   },
+  // 事项
+  { name: 'matters-raise', path: '/subpackages/matters/raise/index', as: 'cadre' },
+  { name: 'matters-list', path: '/subpackages/matters/list/index', as: 'cadre' },
+  {
+    name: 'matters-detail',
+    path: (c) => `/subpackages/matters/detail/index?${q({ villageId: c.villageId, id: c.matterId })}`,
+    as: 'cadre',
+  },
+  { name: 'matters-inbox', path: '/subpackages/matters/inbox/index', as: 'cadre' },
 ];
 
 type Mode = { name: 'normal' | 'elder' | 'x1.4'; defaultFontPx: number; elderChosen: boolean };
@@ -431,6 +442,20 @@ describe.skipIf(missing !== null)('elder mode and accessibility on every page (h
       `${v}/services/${serviceId}/slots?days=14`,
     );
     const proposalId = (proposals.items.find((p) => p.nextStage) ?? proposals.items[0])!.id;
+    const raised = await fetch(`${BASE}/api${v}/matters`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `elder-e2e-${Date.now()}`,
+      },
+      body: JSON.stringify({
+        kind: 'suggestion',
+        category: 'roads',
+        text: '建议在村口的弯道装一面反光镜，晚上看得清。',
+      }),
+    });
+    const matterId = ((await raised.json()) as { id: string }).id;
     ctx = {
       villageId,
       villageName,
@@ -442,6 +467,7 @@ describe.skipIf(missing !== null)('elder mode and accessibility on every page (h
       reviewId: (drafts.items.find((d) => d.status === 'submitted') ?? drafts.items[0])!.disclosureId,
       serviceId,
       slotStartsAt: slots.items.find((x) => x.status === 'open')!.startsAt,
+      matterId,
     };
   });
 
