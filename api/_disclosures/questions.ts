@@ -1,7 +1,7 @@
 /**
  * 质询: a villager questions one line of a published disclosure. The question becomes a matter
  * about the cadres (raiseMatter with aboutCadre — it goes to the supervision committee, and the
- * village's cadres cannot read it); the link to the line is kept here and the committee's answer
+ * village's cadres cannot read it), in the same transaction as the link to the line, kept here and the committee's answer
  * (the matter's latest responder note) shows beside the line on the board.
  *
  * Outcomes: Ok {id, matterId}; NOT_FOUND (no such published version here); FORBIDDEN (not a
@@ -13,6 +13,7 @@ import { entryText } from '../../shared/disclosures/diff';
 import { periodLabel } from '../../shared/disclosures/periods';
 import type { TQuestion } from '../../shared/disclosures/schemas';
 import type { Auth, Deps } from '../_app/context';
+import type { Db } from '../_db/client';
 import { disclosureQuestions, disclosureVersions, disclosures } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
@@ -48,21 +49,26 @@ export async function askQuestion(
   const viewer = await viewerFor(deps, p.auth, p.villageId);
   if (!viewer.roles.has('villager')) return Err('FORBIDDEN', '村民才能质询');
   const what = `${d.period ? periodLabel(d.period) : ''}${DISCLOSURE_KIND_LABELS[d.kind]}（第${v.versionNo}版）第${input.lineNo}行「${line.slice(0, 80)}」`;
-  const raised = await raiseMatter(deps, {
-    viewer,
-    requestId: p.requestId,
-    input: {
-      kind: 'complaint',
-      category: 'village_affairs',
-      text: `对${what}的质询：${input.text}`,
-      photoIds: [],
-      aboutCadre: true,
-      visibility: 'private',
-    },
-  });
-  if (!raised.ok) return raised;
-  const [q] = await deps.db.transaction(async (tx) => {
-    const inserted = await tx
+  // One transaction for the matter and its link to the line: a question is never half-written.
+  // raiseMatter's own transaction becomes a savepoint inside it.
+  return deps.db.transaction(async (tx) => {
+    const raised = await raiseMatter(
+      { ...deps, db: tx as unknown as Db },
+      {
+        viewer,
+        requestId: p.requestId,
+        input: {
+          kind: 'complaint',
+          category: 'village_affairs',
+          text: `对${what}的质询：${input.text}`,
+          photoIds: [],
+          aboutCadre: true,
+          visibility: 'private',
+        },
+      },
+    );
+    if (!raised.ok) return raised;
+    const [q] = await tx
       .insert(disclosureQuestions)
       .values({
         villageId: p.villageId,
@@ -83,7 +89,6 @@ export async function askQuestion(
       requestId: p.requestId,
       details: { versionNo: v.versionNo, lineNo: input.lineNo, matterId: raised.value.id },
     });
-    return inserted;
+    return Ok({ id: q!.id, matterId: raised.value.id });
   });
-  return Ok({ id: q!.id, matterId: raised.value.id });
 }

@@ -248,6 +248,29 @@ describe.skipIf(DB_UNAVAILABLE)('disclosure lifecycle', () => {
     expect(JSON.stringify(detail.body)).not.toContain('路灯修了哪几盏');
   });
 
+  it('a question is never half-written: when its link to the line cannot be saved, no matter is left', async () => {
+    const asker = await t.loginAs(await plainVillagerInGridOf(t.db, a.village.id, a.grid_worker));
+    const before = (await t.db.select({ id: matters.id }).from(matters)).length;
+    // The database refuses the link (as a crash between the two writes would).
+    await t.db.execute(sql`
+      create function refuse_question() returns trigger language plpgsql as $$
+      begin raise exception 'no links today'; end $$`);
+    await t.db.execute(
+      sql`create trigger refuse_question before insert on disclosure_questions for each row execute function refuse_question()`,
+    );
+    try {
+      const q = await t.request('POST', `${api.base}/${id}/questions`, {
+        token: asker,
+        body: { versionNo: 2, lineNo: 1, text: '这笔钱进了哪个账户？' },
+      });
+      expect(q.status).toBe(500);
+      expect((await t.db.select({ id: matters.id }).from(matters)).length).toBe(before);
+    } finally {
+      await t.db.execute(sql`drop trigger refuse_question on disclosure_questions`);
+      await t.db.execute(sql`drop function refuse_question()`);
+    }
+  });
+
   it('a cadre cannot co-sign their own draft, even when also a supervisor', async () => {
     await t.db.insert(memberships).values({ userId: a.cadre, villageId: a.village.id, role: 'supervisor' });
     const c = await api.create(cadre, {
