@@ -5,14 +5,14 @@
  * the first read after it); the result page shows turnout against quorum and the outcome; a
  * receipt is checked, and a forged one is not found. Screenshots go to tests/e2e/screenshots/.
  */
+import { CHROMIUM, launchChromium } from './browser';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const BASE = (inject('e2eBaseUrl') ?? process.env.E2E_BASE_URL)?.replace(/\/$/, '');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const VILLAGE = '东坪村';
 const VOTE_SECONDS = 75;
@@ -110,19 +110,7 @@ describe.skipIf(missing !== null)('councils in a browser (h5)', () => {
     });
     expect(vote.status).toBe(201);
     voteId = vote.body.id;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     for (const user of people) voters.push({ user, page: await open(user) });
   }, 120_000);
 

@@ -5,14 +5,14 @@
  * (co-signs) → the showcase villager reads it on the 公开 tab, with totals, and questions a line →
  * the power list shows a flow diagram. Screenshots go to tests/e2e/screenshots/disclosures-*.png.
  */
+import { CHROMIUM, launchChromium } from './browser';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const BASE = (inject('e2eBaseUrl') ?? process.env.E2E_BASE_URL)?.replace(/\/$/, '');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const VILLAGE = '东坪村';
 const PERIOD = '2024-06';
@@ -81,19 +81,7 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
       cadreUser && supervisorUser && villagerUser,
       'demo data: a cadre, a supervisor and a villager of 东坪村',
     ).toBeTruthy();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     // The cadre keys in ledgers at a desk: a desktop-sized window.
     cadre = await open(cadreUser!, { width: 1280, height: 900 });
     supervisor = await open(supervisorUser!);

@@ -8,16 +8,16 @@
  * The server is shared with the other e2e files: this file uses the showcase grid worker and the
  * showcase villager of that grid (dev login), and leaves elder mode as it found it.
  */
+import { CHROMIUM, launchChromium } from './browser';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const BASE = (inject('e2eBaseUrl') ?? process.env.E2E_BASE_URL)?.replace(/\/$/, '');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const VILLAGE = '东坪村';
 
@@ -194,19 +194,7 @@ describe.skipIf(missing !== null)('matters in a browser (h5)', () => {
     );
     expect(villagerUser, 'demo data must list a villager of the grid worker’s grid').toBeTruthy();
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     villager = await open(villagerUser!);
     worker = await open(workerUser!);
   });

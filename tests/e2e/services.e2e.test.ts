@@ -6,15 +6,15 @@
  *
  * The server is shared with the other e2e files: this file books only 社保认证 tomorrow evening.
  */
+import { CHROMIUM, launchChromium } from './browser';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { beijingDate } from '../../shared/services/rules';
 
 const BASE = (inject('e2eBaseUrl') ?? process.env.E2E_BASE_URL)?.replace(/\/$/, '');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const VILLAGE = '东坪村';
 
@@ -77,19 +77,7 @@ describe.skipIf(missing !== null)('services in a browser (h5)', () => {
       (u) => u.roles.length === 1 && inVillage(u, 'villager') && !u.displayName.includes('新用户'),
     );
     expect(cadreUser && villagerUser, 'demo data must have a cadre and a villager of 东坪村').toBeTruthy();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     villager = await open(villagerUser!);
     cadre = await open(cadreUser!);
   });
