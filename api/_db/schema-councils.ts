@@ -21,12 +21,10 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { createdAt, id } from './columns';
 import { MEETING_TYPES, PETITION_KINDS } from '../../shared/councils/quorum';
 import { PROPOSAL_STATUSES, RATINGS, STAGES } from '../../shared/councils/stages';
 import { households, matters, residents, users, villages } from './schema';
-
-const id = () => uuid().primaryKey().defaultRandom();
-const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
 export const meetingTypeEnum = pgEnum('meeting_type', MEETING_TYPES);
 export const proposalStageEnum = pgEnum('proposal_stage', STAGES);

@@ -18,13 +18,12 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { createdAt } from './columns';
 import type { TextLine } from '../../shared/disclosures/chain';
 import { DISCLOSURE_KINDS, VERSION_STATUSES } from '../../shared/disclosures/kinds';
 import type { LedgerEntry } from '../../shared/disclosures/ledger';
 import type { PowerStep } from '../../shared/disclosures/power-template';
 import { households, matters, users, villages } from './schema';
-
-const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
 export const powerGroupEnum = pgEnum('power_group', ['collective', 'service']);
 export const disclosureKindEnum = pgEnum('disclosure_kind', DISCLOSURE_KINDS);

@@ -16,10 +16,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { createdAt } from './columns';
 import { MATTER_LEVELS } from '../../shared/matters/workflow';
 import { matterEvents, matters, users, villages } from './schema';
-
-const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
 /** One row per village that changed a default: its categories and its time-limit overrides (hours). */
 export const villageMatterSettings = pgTable('village_matter_settings', {

@@ -25,11 +25,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { createdAt, id } from './columns';
 import { BOOKING_STATUSES, SERVICE_ICONS } from '../../shared/services/schemas';
 import { users, villages } from './schema';
-
-const id = () => uuid().primaryKey().defaultRandom();
-const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
 export const serviceIconEnum = pgEnum('service_icon', SERVICE_ICONS);
 export const bookingStatusEnum = pgEnum('booking_status', BOOKING_STATUSES);

@@ -19,13 +19,11 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { createdAt, id } from './columns';
 import { MATTER_KINDS } from '../../shared/matters/kinds';
 import { MATTER_LEVELS, MATTER_STATES } from '../../shared/matters/workflow';
 import { NOTIFY_KINDS } from '../../shared/notices/rules';
 import { ROLES } from '../../shared/roles';
-
-const id = () => uuid().primaryKey().defaultRandom();
-const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
 export const roleEnum = pgEnum('role', ROLES);
 export const joinStatusEnum = pgEnum('join_status', ['pending', 'approved', 'rejected']);
