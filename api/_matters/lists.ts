@@ -149,32 +149,8 @@ export async function responderInbox(
   const access = responderAccess(v);
   if (!access) return Err('FORBIDDEN');
   const conds: SQL[] = [eq(matters.villageId, v.villageId), isNotNull(matters.dueAt), access];
-  if (q.state) conds.push(eq(matters.state, q.state));
-  if (q.kind) conds.push(eq(matters.kind, q.kind));
-  if (q.category) conds.push(eq(matters.category, q.category));
   if (q.level) conds.push(eq(matters.level, q.level));
-  if (q.overdue === true) conds.push(lte(matters.dueAt, now));
-  if (q.overdue === false) conds.push(gt(matters.dueAt, now));
-  if (q.cursor) {
-    const c = decodeCursor(q.cursor);
-    if (!c) return badCursor();
-    conds.push(sql`(${matters.dueAt}, ${matters.id}) > (${c.key}::timestamptz, ${c.id}::uuid)`);
-  }
-  // Ascending deadline = overdue first (longest overdue on top), then what runs out soonest.
-  const rows = await deps.db
-    .select({ ...listCols, key: sql<string>`${matters.dueAt}::text` })
-    .from(matters)
-    .innerJoin(users, eq(users.id, matters.authorUserId))
-    .where(and(...conds))
-    .orderBy(asc(matters.dueAt), asc(matters.id))
-    .limit(q.limit + 1);
-  const more = rows.length > q.limit;
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return Ok({
-    items: page.map((r) => listItem(r, now)),
-    nextCursor: more && last ? encodeCursor(last.key, last.id) : null,
-  });
+  return dueOrderedPage(deps, conds, q, now);
 }
 
 /**
@@ -193,10 +169,24 @@ export async function townInbox(
     isNotNull(matters.dueAt),
     sql`${matters.villageId} in (select id from villages where town_id = ${p.townId}::uuid)`,
   ];
+  if (q.level && q.level !== 'town') return Ok({ items: [], nextCursor: null });
+  return dueOrderedPage(deps, conds, q, now);
+}
+
+/**
+ * One page of open matters matching `base` and the inbox filters, ascending deadline (overdue
+ * first, longest overdue on top, then what runs out soonest), keyset-paged on (due_at, id).
+ */
+async function dueOrderedPage(
+  deps: Pick<Deps, 'db'>,
+  base: SQL[],
+  q: TMatterInboxQuery,
+  now: Date,
+): Promise<Outcome<Page<ReturnType<typeof listItem>>>> {
+  const conds = [...base];
   if (q.state) conds.push(eq(matters.state, q.state));
   if (q.kind) conds.push(eq(matters.kind, q.kind));
   if (q.category) conds.push(eq(matters.category, q.category));
-  if (q.level && q.level !== 'town') return Ok({ items: [], nextCursor: null });
   if (q.overdue === true) conds.push(lte(matters.dueAt, now));
   if (q.overdue === false) conds.push(gt(matters.dueAt, now));
   if (q.cursor) {
