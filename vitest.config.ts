@@ -22,7 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['tests/shared/**/*.test.ts', 'tests/db/**/*.test.ts'],
+          include: ['tests/shared/**/*.test.ts', 'tests/db/**/*.test.ts', 'tests/lib/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -26,7 +26,8 @@ import { isUploadRequest, mediaRoutes } from '../_media/routes';
 import { serviceRoutes } from '../_services/routes';
 import { councilRoutes } from '../_councils/routes';
 import { speechRoutes } from '../_speech/routes';
-import type { Deps } from './context';
+import type { Context } from 'hono';
+import type { AppEnv, Deps } from './context';
 import { newRouter } from './router';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -66,12 +67,22 @@ export function createApp(getDeps: () => Promise<Deps>) {
     });
   });
 
-  const jsonLimit = bodyLimit({
-    maxSize: JSON_BODY_LIMIT,
-    onError: (c) => c.json(errorBody({ code: 'PAYLOAD_TOO_LARGE' }, c.get('requestId')), 413),
-  });
+  const tooLarge = (c: Context<AppEnv>) =>
+    c.json(errorBody({ code: 'PAYLOAD_TOO_LARGE' }, c.get('requestId')), 413);
+  const jsonLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: tooLarge });
   // Uploads (multipart, ≤ 10 MB a file) enforce their own limit while reading (api/_media/routes.ts).
-  app.use('*', (c, next) => (isUploadRequest(c.req.method, c.req.path) ? next() : jsonLimit(c, next)));
+  // GET/HEAD carry no body, and a declared Content-Length is enforced by Node's parser, so those
+  // are decided without touching the body stream (which would build a full web Request each time).
+  app.use('*', async (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
+    if (isUploadRequest(method, c.req.path)) return next();
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined && /^\d+$/.test(length)) {
+      return Number(length) > JSON_BODY_LIMIT ? tooLarge(c) : next();
+    }
+    return jsonLimit(c, next);
+  });
 
   app.route('/', healthRoutes());
   app.route('/auth', authRoutes());

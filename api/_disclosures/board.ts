@@ -27,13 +27,15 @@ import {
   residents,
   villages,
 } from '../_db/schema';
+import { coalescedRead } from '../_lib/coalesce';
 import { sha256Hex } from './chain';
 import { villageDue } from './schedule';
 
 export const BOARD_TTL_S = 30;
 const MEMORY_MAX = 500;
 
-type Cached<T> = { value: T; etag: string; at: number };
+/** A cached value with its ETag and its JSON, serialised once (the board is served as these bytes). */
+type Cached<T> = { value: T; etag: string; at: number; body: string };
 const memory = new Map<string, Cached<unknown>>();
 
 function remember(key: string, c: Cached<unknown>) {
@@ -42,7 +44,7 @@ function remember(key: string, c: Cached<unknown>) {
 }
 
 /** The version stamp of everything public about a village: its chain head. */
-export async function headStamp(db: Db, villageId: string) {
+async function readHead(db: Db, villageId: string) {
   const rows = await db.execute(
     sql`select v.name, coalesce(h.seq, 0) as seq, coalesce(h.hash, '') as hash
         from villages v left join disclosure_heads h on h.village_id = v.id where v.id = ${villageId}`,
@@ -50,6 +52,13 @@ export async function headStamp(db: Db, villageId: string) {
   const r = (rows as unknown as { rows: { name: string; seq: number; hash: string }[] }).rows[0];
   return r ? { name: r.name, seq: Number(r.seq), hash: r.hash } : null;
 }
+
+/**
+ * The chain head, read from the database for every request — concurrent requests of a village
+ * share one query, but only one sent after they arrived (api/_lib/coalesce.ts), so a read that
+ * starts after a publish answered always sees the new head.
+ */
+export const headStamp = coalescedRead(readHead);
 
 /**
  * A value built by `build`, cached under `key` (already stamped with the head) in memory and Redis
@@ -63,15 +72,17 @@ async function cached<T>(
 ): Promise<Cached<T>> {
   const mem = memory.get(key) as Cached<T> | undefined;
   if (mem && now - mem.at < BOARD_TTL_S * 1000) return mem;
-  const fromRedis = await deps.redis.cacheGet<Cached<T>>(key);
+  const fromRedis = await deps.redis.cacheGet<Omit<Cached<T>, 'body'>>(key);
   if (fromRedis && now - fromRedis.at < BOARD_TTL_S * 1000) {
-    remember(key, fromRedis);
-    return fromRedis;
+    const c = { ...fromRedis, body: JSON.stringify(fromRedis.value) };
+    remember(key, c);
+    return c;
   }
   const value = await build();
-  const c: Cached<T> = { value, etag: `"${sha256Hex(JSON.stringify(value)).slice(0, 32)}"`, at: now };
+  const body = JSON.stringify(value);
+  const c: Cached<T> = { value, etag: `"${sha256Hex(body).slice(0, 32)}"`, at: now, body };
   remember(key, c);
-  await deps.redis.cacheSet(key, c, BOARD_TTL_S);
+  await deps.redis.cacheSet(key, { value, etag: c.etag, at: now }, BOARD_TTL_S);
   return c;
 }
 
@@ -291,7 +302,8 @@ export async function getDetail(deps: Pick<Deps, 'db' | 'redis'>, villageId: str
     questions: await questionsOf(deps.db, disclosureId),
     readHouseholds: reads?.n ?? 0,
   };
-  return { value, etag: `"${sha256Hex(JSON.stringify(value)).slice(0, 32)}"`, at: c.at };
+  const body = JSON.stringify(value);
+  return { value, etag: `"${sha256Hex(body).slice(0, 32)}"`, at: c.at, body };
 }
 
 /** Records that the reader's household opened the disclosure; the number of distinct households. */

@@ -70,6 +70,23 @@ describe.skipIf(DB_UNAVAILABLE)('error shape', () => {
     expectError(res, 'PAYLOAD_TOO_LARGE', 413);
   });
 
+  it('declared Content-Length over 1 MB → PAYLOAD_TOO_LARGE 413; a small declared body passes', async () => {
+    const big = JSON.stringify({ displayName: 'x'.repeat(1024 * 1024 + 10) });
+    const res = await t.request('PATCH', '/api/me', {
+      token,
+      raw: big,
+      headers: { 'content-type': 'application/json', 'content-length': String(big.length) },
+    });
+    expectError(res, 'PAYLOAD_TOO_LARGE', 413);
+    const small = JSON.stringify({ elderMode: true });
+    const ok = await t.request('PATCH', '/api/me', {
+      token,
+      raw: small,
+      headers: { 'content-type': 'application/json', 'content-length': String(small.length) },
+    });
+    expect(ok.status).toBe(200);
+  });
+
   it('wrong content type → UNSUPPORTED_MEDIA_TYPE 415', async () => {
     const res = await t.request('PATCH', '/api/me', {
       token,
