@@ -8,7 +8,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Role } from '../../shared/roles';
 import type { NotifyKind } from '../../shared/notices/rules';
-import { affectedRows, type Db, type Tx } from '../_db/client';
+import type { Db, Tx } from '../_db/client';
 
 export type Audience =
   | { type: 'village'; villageId: string }
@@ -65,17 +65,23 @@ export async function notify(tx: Db | Tx, e: NotifyEvent): Promise<{ eventId: st
         sql`, `,
       )})`
     : sql``;
-  const audience = sql`(select a.user_id from (${audienceQuery(e.audience)}) a ${exclude})`;
-  const inserted = await tx.execute(sql`
-    insert into inbox_entries (event_id, user_id, village_id, kind, title, summary, object_type, object_id)
-    select ${eventId}::uuid, r.user_id, ${e.villageId}::uuid, ${e.kind}, ${e.title}, ${e.summary}, ${e.objectType}, ${e.objectId}
-    from ${audience} r
-    on conflict do nothing`);
-  await tx.execute(sql`
-    insert into outbox (event_id, user_id, kind, collapse_key, data, page, urgent)
-    select ${eventId}::uuid, r.user_id, ${e.kind}, ${e.collapseKey ?? `${e.objectType}:${e.objectId}`},
-      ${JSON.stringify(e.fields)}::jsonb, ${e.page}, ${e.urgent ?? false}
-    from ${audience} r
-    on conflict do nothing`);
-  return { eventId, recipients: affectedRows(inserted) };
+  // One statement (one round trip): the audience resolved once, then inbox and outbox written
+  // from it; data-modifying CTEs all run, and the statement is atomic on its own.
+  const result = await tx.execute(sql`
+    with r as materialized (select a.user_id from (${audienceQuery(e.audience)}) a ${exclude}),
+    i as (
+      insert into inbox_entries (event_id, user_id, village_id, kind, title, summary, object_type, object_id)
+      select ${eventId}::uuid, r.user_id, ${e.villageId}::uuid, ${e.kind}, ${e.title}, ${e.summary}, ${e.objectType}, ${e.objectId}
+      from r
+      on conflict do nothing
+      returning 1),
+    o as (
+      insert into outbox (event_id, user_id, kind, collapse_key, data, page, urgent)
+      select ${eventId}::uuid, r.user_id, ${e.kind}, ${e.collapseKey ?? `${e.objectType}:${e.objectId}`},
+        ${JSON.stringify(e.fields)}::jsonb, ${e.page}, ${e.urgent ?? false}
+      from r
+      on conflict do nothing)
+    select count(*)::int as n from i`);
+  const row = (result as unknown as { rows: { n: number | string }[] }).rows[0];
+  return { eventId, recipients: Number(row?.n ?? 0) };
 }

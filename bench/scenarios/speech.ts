@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runLoad } from '../lib/load';
+import { runWrk, wrkAvailable } from '../lib/wrk';
 import { createTempDatabase } from '../lib/pg';
 import { cpuSeconds, rssMb } from '../lib/processes';
 import { startBridge } from '../lib/redis';
@@ -96,12 +97,18 @@ export const speech: Scenario = {
       }
 
       const cpuBefore = await cpuSeconds(server.child.pid);
-      const load = await runLoad({
+      const loadOpts = {
         url: audioUrl,
         connections: args.connections ?? 100,
         durationS: args.durationS ?? 10,
         warmupS: args.warmupS ?? 2,
-      });
+      };
+      // wrk when installed: autocannon parses each 100+ KB body in JavaScript and would be the
+      // bottleneck (bench/lib/wrk.ts). BENCH_LOAD=autocannon forces autocannon.
+      const useWrk = process.env.BENCH_LOAD !== 'autocannon' && wrkAvailable();
+      const load = useWrk
+        ? await runWrk(loadOpts)
+        : { ...(await runLoad(loadOpts)), load_tool: 'autocannon' };
       const cpuAfter = await cpuSeconds(server.child.pid);
       const serverCpu =
         cpuBefore !== undefined && cpuAfter !== undefined
@@ -128,6 +135,6 @@ export const speech: Scenario = {
   summary: (r) =>
     `cached audio (${kb(r.cached_audio_bytes)}, ${r.cached_audio_chars} chars): p99 ${fmt(r.p99_ms)} ms, ` +
     `p50 ${fmt(r.p50_ms)} ms, ${fmt(r.rps, 0)} req/s, ${r.errors} errors, ${r.non_2xx} non-2xx ` +
-    `(${r.connections} conns, ${r.duration_s} s); first synthesis of ${r.first_synthesis_chars} chars ` +
+    `(${r.connections} conns, ${r.duration_s} s, ${r.load_tool}); first synthesis of ${r.first_synthesis_chars} chars ` +
     `${fmt(r.first_synthesis_ms, 0)} ms (${kb(r.first_synthesis_audio_bytes)} ${r.audio_format})`,
 };
