@@ -8,6 +8,7 @@
  * always seen), while a burst of N reads costs about two queries instead of N.
  *
  * Scoped per owner object (e.g. a database handle) so two databases in one process never share.
+ * Requests with the same key must mean the same read: a batch runs with its first request's args.
  */
 type Batch<V> = { promise: Promise<V>; resolve: (v: V) => void; reject: (e: unknown) => void };
 type Slot<V> = { inflight: boolean; next?: Batch<V> };
@@ -22,23 +23,25 @@ function batch<V>(): Batch<V> {
   return { promise, resolve, reject };
 }
 
-export function coalescedRead<O extends object, V>(read: (owner: O, key: string) => Promise<V>) {
+export function coalescedRead<O extends object, V, A extends unknown[] = []>(
+  read: (owner: O, key: string, ...args: A) => Promise<V>,
+) {
   const slots = new WeakMap<O, Map<string, Slot<V>>>();
 
-  function send(owner: O, key: string, byKey: Map<string, Slot<V>>, slot: Slot<V>) {
+  function send(owner: O, key: string, args: A, byKey: Map<string, Slot<V>>, slot: Slot<V>) {
     const b = slot.next!;
     slot.next = undefined;
     slot.inflight = true;
-    read(owner, key)
+    read(owner, key, ...args)
       .then(b.resolve, b.reject)
       .finally(() => {
         slot.inflight = false;
-        if (slot.next) send(owner, key, byKey, slot);
+        if (slot.next) send(owner, key, args, byKey, slot);
         else byKey.delete(key);
       });
   }
 
-  return (owner: O, key: string): Promise<V> => {
+  return (owner: O, key: string, ...args: A): Promise<V> => {
     let byKey = slots.get(owner);
     if (!byKey) {
       byKey = new Map();
@@ -51,7 +54,7 @@ export function coalescedRead<O extends object, V>(read: (owner: O, key: string)
     }
     if (!slot.next) slot.next = batch<V>();
     const { promise } = slot.next;
-    if (!slot.inflight) send(owner, key, byKey, slot);
+    if (!slot.inflight) send(owner, key, args, byKey, slot);
     return promise;
   };
 }

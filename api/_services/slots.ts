@@ -22,6 +22,7 @@ import {
 import type { TSlot } from '../../shared/services/schemas';
 import type { Db, Tx } from '../_db/client';
 import { serviceSlots, serviceWaitlist, services } from '../_db/schema';
+import { coalescedRead } from '../_lib/coalesce';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { notify } from '../_notices/notify';
 import { type ServiceRow, findServiceWithRules, loadRules } from './catalogue';
@@ -84,16 +85,39 @@ export async function slotsOf(
 }
 
 /** The calendar: the service with its rules and its slot rows read at once (one round trip). */
+/**
+ * The slot calendar of a service. It is the same for every member, so concurrent requests share
+ * one computation — but only one started after they arrived (api/_lib/coalesce.ts): a place
+ * taken before a request came in always shows as taken.
+ */
 export async function listSlots(
   db: Db,
   villageId: string,
   serviceId: string,
   q: { from?: string; days?: string },
-  now = new Date(),
+  now?: Date,
 ): Promise<Outcome<{ items: TSlot[] }>> {
-  const today = beijingDate(now);
+  const today = beijingDate(now ?? new Date());
   const from = q.from && q.from > today ? q.from : today;
   const days = Math.min(Number(q.days ?? 14), BOOKING_HORIZON_DAYS);
+  if (now) return computeSlots(db, villageId, serviceId, from, days, now);
+  return sharedSlots(db, `${villageId}:${serviceId}:${from}:${days}`, villageId, serviceId, from, days);
+}
+
+const sharedSlots = coalescedRead(
+  (db: Db, _key: string, villageId: string, serviceId: string, from: string, days: number) =>
+    computeSlots(db, villageId, serviceId, from, days, new Date()),
+);
+
+async function computeSlots(
+  db: Db,
+  villageId: string,
+  serviceId: string,
+  from: string,
+  days: number,
+  now: Date,
+): Promise<Outcome<{ items: TSlot[] }>> {
+  const today = beijingDate(now);
   const [found, rows] = await Promise.all([
     findServiceWithRules(db, villageId, serviceId, from),
     slotRows(db, villageId, serviceId, from, days),
