@@ -153,42 +153,56 @@ export async function book(
   if (known?.cancelled) return Err('SLOT_CLOSED');
   if (known && known.booked + known.held >= known.capacity) return Err('SLOT_FULL');
   const materials = new Set(service.materials);
+  const slot = known ?? (await ensureSlot(db, service, spec));
   for (let attempt = 0; ; attempt++) {
     try {
-      return await run(db, async (tx) => {
-        const slot = known ?? (await ensureSlot(tx, service, spec));
-        await assertNoOverlap(tx, c.userId, slot.startsAt, slot.endsAt);
-        const took = await takePlace(tx, slot.id);
-        if (!took.ok) refuse(took.error.code);
-        const [row] = await tx
-          .insert(serviceBookings)
-          .values({
-            villageId: c.villageId,
-            serviceId: service.id,
-            slotId: slot.id,
-            userId: c.userId,
-            startsAt: slot.startsAt,
-            endsAt: slot.endsAt,
-            code: bookingCode(),
-            note: input.note,
-            materialsChecked: input.materialsChecked.filter((m) => materials.has(m)),
-            requestKey: c.requestKey ?? null,
-          })
-          .returning();
-        await audit(tx, {
-          actorUserId: c.userId,
-          action: 'service.book',
-          targetType: 'service_booking',
-          targetId: row!.id,
-          villageId: c.villageId,
-          requestId: c.requestId,
-          details: { serviceId: service.id, startsAt: slot.startsAt.toISOString() },
-        });
-        return bookingView(row!, service, now);
-      });
+      // One statement, so the slot row is locked only while it runs (no transaction held open
+      // across round trips while others queue on the last places): take a place if one is free,
+      // insert the booking from that, and audit it. No place → nothing is written. The overlap
+      // constraint and the unique request key refuse the whole statement.
+      const result = await db.execute(sql`
+        with took as (
+          update service_slots set booked = booked + 1
+          where id = ${slot.id} and not cancelled and booked + held < capacity
+          returning id, starts_at, ends_at),
+        b as (
+          insert into service_bookings (village_id, service_id, slot_id, user_id, starts_at, ends_at,
+            code, note, materials_checked, request_key)
+          select ${c.villageId}::uuid, ${service.id}::uuid, took.id, ${c.userId}::uuid, took.starts_at,
+            took.ends_at, ${bookingCode()}, ${input.note},
+            ${JSON.stringify(input.materialsChecked.filter((m) => materials.has(m)))}::jsonb, ${c.requestKey ?? null}
+          from took
+          returning id),
+        a as (
+          insert into audit_log (actor_user_id, action, target_type, target_id, village_id, request_id, details)
+          select ${c.userId}::uuid, 'service.book', 'service_booking', b.id::text, ${c.villageId}::uuid,
+            ${c.requestId}, ${JSON.stringify({ serviceId: service.id, startsAt: slot.startsAt.toISOString() })}::jsonb
+          from b)
+        select id from b`);
+      const made = (result as unknown as { rows: { id: string }[] }).rows[0];
+      if (!made) {
+        const [now_] = await db
+          .select({ cancelled: serviceSlots.cancelled })
+          .from(serviceSlots)
+          .where(eq(serviceSlots.id, slot.id));
+        return Err(now_?.cancelled ? 'SLOT_CLOSED' : 'SLOT_FULL');
+      }
+      const [row] = await db.select().from(serviceBookings).where(eq(serviceBookings.id, made.id));
+      return Ok(bookingView(row!, service, now));
     } catch (e) {
+      const code = pgCode(e);
+      // The overlap constraint: this person already holds a booking at that time.
+      if (code === '23P01') return Err('BOOKING_OVERLAP');
+      if (code === '23505' && constraintOf(e).includes('request_key') && c.requestKey) {
+        // The same request, retried at the same moment: answer with the booking it made.
+        const [first] = await db
+          .select()
+          .from(serviceBookings)
+          .where(and(eq(serviceBookings.userId, c.userId), eq(serviceBookings.requestKey, c.requestKey)));
+        if (first) return Ok(bookingView(first, service, now));
+      }
       // A booking code already used in this village: draw another (rare; 900,000 codes).
-      if (pgCode(e) === '23505' && constraintOf(e).includes('code') && attempt < 5) continue;
+      if (code === '23505' && constraintOf(e).includes('code') && attempt < 5) continue;
       throw e;
     }
   }

@@ -135,7 +135,7 @@ export async function specAt(db: Q, service: ServiceRow, startsAt: Date): Promis
 }
 
 /** The slot row for a generated slot, created on first use. */
-export async function ensureSlot(tx: Tx, service: ServiceRow, spec: TSlotSpec): Promise<SlotRow> {
+export async function ensureSlot(tx: Q, service: ServiceRow, spec: TSlotSpec): Promise<SlotRow> {
   await tx
     .insert(serviceSlots)
     .values({

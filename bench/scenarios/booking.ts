@@ -11,10 +11,11 @@
  * The built server runs on real PostgreSQL (+ Redis through the bridge unless --no-redis).
  * Budget (issue 7): overbooked = 0, p99_ms ≤ 150, no errors other than 已约满.
  */
-import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { addDays, beijingDate, beijingInstant, generateSlots, weekdayOf } from '../../shared/services/rules';
+import type { RaceOutput } from '../lib/booking-racers';
 import { runLoad } from '../lib/load';
 import { createTempDatabase } from '../lib/pg';
 import { cpuSeconds, cpuSecondsByName, onCleanup } from '../lib/processes';
@@ -114,50 +115,26 @@ export const booking: Scenario = {
     if (probe.status !== 200)
       throw new Error(`slots answered ${probe.status}: ${(await probe.text()).slice(0, 300)}`);
 
-    const bookingMs: number[] = [];
-    const answers: Record<string, number> = {};
-    let booked = 0;
-    // Each racer does what the app does: read the calendar, tap a random free slot, and after
-    // 已约满 read the calendar again — until booked or nothing is free.
-    const readMs: number[] = [];
-    const race = async () => {
-      await Promise.all(
-        tokens.map(async (token) => {
-          const headers = { Authorization: `Bearer ${token}` };
-          for (let round = 0; round < starts.length; round++) {
-            const t0 = performance.now();
-            const cal = await fetch(`${base}/slots?days=3`, { headers });
-            const { items } = (await cal.json()) as { items: { startsAt: string; status: string }[] };
-            readMs.push(performance.now() - t0);
-            if (cal.status !== 200) {
-              answers[`slots ${cal.status}`] = (answers[`slots ${cal.status}`] ?? 0) + 1;
-              return;
-            }
-            const open = items.filter((x) => x.status === 'open' && starts.includes(x.startsAt));
-            if (open.length === 0) return;
-            const startsAt = open[Math.floor(Math.random() * open.length)]!.startsAt;
-            const t1 = performance.now();
-            const res = await fetch(`${base}/bookings`, {
-              method: 'POST',
-              headers: { ...headers, 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },
-              body: JSON.stringify({ startsAt }),
-            });
-            const body = (await res.json()) as { error?: { code: string } };
-            bookingMs.push(performance.now() - t1);
-            const k = res.status === 201 ? 'booked' : `${res.status} ${body.error?.code}`;
-            answers[k] = (answers[k] ?? 0) + 1;
-            if (res.status === 201) {
-              booked++;
-              return;
-            }
-            if (body.error?.code !== 'SLOT_FULL') return;
-          }
-        }),
-      );
-    };
+    // The racers run in a child process (bench/lib/booking-racers.ts) so their timings are not
+    // queued behind autocannon on this process's event loop.
+    const race = () =>
+      new Promise<RaceOutput>((resolve, reject) => {
+        const child = fork(fileURLToPath(new URL('../lib/booking-racers.ts', import.meta.url)), {
+          execArgv: ['--import', 'tsx'],
+          env: { ...process.env, BENCH_RACERS_CHILD: '1' },
+        });
+        child.once('message', (m: { ok: boolean; out?: RaceOutput; err?: string }) => {
+          if (m.ok) resolve(m.out!);
+          else reject(new Error(`racers failed: ${m.err}`));
+        });
+        child.once('error', reject);
+        child.once('exit', (code) => {
+          if (code !== 0) reject(new Error(`racers exited with ${code}`));
+        });
+        child.send({ base, tokens, starts });
+      });
 
-    let racing: Promise<void> = Promise.resolve();
-    let raceMs = 0;
+    let racing: Promise<RaceOutput> | undefined;
     const before: { server?: number; pg?: number } = {};
     const load = await runLoad({
       url: `${base}/slots?days=7`,
@@ -168,13 +145,10 @@ export const booking: Scenario = {
       beforeMeasure: async () => {
         before.server = await cpuSeconds(server.child.pid);
         before.pg = await cpuSecondsByName('postgres');
-        const t0 = performance.now();
-        racing = race().then(() => {
-          raceMs = performance.now() - t0;
-        });
+        racing = race();
       },
     });
-    await racing;
+    const { bookingMs, readMs, answers, booked, raceMs } = await racing!;
     const serverCpu = await cpuSeconds(server.child.pid);
 
     // Counted from the database, not from the answers.
