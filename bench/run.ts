@@ -89,7 +89,7 @@ async function main(): Promise<number> {
       for (const b of r.budget) {
         const op = b.op === '<=' ? '≤' : b.op === '>=' ? '≥' : '=';
         console.log(
-          `  ${b.pass ? 'ok  ' : 'FAIL'} ${b.metric} = ${b.value ?? 'n/a'} (budget ${op} ${b.limit})`,
+          `  ${b.pass ? 'ok  ' : b.aim ? 'MISS' : 'FAIL'} ${b.metric} = ${b.value ?? 'n/a'} (${b.aim ? 'aim' : 'budget'} ${op} ${b.limit})`,
         );
       }
       console.log(`  → bench/results/${s.name}.json, bench/RESULTS.md`);

@@ -50,6 +50,24 @@ describe('budgets', () => {
     expect(checks.map((c) => c.pass)).toEqual([false, true, true, false]);
     expect(checks[3]!.value).toBeNull();
   });
+
+  it('shows a missed aim without failing the verdict', () => {
+    const r = {
+      ...result('vote-storm'),
+      budget: checkBudgets({ p99_ms: 40, floor_ratio: 0.1 }, [
+        { metric: 'p99_ms', op: '<=', limit: 50 },
+        { metric: 'floor_ratio', op: '>=', limit: 0.5, aim: true },
+      ]),
+      pass: true,
+    };
+    const file = path.join(tmp, 'AIM.md');
+    updateResultsMd(r, 'cast p99 40 ms', file);
+    const row = readFileSync(file, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('`vote-storm`'))!;
+    expect(row).toContain('floor_ratio ≥ 0.5 (aim)');
+    expect(row).toContain('✅ pass; aim missed: floor_ratio');
+  });
 });
 
 describe('RESULTS.md', () => {

@@ -8,7 +8,8 @@
  * beyond one per voter), `published_total` = `distinct_voters` = `db_count`, retries answered
  * with a different receipt (`receipt_mismatches`), and the floor: a bare single-row INSERT on the
  * same database at the same concurrency, with the casts' throughput as `floor_ratio`.
- * Budgets (issue 5): p99 ≤ 200 ms, no double count, tally = voters = rows, floor_ratio ≥ 0.5.
+ * Budgets (issue 5): p99 ≤ 200 ms, no double count, tally = voters = rows; floor_ratio ≥ 0.5 is an
+ * aim (reported, not part of the verdict).
  */
 import { randomUUID } from 'node:crypto';
 import autocannon, { type Result } from 'autocannon';
@@ -124,7 +125,8 @@ export const voteStorm: Scenario = {
     { metric: 'double_counts', op: '==', limit: 0 },
     { metric: 'tally_mismatch', op: '==', limit: 0 },
     { metric: 'receipt_mismatches', op: '==', limit: 0 },
-    { metric: 'floor_ratio', op: '>=', limit: 0.5 },
+    // Issue 5 states this one as an aim ("aim ≥ 0.5"): shown, not part of the verdict.
+    { metric: 'floor_ratio', op: '>=', limit: 0.5, aim: true },
   ],
   async run(args) {
     await buildApi({ build: args.build !== false, need: [SERVER_ENTRY] });
