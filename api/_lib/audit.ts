@@ -15,5 +15,10 @@ export type AuditEntry = {
 export async function audit(tx: Db | Tx, entry: AuditEntry | AuditEntry[]) {
   const rows = Array.isArray(entry) ? entry : [entry];
   if (rows.length === 0) return;
-  await tx.insert(auditLog).values(rows);
+  await auditInsert(tx, rows);
+}
+
+/** The INSERT, not run: to embed in a larger statement (sql`with a as (${auditInsert(…)}) …`). */
+export function auditInsert(q: Db | Tx, entry: AuditEntry | AuditEntry[]) {
+  return q.insert(auditLog).values(Array.isArray(entry) ? entry : [entry]);
 }

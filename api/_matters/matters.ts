@@ -50,10 +50,11 @@ import {
   residents,
   users,
 } from '../_db/schema';
-import { audit } from '../_lib/audit';
+import { audit, auditInsert } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { requestCouncilProposal } from './decision';
-import { type MatterRow, applyMove, eventLabel, notifyMove, workflowMatter } from './moves';
+import { type MatterRow, applyMove, eventLabel, moveEvent, notifyMove, workflowMatter } from './moves';
+import { notify, notifyCtes } from '../_notices/notify';
 import { type MatterViewer, fullAccess, publicAccess } from './scope';
 import { cadreOnDuty, clockFor, villageSettings } from './settings';
 
@@ -165,51 +166,49 @@ export async function raiseMatter(
     if (!checked.ok) return checked;
   }
 
-  const raised = await deps.db.transaction(async (tx) => {
-    await tx.insert(matters).values({
-      id,
-      villageId: v.villageId,
-      authorUserId,
-      onBehalfBy,
-      consent: onBehalf ? onBehalf.consent : null,
+  const matterRow = {
+    id,
+    villageId: v.villageId,
+    authorUserId,
+    onBehalfBy,
+    consent: onBehalf ? onBehalf.consent : null,
+    kind: input.kind,
+    category: input.category,
+    text: input.text,
+    voice: input.voice ?? null,
+    photoIds: input.photoIds,
+    location: input.location ?? null,
+    aboutCadre: input.aboutCadre,
+    isPublic,
+    state: 'submitted' as const,
+    level,
+    gridId,
+    firstResponderUserId: firstResponder,
+    ...clockFor('submitted', now, timeLimits),
+    createdAt: now,
+  };
+  const eventRow = {
+    matterId: id,
+    actorUserId: v.userId,
+    action: 'raise' as const,
+    toState: 'submitted' as const,
+    toLevel: level,
+  };
+  const auditRow = {
+    actorUserId: v.userId,
+    action: 'matter.raise',
+    targetType: 'matter',
+    targetId: id,
+    villageId: v.villageId,
+    requestId: p.requestId,
+    details: {
       kind: input.kind,
-      category: input.category,
-      text: input.text,
-      voice: input.voice ?? null,
-      photoIds: input.photoIds,
-      location: input.location ?? null,
       aboutCadre: input.aboutCadre,
-      isPublic,
-      state: 'submitted',
-      level,
-      gridId,
-      firstResponderUserId: firstResponder,
-      ...clockFor('submitted', now, timeLimits),
-      createdAt: now,
-    });
-    await attachMatterMedia(tx, { ...mediaRefs, matterId: id });
-    await tx.insert(matterEvents).values({
-      matterId: id,
-      actorUserId: v.userId,
-      action: 'raise',
-      toState: 'submitted',
-      toLevel: level,
-    });
-    await audit(tx, {
-      actorUserId: v.userId,
-      action: 'matter.raise',
-      targetType: 'matter',
-      targetId: id,
-      villageId: v.villageId,
-      requestId: p.requestId,
-      details: {
-        kind: input.kind,
-        aboutCadre: input.aboutCadre,
-        onBehalfOf: onBehalfBy ? authorUserId : undefined,
-      },
-    });
-    if (firstResponder) {
-      await notifyMove(tx, {
+      onBehalfOf: onBehalfBy ? authorUserId : undefined,
+    },
+  };
+  const notice = firstResponder
+    ? moveEvent({
         villageId: v.villageId,
         matterId: id,
         audience: { type: 'users', userIds: [firstResponder] },
@@ -217,8 +216,27 @@ export async function raiseMatter(
         summary: input.text.slice(0, 60) || '村民录了一段语音',
         status: '待受理',
         exclude: [v.userId],
-      });
-    }
+      })
+    : undefined;
+
+  if (mediaRefs.photoIds.length === 0 && !mediaRefs.voiceId) {
+    // The common case, in one statement (atomic on its own, one round trip): the matter, its
+    // first timeline event, the audit entry and the first responder's notification.
+    const n = notice ? notifyCtes(notice) : undefined;
+    // (.getSQL(): an embedded builder would be parenthesised as a subquery, which WITH refuses.)
+    await deps.db.execute(sql`with raise_matter as (${deps.db.insert(matters).values(matterRow).getSQL()}),
+      raise_event as (${deps.db.insert(matterEvents).values(eventRow).getSQL()}),
+      raise_audit as (${auditInsert(deps.db, auditRow).getSQL()})${n ? sql`, ${n.ctes}` : sql``}
+      select 1`);
+    return Ok({ id, state: 'submitted' as MatterState, level });
+  }
+  // With photos or a voice recording: each is attached by compare-and-set, in one transaction.
+  const raised = await deps.db.transaction(async (tx) => {
+    await tx.insert(matters).values(matterRow);
+    await attachMatterMedia(tx, { ...mediaRefs, matterId: id });
+    await tx.insert(matterEvents).values(eventRow);
+    await audit(tx, auditRow);
+    if (notice) await notify(tx, notice);
     return Ok({ id, state: 'submitted' as MatterState, level });
   });
   await openMatterMediaChecks(deps, { ...mediaRefs, aboutCadre: input.aboutCadre });

@@ -19,7 +19,7 @@ import type { Tx } from '../_db/client';
 import { matterEvents, matterFollowers, matters, memberships, villages } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
-import { type Audience, notify } from '../_notices/notify';
+import { type Audience, type NotifyEvent, notify } from '../_notices/notify';
 import { clockFor } from './settings';
 
 export type MatterRow = typeof matters.$inferSelect;
@@ -75,19 +75,19 @@ export async function holderAudience(tx: Tx, m: MatterRow, level: MatterLevel): 
   return { type: 'users', userIds: officers.map((o) => o.userId) };
 }
 
-export async function notifyMove(
-  tx: Tx,
-  e: {
-    villageId: string;
-    matterId: string;
-    audience: Audience;
-    title: string;
-    summary: string;
-    status: string;
-    exclude: string[];
-  },
-) {
-  await notify(tx, {
+export type MoveNotice = {
+  villageId: string;
+  matterId: string;
+  audience: Audience;
+  title: string;
+  summary: string;
+  status: string;
+  exclude: string[];
+};
+
+/** The notification of a matter's move (kind matter_moved, opening the matter's page). */
+export function moveEvent(e: MoveNotice): NotifyEvent {
+  return {
     kind: 'matter_moved',
     villageId: e.villageId,
     audience: e.audience,
@@ -98,7 +98,11 @@ export async function notifyMove(
     page: `${MATTER_PAGE}?villageId=${e.villageId}&id=${e.matterId}`,
     fields: { title: e.title, status: e.status, note: e.summary },
     exclude: e.exclude,
-  });
+  };
+}
+
+export async function notifyMove(tx: Tx, e: MoveNotice) {
+  await notify(tx, moveEvent(e));
 }
 
 export async function followerIds(tx: Tx, matterId: string): Promise<string[]> {

@@ -57,7 +57,12 @@ export function audienceQuery(a: Audience): SQL {
   }
 }
 
-export async function notify(tx: Db | Tx, e: NotifyEvent): Promise<{ eventId: string; recipients: number }> {
+/**
+ * The notification as common table expressions (notify_audience, notify_inbox, notify_outbox), for
+ * a caller that writes its change and its notification in one statement (`with <its CTEs>,
+ * ${ctes} select …`): the statement is atomic on its own, so no transaction is needed.
+ */
+export function notifyCtes(e: NotifyEvent): { eventId: string; ctes: SQL } {
   const eventId = crypto.randomUUID();
   const exclude = e.exclude?.length
     ? sql`where a.user_id not in (${sql.join(
@@ -65,23 +70,27 @@ export async function notify(tx: Db | Tx, e: NotifyEvent): Promise<{ eventId: st
         sql`, `,
       )})`
     : sql``;
-  // One statement (one round trip): the audience resolved once, then inbox and outbox written
-  // from it; data-modifying CTEs all run, and the statement is atomic on its own.
-  const result = await tx.execute(sql`
-    with r as materialized (select a.user_id from (${audienceQuery(e.audience)}) a ${exclude}),
-    i as (
+  // The audience resolved once, then inbox and outbox written from it; data-modifying CTEs all run.
+  const ctes = sql`notify_audience as materialized (select a.user_id from (${audienceQuery(e.audience)}) a ${exclude}),
+    notify_inbox as (
       insert into inbox_entries (event_id, user_id, village_id, kind, title, summary, object_type, object_id)
       select ${eventId}::uuid, r.user_id, ${e.villageId}::uuid, ${e.kind}, ${e.title}, ${e.summary}, ${e.objectType}, ${e.objectId}
-      from r
+      from notify_audience r
       on conflict do nothing
       returning 1),
-    o as (
+    notify_outbox as (
       insert into outbox (event_id, user_id, kind, collapse_key, data, page, urgent)
       select ${eventId}::uuid, r.user_id, ${e.kind}, ${e.collapseKey ?? `${e.objectType}:${e.objectId}`},
         ${JSON.stringify(e.fields)}::jsonb, ${e.page}, ${e.urgent ?? false}
-      from r
-      on conflict do nothing)
-    select count(*)::int as n from i`);
+      from notify_audience r
+      on conflict do nothing)`;
+  return { eventId, ctes };
+}
+
+export async function notify(tx: Db | Tx, e: NotifyEvent): Promise<{ eventId: string; recipients: number }> {
+  const { eventId, ctes } = notifyCtes(e);
+  // One statement, one round trip.
+  const result = await tx.execute(sql`with ${ctes} select count(*)::int as n from notify_inbox`);
   const row = (result as unknown as { rows: { n: number | string }[] }).rows[0];
   return { eventId, recipients: Number(row?.n ?? 0) };
 }
