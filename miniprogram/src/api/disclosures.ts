@@ -52,5 +52,8 @@ export function createDisclosureApi(client: ApiClient) {
       ),
     printUrl: (apiBase: string, villageId: string, id: string, versionNo: number) =>
       `${apiBase}${base(villageId)}/${v(id)}/print?version=${versionNo}`,
+    /** A published voucher photo: public, no login, cached forever (an <Image src> loads it by itself). */
+    voucherUrl: (apiBase: string, villageId: string, id: string, mediaId: string) =>
+      `${apiBase}${base(villageId)}/${v(id)}/vouchers/${v(mediaId)}`,
   };
 }

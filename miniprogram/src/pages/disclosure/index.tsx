@@ -325,6 +325,7 @@ function DetailView({
               version={shown}
               questions={d.questions}
               onQuestion={canQuestion && shown.versionNo === d.current ? setAsking : undefined}
+              voucherSrc={(mediaId) => api.disclosures.voucherUrl(API_BASE, villageId, id, mediaId)}
             />
           </Card>
         </>
