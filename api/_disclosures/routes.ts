@@ -23,6 +23,7 @@ import {
   ZQuestion,
   ZReview,
   ZSchedule,
+  ZTownOverdueSchema,
   ZUpdateDraft,
   ZVerifySchema,
 } from '../../shared/disclosures/schemas';
@@ -301,29 +302,12 @@ const r = {
     method: 'get',
     path: '/towns/{townId}/disclosures/overdue',
     tags,
-    summary: 'Overdue disclosure periods of every village in the town (town officers of that town)',
+    summary:
+      'Overdue disclosure periods of every village in the town, with days late, most overdue villages first (town officers of that town)',
     ...auth,
     request: { params: ZTownParams },
     responses: {
-      200: json(
-        z.object({
-          villages: z.array(
-            z.object({
-              villageId: ZId,
-              villageName: z.string(),
-              overdue: z.array(
-                z.object({
-                  kind: z.string(),
-                  kindLabel: z.string(),
-                  period: z.string(),
-                  periodLabel: z.string(),
-                  due: z.string(),
-                }),
-              ),
-            }),
-          ),
-        }),
-      ),
+      200: json(ZTownOverdueSchema),
       ...AUTH_ERRORS,
     },
   }),

@@ -286,3 +286,31 @@ export const ZChainSchema = z.object({
     z.object({ content: z.record(z.string(), z.unknown()), prevHash: z.string(), hash: z.string() }),
   ),
 });
+
+/**
+ * The town's view of late disclosures (GET /api/towns/{townId}/disclosures/overdue): every village
+ * of the town, the ones with the most overdue periods first, each period with how many days
+ * past its due date it is (Beijing calendar days).
+ */
+export const ZTownOverdueSchema = z.object({
+  townId: ZId,
+  townName: z.string(),
+  today: z.string(),
+  villages: z.array(
+    z.object({
+      villageId: ZId,
+      villageName: z.string(),
+      overdue: z.array(
+        z.object({
+          kind: z.enum(['finance', 'affairs', 'party']),
+          kindLabel: z.string(),
+          period: z.string(),
+          periodLabel: z.string(),
+          due: z.string(),
+          daysLate: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+});
+export type TTownOverdue = z.infer<typeof ZTownOverdueSchema>;
