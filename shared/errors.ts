@@ -74,6 +74,8 @@ export const ERROR_CODES = [
   'DISCLOSURE_PUBLISHED',
   /** A supervisor may not co-sign a disclosure they drafted or submitted themselves. */
   'COSIGN_OWN_DRAFT',
+  /** A published voucher photo's stored bytes no longer hash to what the chain committed to; it is not served. */
+  'VOUCHER_ALTERED',
   /** The vote has not opened yet (its opening time is ahead). */
   'VOTE_NOT_OPEN',
   /** The vote is closed: no more ballots; the result is published. */
@@ -136,6 +138,7 @@ export const ERROR_STATUS: Record<
   LEDGER_NOT_RECONCILED: 422,
   DISCLOSURE_PUBLISHED: 409,
   COSIGN_OWN_DRAFT: 403,
+  VOUCHER_ALTERED: 409,
   VOTE_NOT_OPEN: 409,
   VOTE_CLOSED: 409,
   VOTE_NOT_CLOSED: 409,
@@ -184,6 +187,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   LEDGER_NOT_RECONCILED: '账目对不上，请核对后再提交',
   DISCLOSURE_PUBLISHED: '已经公开的内容不能再改，有错请提交更正',
   COSIGN_OWN_DRAFT: '不能审核自己起草或提交的公开内容',
+  VOUCHER_ALTERED: '这张凭证照片和公开时的不一样了，请告诉村务监督委员会',
   VOTE_NOT_OPEN: '投票还没有开始',
   VOTE_CLOSED: '投票已经结束了',
   VOTE_NOT_CLOSED: '投票结束后才能查看全部选票',

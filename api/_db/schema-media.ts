@@ -1,11 +1,15 @@
 /**
- * Uploaded media (photos, voice). The object lives in storage (`storageKey`) and is written
- * BEFORE its row commits: an object without a row is harmless garbage, a row without an object
- * never happens. A row is attached to at most one matter (and, for action photos, one event).
+ * Uploaded media (photos, voice, ledger vouchers). The object lives in storage (`storageKey`) and
+ * is written BEFORE its row commits: an object without a row is harmless garbage, a row without an
+ * object never happens. A row is attached to at most one matter (and, for action photos, one
+ * event), or — a voucher — to one finance disclosure, whose versions may each list it. Once a
+ * published version lists a voucher (`voucherPublishedAt`), a trigger freezes what identifies its
+ * bytes (migration media_vouchers_frozen): the chain commits to its sha256.
  */
 import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { MEDIA_PURPOSES, MEDIA_STATUSES } from '../../shared/media/rules';
 import { matterEvents, matters, users, villages } from './schema';
+import { disclosures } from './schema-disclosures';
 
 export const mediaPurposeEnum = pgEnum('media_purpose', MEDIA_PURPOSES);
 export const mediaStatusEnum = pgEnum('media_status', MEDIA_STATUSES);
@@ -33,6 +37,10 @@ export const media = pgTable(
     matterId: uuid().references(() => matters.id),
     /** For photos taken with a workflow action (resolve with photos): that timeline row. */
     matterEventId: uuid().references(() => matterEvents.id),
+    /** A voucher photo: the finance disclosure whose ledger lists it (any of its versions). */
+    disclosureId: uuid().references(() => disclosures.id),
+    /** When a published version first listed this voucher; from then on it is public and frozen. */
+    voucherPublishedAt: timestamp({ withTimezone: true }),
     attachedAt: timestamp({ withTimezone: true }),
     /** Order among the photos it was attached with (as the villager arranged them). */
     position: integer(),
@@ -42,6 +50,7 @@ export const media = pgTable(
     uniqueIndex().on(t.uploaderUserId, t.idempotencyKey),
     uniqueIndex().on(t.storageKey),
     index().on(t.matterId),
+    index().on(t.disclosureId),
     index().on(t.villageId, t.createdAt),
   ],
 );

@@ -4,17 +4,20 @@
  * transaction, and verifying a village's chain from its rows. Rules: shared/disclosures/chain.ts.
  */
 import { createHash } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
   type ChainContent,
   type ChainLink,
   CHAIN_FORMAT,
   GENESIS,
+  committedVouchers,
   linkHash,
   verifyChain,
+  verifyVouchers,
 } from '../../shared/disclosures/chain';
 import type { Db, Tx } from '../_db/client';
-import { disclosureHeads, disclosureVersions, disclosures } from '../_db/schema';
+import { disclosureHeads, disclosureVersions, disclosures, media } from '../_db/schema';
+import { sealVouchers } from './vouchers';
 
 export const sha256Hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -62,6 +65,11 @@ export function chainContent(
             expenseFen: e.expenseFen,
             counterpart: e.counterpart,
             voucherIds: e.voucherIds ?? [],
+            // Only lines with sealed vouchers carry the key, so links published before vouchers
+            // existed hash exactly as they did.
+            vouchers: e.vouchers?.length
+              ? e.vouchers.map((x) => ({ id: x.id, sha256: x.sha256 }))
+              : undefined,
           })),
         }
       : null,
@@ -108,12 +116,15 @@ export async function appendToChain(
   const seq = (head?.seq ?? 0) + 1;
   const prevHash = head?.hash ?? GENESIS;
   const publishedAt = new Date(Math.floor(p.now.getTime()));
-  const content = chainContent({ ...row.v, seq, publishedAt, cosignerName: p.cosignerName }, row.d);
+  // The ledger as published: each voucher with the sha256 of its photo, so the chain covers the bytes.
+  const ledger = await sealVouchers(tx, row.v, publishedAt);
+  const content = chainContent({ ...row.v, ledger, seq, publishedAt, cosignerName: p.cosignerName }, row.d);
   const hash = linkHash(content, prevHash, sha256Hex);
   const updated = await tx
     .update(disclosureVersions)
     .set({
       status: 'published',
+      ledger,
       seq,
       prevHash,
       hash,
@@ -157,13 +168,26 @@ export async function chainHead(db: Db, villageId: string) {
 }
 
 /**
- * Recomputes the village's chain from its rows and checks it ends at the recorded head (a
- * deleted last link shows as a gap at the head).
+ * Recomputes the village's chain from its rows, checks it ends at the recorded head (a deleted
+ * last link shows as a gap at the head) and that every voucher photo the chain commits to is still
+ * recorded with that sha256 (a row pointed at another photo, or gone). The bytes themselves are
+ * checked where they are served (GET …/vouchers/{id} refuses a file that no longer matches) and by
+ * the verifier command, which downloads and hashes each one; this public endpoint does not read
+ * every photo of the village's history on each call.
  */
 export async function verifyVillageChain(db: Db, villageId: string) {
   const links = await chainLinks(db, villageId);
   const report = verifyChain(links, sha256Hex);
   if (!report.ok) return report;
+  const ids = [...new Set(committedVouchers(links).map((v) => v.id))];
+  if (ids.length > 0) {
+    const rows = await db
+      .select({ id: media.id, sha256: media.sha256 })
+      .from(media)
+      .where(and(inArray(media.id, ids), eq(media.villageId, villageId)));
+    const vouchers = verifyVouchers(links, new Map(rows.map((r) => [r.id, r.sha256])), report);
+    if (!vouchers.ok) return vouchers;
+  }
   const head = await chainHead(db, villageId);
   if (head.seq !== report.length || head.hash !== report.head) {
     return {

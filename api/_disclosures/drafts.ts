@@ -5,11 +5,13 @@
  * audit row and notifications in one transaction; outcomes are values.
  *
  * Outcomes:
- * - createDisclosure: Ok draft; FORBIDDEN (not a cadre); PERIOD_OVERLAP (409).
+ * - createDisclosure: Ok draft; FORBIDDEN (not a cadre); PERIOD_OVERLAP (409);
+ *   MEDIA_NOT_ATTACHABLE (a voucher id that is not the cadre's upload, see vouchers.ts).
  * - updateDraft: Ok draft; NOT_FOUND; FORBIDDEN; TRANSITION_NOT_ALLOWED (submitted: wait for the
- *   review); DISCLOSURE_PUBLISHED (nothing open: published versions never change).
+ *   review); DISCLOSURE_PUBLISHED (nothing open: published versions never change, and no voucher
+ *   can be added to them); MEDIA_NOT_ATTACHABLE.
  * - correctDisclosure: Ok draft; NOT_FOUND; FORBIDDEN; TRANSITION_NOT_ALLOWED (nothing published
- *   yet, or a version is already open).
+ *   yet, or a version is already open); MEDIA_NOT_ATTACHABLE.
  * - submitDraft: Ok draft; NOT_FOUND; FORBIDDEN; TRANSITION_NOT_ALLOWED; LEDGER_EMPTY;
  *   LEDGER_NOT_RECONCILED (`details.issues`, message names the first gap).
  * - reviewDraft: Ok {status, versionNo, seq?, hash?}; NOT_FOUND; FORBIDDEN (not a supervisor);
@@ -41,6 +43,7 @@ import { notify } from '../_notices/notify';
 import { templateTime } from '../_wechat/subscribe-templates';
 import { appendToChain } from './chain';
 import { ensureSchedule } from './schedule';
+import { checkVouchers, claimVouchers, releaseVouchers } from './vouchers';
 
 export type DisclosureViewer = { userId: string; villageId: string; roles: Set<Role> };
 
@@ -199,6 +202,9 @@ export async function createDisclosure(
   const { viewer: v, input } = p;
   if (!v.roles.has('cadre')) return Err('FORBIDDEN', '只有村干部可以起草公开内容');
   const range = input.period && isPeriodic(input.kind) ? parsePeriod(input.period) : null;
+  const refs = { villageId: v.villageId, userId: v.userId, ledger: input.ledger };
+  const vouchers = await checkVouchers(deps.db, { ...refs, disclosureId: null });
+  if (!vouchers.ok) return vouchers;
   return deps.db.transaction(async (tx) => {
     if (range) {
       // Serialise drafting of one kind in one village, so two overlapping periods cannot both pass.
@@ -245,6 +251,7 @@ export async function createDisclosure(
         ...contentOf(input),
       })
       .returning();
+    await claimVouchers(tx, { ...refs, disclosureId: d!.id });
     await ensureSchedule(tx, v.villageId, p.now ?? new Date());
     await audit(tx, {
       actorUserId: v.userId,
@@ -272,6 +279,9 @@ export async function updateDraft(
   if (found.d.kind !== 'finance' && p.input.ledger) return Err('VALIDATION_FAILED', '只有财务公开有账目');
   if (found.v.status === 'submitted')
     return Err('TRANSITION_NOT_ALLOWED', '已经提交审核，等监委会审核后再改');
+  const refs = { villageId: v.villageId, userId: v.userId, disclosureId: found.d.id, ledger: p.input.ledger };
+  const vouchers = await checkVouchers(deps.db, refs);
+  if (!vouchers.ok) return vouchers;
   return deps.db.transaction(async (tx) => {
     const [ver] = await tx
       .update(disclosureVersions)
@@ -284,6 +294,8 @@ export async function updateDraft(
       )
       .returning();
     if (!ver) return Err('TRANSITION_NOT_ALLOWED');
+    await claimVouchers(tx, refs);
+    await releaseVouchers(tx, found.d.id);
     await audit(tx, {
       actorUserId: v.userId,
       action: 'disclosure.edit',
@@ -307,6 +319,10 @@ export async function correctDisclosure(
   if (found.d.currentVersionNo === 0) return Err('TRANSITION_NOT_ALLOWED', '还没有公开，直接修改草稿就行');
   if (found.v) return Err('TRANSITION_NOT_ALLOWED', '已经有一份更正在办理中');
   if (found.d.kind === 'finance' && !p.input.ledger) return Err('VALIDATION_FAILED', '财务公开要录入账目');
+  if (found.d.kind !== 'finance' && p.input.ledger) return Err('VALIDATION_FAILED', '只有财务公开有账目');
+  const refs = { villageId: v.villageId, userId: v.userId, disclosureId: found.d.id, ledger: p.input.ledger };
+  const vouchers = await checkVouchers(deps.db, refs);
+  if (!vouchers.ok) return vouchers;
   try {
     return await deps.db.transaction(async (tx) => {
       const [{ max }] = (await tx
@@ -326,6 +342,7 @@ export async function correctDisclosure(
           ...contentOf(rest),
         })
         .returning();
+      await claimVouchers(tx, refs);
       await audit(tx, {
         actorUserId: v.userId,
         action: 'disclosure.correct',

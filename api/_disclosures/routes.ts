@@ -1,7 +1,7 @@
 /**
  * Disclosure boards. Public reads (no sign-in: what is published is public, like the physical
- * 公示栏): the board, one disclosure with its versions, the chain and its verification, the
- * printable page, the power list. Signed-in: cadres draft, correct and submit; supervisors review;
+ * 公示栏): the board, one disclosure with its versions and the voucher photos they list, the chain
+ * and its verification, the printable page, the power list. Signed-in: cadres draft, correct and submit; supervisors review;
  * members record a read; villagers question a line; the schedule; the town's overdue view; the
  * reminder cron.
  */
@@ -23,6 +23,7 @@ import {
   ZQuestion,
   ZReview,
   ZSchedule,
+  ZTownOverdueSchema,
   ZUpdateDraft,
   ZVerifySchema,
 } from '../../shared/disclosures/schemas';
@@ -32,6 +33,7 @@ import { newRouter } from '../_app/router';
 import { requireAuth } from '../_auth/middleware';
 import { assertVillageRole } from '../_lib/access';
 import { ApiError, Err, Ok } from '../_lib/errors';
+import { byteRangeResponse } from '../_lib/byte-range';
 import { AUTH_ERRORS, PUBLIC_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
 import { idempotency } from '../_lib/idempotency';
 import { rateLimit } from '../_lib/rate-limit';
@@ -48,11 +50,13 @@ import {
   updateDraft,
 } from './drafts';
 import { adoptPowerTemplate, listPowerItems, savePowerItem } from './power-list';
+import { publishedVoucher } from './vouchers';
 import { renderPrint } from './print';
 import { askQuestion } from './questions';
 import { getSchedule, runDisclosureReminders, setSchedule, townOverdue } from './schedule';
 
 const ZDisclosureParams = z.object({ villageId: ZId, disclosureId: ZId });
+const ZVoucherParams = z.object({ villageId: ZId, disclosureId: ZId, mediaId: ZId });
 const ZPowerItemParams = z.object({ villageId: ZId, itemId: ZId });
 const ZTownParams = z.object({ townId: ZId });
 
@@ -164,6 +168,21 @@ const r = {
     },
     responses: {
       200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } },
+      ...PUBLIC_ERRORS,
+    },
+  }),
+  voucher: createRoute({
+    method: 'get',
+    path: '/villages/{villageId}/disclosures/{disclosureId}/vouchers/{mediaId}',
+    tags,
+    summary:
+      'A voucher photo a published version lists (public, cached forever: its ETag is the sha256 the chain commits to)',
+    request: { params: ZVoucherParams },
+    responses: {
+      200: { description: 'The photo, with its detected Content-Type' },
+      206: { description: 'A byte range of it' },
+      304: { description: 'Not modified' },
+      409: json(z.object({}), 'VOUCHER_ALTERED: the stored photo no longer matches the chain; not served'),
       ...PUBLIC_ERRORS,
     },
   }),
@@ -283,29 +302,12 @@ const r = {
     method: 'get',
     path: '/towns/{townId}/disclosures/overdue',
     tags,
-    summary: 'Overdue disclosure periods of every village in the town (town officers of that town)',
+    summary:
+      'Overdue disclosure periods of every village in the town, with days late, most overdue villages first (town officers of that town)',
     ...auth,
     request: { params: ZTownParams },
     responses: {
-      200: json(
-        z.object({
-          villages: z.array(
-            z.object({
-              villageId: ZId,
-              villageName: z.string(),
-              overdue: z.array(
-                z.object({
-                  kind: z.string(),
-                  kindLabel: z.string(),
-                  period: z.string(),
-                  periodLabel: z.string(),
-                  due: z.string(),
-                }),
-              ),
-            }),
-          ),
-        }),
-      ),
+      200: json(ZTownOverdueSchema),
       ...AUTH_ERRORS,
     },
   }),
@@ -328,6 +330,7 @@ const cronRoute = (method: 'get' | 'post') =>
   });
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
+const sha256OfBytes = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 async function cron(c: Context<AppEnv>) {
   const deps = c.get('deps');
@@ -415,6 +418,36 @@ export function disclosureRoutes() {
       if (!html) return reply(c, Err('NOT_FOUND'));
       c.header('Cache-Control', 'public, no-cache');
       return c.html(html) as never;
+    })
+    .openapi(r.voucher, async (c) => {
+      const p = c.req.valid('param');
+      const deps = c.get('deps');
+      const found = await publishedVoucher(deps.db, p);
+      if (!found) return reply(c, Err('NOT_FOUND'));
+      const etag = `"${found.sha256}"`;
+      const headers = {
+        'Cache-Control': 'public, max-age=31536000, immutable',
+        ETag: etag,
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Disposition': 'inline',
+      };
+      if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers) as never;
+      const obj = await deps.storage.get(found.row.storageKey);
+      if (!obj) throw new Error(`voucher object missing: ${found.row.storageKey}`);
+      // Never show a photo other than the one the supervisors co-signed and the chain covers.
+      const actual = sha256OfBytes(obj.body);
+      if (actual !== found.sha256) {
+        deps.log('error', 'published voucher altered in storage', {
+          mediaId: p.mediaId,
+          expected: found.sha256,
+          actual,
+        });
+        return reply(c, Err('VOUCHER_ALTERED'));
+      }
+      return byteRangeResponse(c.req.header('range'), obj.body, {
+        ...headers,
+        'Content-Type': found.row.mime,
+      }) as never;
     })
     .openapi(r.getDraft, async (c) => {
       const { villageId, disclosureId } = c.req.valid('param');

@@ -12,10 +12,11 @@ import {
   type PeriodDue,
   type Schedule,
   beijingDate,
+  daysBetween,
   duePeriods,
   periodLabel,
 } from '../../shared/disclosures/periods';
-import type { TSchedule } from '../../shared/disclosures/schemas';
+import type { TSchedule, TTownOverdue } from '../../shared/disclosures/schemas';
 import type { Deps } from '../_app/context';
 import type { Db, Tx } from '../_db/client';
 import {
@@ -23,6 +24,7 @@ import {
   disclosureSchedules,
   disclosureVersions,
   disclosures,
+  towns,
   villages,
 } from '../_db/schema';
 import { audit } from '../_lib/audit';
@@ -106,15 +108,24 @@ export async function villageDue(db: Db | Tx, villageId: string, now: Date): Pro
   });
 }
 
-/** Every village of a town with its overdue periods (the town's view). */
-export async function townOverdue(db: Db, townId: string, now: Date) {
+/**
+ * Every village of a town with its overdue periods (the town's view): villages with the most
+ * overdue periods first (then by name), each village's periods by kind, oldest first, with how
+ * many days late they are.
+ */
+export async function townOverdue(db: Db, townId: string, now: Date): Promise<TTownOverdue> {
+  const [town] = await db.select({ name: towns.name }).from(towns).where(eq(towns.id, townId));
   const vs = await db
     .select({ id: villages.id, name: villages.name })
     .from(villages)
     .where(eq(villages.townId, townId));
-  const out = [];
+  const today = beijingDate(now);
+  const out: TTownOverdue['villages'] = [];
   for (const v of vs) {
     const due = (await villageDue(db, v.id, now)).filter((d) => d.state === 'overdue');
+    due.sort(
+      (a, b) => PERIODIC_KINDS.indexOf(a.kind) - PERIODIC_KINDS.indexOf(b.kind) || a.due.localeCompare(b.due),
+    );
     out.push({
       villageId: v.id,
       villageName: v.name,
@@ -124,10 +135,14 @@ export async function townOverdue(db: Db, townId: string, now: Date) {
         period: d.period,
         periodLabel: periodLabel(d.period),
         due: d.due,
+        daysLate: daysBetween(d.due, today),
       })),
     });
   }
-  return { villages: out };
+  out.sort(
+    (a, b) => b.overdue.length - a.overdue.length || a.villageName.localeCompare(b.villageName, 'zh-CN'),
+  );
+  return { townId, townName: town?.name ?? '', today, villages: out };
 }
 
 /** The reminder job: one reminder to the village's cadres per period and state. */

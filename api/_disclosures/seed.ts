@@ -2,6 +2,9 @@
  * Demo disclosures, idempotent: each demo village adopts the power-list template, keeps the
  * default schedule from the previous month, has last month's finance ledger published (drafted
  * by a cadre, co-signed by a supervisor, first link of its chain) and this month's in draft.
+ * 西坪村 started its board three months earlier than the others and published only last month:
+ * its earlier months (and a past quarter's 村务/党务) are overdue, so the town's view of late
+ * disclosures (石桥镇) has a late village next to one on time.
  */
 import { and, asc, eq } from 'drizzle-orm';
 import {
@@ -43,6 +46,9 @@ const entry = (
   voucherIds: [],
 });
 
+/** Villages whose board started three months before last month, with those months never published. */
+const LATE_STARTERS = new Set(['DEMO-XP']);
+
 export async function seedDisclosureDemo(db: Db, villageCodes: string[], now = new Date()) {
   const thisMonth = periodOf(beijingDate(now), 'month');
   const lastMonth = previousPeriod(thisMonth);
@@ -72,7 +78,12 @@ export async function seedDisclosureDemo(db: Db, villageCodes: string[], now = n
       await adoptTemplate(tx, village.id, cadre.userId);
       await tx
         .insert(disclosureSchedules)
-        .values({ villageId: village.id, since: last.start })
+        .values({
+          villageId: village.id,
+          since: LATE_STARTERS.has(code)
+            ? parsePeriod(previousPeriod(previousPeriod(previousPeriod(lastMonth))))!.start
+            : last.start,
+        })
         .onConflictDoNothing();
       const d = (n: number, s: string) => addDays(s, n);
       const published = {

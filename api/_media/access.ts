@@ -6,6 +6,9 @@
  *   check passed, as they see the matter's text; and members who see it only as a public matter,
  *   once the file's content check passed (status ok). Content the check refused (risky) reaches
  *   nobody but its uploader.
+ * - A ledger voucher (attached to a finance disclosure): the village's cadres and supervisors,
+ *   who draft and co-sign it; once a published version lists it, every member (it is public
+ *   then, also without sign-in at GET …/disclosures/{id}/vouchers/{mediaId}).
  * - Nobody else: NOT_FOUND, like a matter they may not see (another village's ids do not exist).
  *
  * The status column mirrors the content checks on ('media', id), which decide: a row still
@@ -74,6 +77,10 @@ export async function mediaForViewer(
   const viewer = await viewerFor(deps, auth, row.villageId).catch(() => null);
   if (!viewer) return Err('NOT_FOUND');
   if (row.uploaderUserId === auth.userId) return Ok(row);
+  if (row.disclosureId) {
+    const drafts = viewer.roles.has('cadre') || viewer.roles.has('supervisor');
+    return drafts || row.voucherPublishedAt ? Ok(row) : Err('NOT_FOUND');
+  }
   if (!row.matterId) return Err('NOT_FOUND');
   const [m] = await deps.db
     .select({

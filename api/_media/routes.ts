@@ -1,7 +1,8 @@
 /**
- * Media routes: upload (POST /api/villages/{villageId}/media, multipart), fetch
- * (GET /api/media/{mediaId}) and the signed fetch WeChat's content check uses
- * (GET /api/media/{mediaId}/signed?e=&s=).
+ * Media routes: upload (POST /api/villages/{villageId}/media, multipart; a purpose may be limited
+ * to some roles, MEDIA_UPLOADERS: vouchers are the cadres'), fetch (GET /api/media/{mediaId}), a
+ * short-lived signed link for audio players (GET /api/media/{mediaId}/link) and the signed fetch
+ * behind it and behind WeChat's content check (GET /api/media/{mediaId}/signed?e=&s=, byte ranges).
  *
  * The upload route is exempt from the app's 1 MB JSON body limit (app.ts asks `isUploadRequest`)
  * and enforces its own: Content-Length is refused early when too large, and the bytes are counted
@@ -12,8 +13,18 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { MEDIA_ENVELOPE_BYTES, MEDIA_MAX_BYTES, MEDIA_TOO_LARGE_TEXT } from '../../shared/media/rules';
-import { ZMediaParams, ZMediaPurpose, ZUploadedMediaSchema } from '../../shared/media/schemas';
+import {
+  MEDIA_ENVELOPE_BYTES,
+  MEDIA_MAX_BYTES,
+  MEDIA_TOO_LARGE_TEXT,
+  MEDIA_UPLOADERS,
+} from '../../shared/media/rules';
+import {
+  ZMediaLinkSchema,
+  ZMediaParams,
+  ZMediaPurpose,
+  ZUploadedMediaSchema,
+} from '../../shared/media/schemas';
 import { VILLAGE_ROLES } from '../../shared/roles';
 import { ZErrorSchema, ZVillageParams } from '../../shared/schemas/common';
 import type { AppEnv } from '../_app/context';
@@ -24,7 +35,8 @@ import { ApiError, Err, Ok } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, reply } from '../_lib/http';
 import type { RatelimitPolicyName } from '../_redis';
 import { mediaForViewer } from './access';
-import { verifyMediaSignature } from './signed-url';
+import { byteRangeResponse } from '../_lib/byte-range';
+import { PLAY_URL_TTL_S, signedMediaPath, verifyMediaSignature } from './signed-url';
 import { uploadMedia } from './upload';
 import { eq } from 'drizzle-orm';
 import { media } from '../_db/schema';
@@ -100,7 +112,7 @@ const upload = createRoute({
   tags: ['media'],
   summary: 'Upload a photo or voice recording (members of the village)',
   description:
-    'multipart/form-data with `purpose` (matter_photo | matter_voice) and `file` (≤ 10 MB; its type is read from the content). ' +
+    'multipart/form-data with `purpose` (matter_photo | matter_voice | ledger_voucher — cadres only) and `file` (≤ 10 MB; its type is read from the content). ' +
     'Optional `Idempotency-Key`: the same key and file answer the same media (200, Idempotent-Replay: true).',
   security: SECURED,
   middleware: [requireAuth],
@@ -126,13 +138,29 @@ const fetchOne = createRoute({
   responses: { 200: { description: 'The bytes, with their detected Content-Type' }, ...AUTH_ERRORS },
 });
 
+const link = createRoute({
+  method: 'get',
+  path: '/media/{mediaId}/link',
+  tags: ['media'],
+  summary:
+    'A short-lived signed link to the file, for audio players that cannot send headers (same access as the file)',
+  security: SECURED,
+  middleware: [requireAuth],
+  request: { params: ZMediaParams },
+  responses: { 200: json(ZMediaLinkSchema), ...AUTH_ERRORS },
+});
+
 const fetchSigned = createRoute({
   method: 'get',
   path: '/media/{mediaId}/signed',
   tags: ['media'],
   summary: 'The file by a signed, expiring URL (WeChat’s content check downloads it)',
   request: { params: ZMediaParams, query: z.object({ e: z.string().optional(), s: z.string().optional() }) },
-  responses: { 200: { description: 'The bytes' }, 404: AUTH_ERRORS[404] },
+  responses: {
+    200: { description: 'The bytes' },
+    206: { description: 'A byte range of them' },
+    404: AUTH_ERRORS[404],
+  },
 });
 
 async function sendObject(c: Context<AppEnv>, row: typeof media.$inferSelect, cacheControl: string) {
@@ -147,11 +175,7 @@ async function sendObject(c: Context<AppEnv>, row: typeof media.$inferSelect, ca
   const obj = await c.get('deps').storage.get(row.storageKey);
   // A row is committed only after its object was stored: a missing object is broken storage.
   if (!obj) throw new Error(`media object missing: ${row.storageKey}`);
-  return c.body(obj.body as Uint8Array<ArrayBuffer>, 200, {
-    ...headers,
-    'Content-Type': row.mime,
-    'Content-Length': String(obj.body.byteLength),
-  });
+  return byteRangeResponse(c.req.header('range'), obj.body, { ...headers, 'Content-Type': row.mime });
 }
 
 export function mediaRoutes() {
@@ -159,7 +183,7 @@ export function mediaRoutes() {
     .openapi(upload, async (c) => {
       const { villageId } = c.req.valid('param');
       const auth = c.get('auth');
-      assertVillageRole(auth, villageId, VILLAGE_ROLES);
+      const roles = assertVillageRole(auth, villageId, VILLAGE_ROLES);
       const key = c.req.header('idempotency-key');
       if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) {
         return reply(c, Err('VALIDATION_FAILED', 'Idempotency-Key 格式不对', { header: 'Idempotency-Key' }));
@@ -167,6 +191,10 @@ export function mediaRoutes() {
       await limit(c, 'media:upload', auth.userId);
       await limit(c, 'media:upload-village', villageId);
       const { purpose, bytes } = await readUpload(c);
+      const uploaders = MEDIA_UPLOADERS[purpose];
+      if (uploaders && !uploaders.some((r) => roles.has(r))) {
+        return reply(c, Err('FORBIDDEN', '只有村干部可以上传凭证照片'));
+      }
       const out = await uploadMedia(c.get('deps'), {
         villageId,
         userId: auth.userId,
@@ -184,6 +212,15 @@ export function mediaRoutes() {
       const found = await mediaForViewer(c.get('deps'), c.get('auth'), mediaId);
       if (!found.ok) return reply(c, found);
       return (await sendObject(c, found.value, CACHE_FOREVER)) as never;
+    })
+    .openapi(link, async (c) => {
+      const { mediaId } = c.req.valid('param');
+      const deps = c.get('deps');
+      const found = await mediaForViewer(deps, c.get('auth'), mediaId);
+      if (!found.ok) return reply(c, found);
+      const { path, expires } = signedMediaPath(deps.config, mediaId, PLAY_URL_TTL_S);
+      c.header('Cache-Control', 'private, no-store');
+      return reply(c, Ok({ url: path, expiresAt: new Date(expires * 1000).toISOString() }));
     })
     .openapi(fetchSigned, async (c) => {
       const { mediaId } = c.req.valid('param');

@@ -1,7 +1,8 @@
 /**
  * Signed download URLs for media, for callers that cannot send our Authorization header: WeChat's
- * mediaCheckAsync downloads the file itself to check it. The URL names one media id and an expiry,
- * signed with HMAC-SHA256 under the session secret; it opens nothing else.
+ * mediaCheckAsync downloads the file itself to check it, and an audio player (InnerAudioContext,
+ * an h5 <audio>) fetches `src` by itself. The URL names one media id and an expiry, signed with
+ * HMAC-SHA256 under the session secret; it opens nothing else.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../_lib/config';
@@ -12,14 +13,30 @@ export const CHECK_URL_TTL_S = 7 * 24 * 3600;
 const sign = (secret: string, mediaId: string, expires: number) =>
   createHmac('sha256', secret).update(`media:${mediaId}:${expires}`).digest('base64url');
 
+/** Long enough to listen to a 60 s recording a few times; short enough that a forwarded link dies. */
+export const PLAY_URL_TTL_S = 15 * 60;
+
+/** `/api/media/{id}/signed?e&s` (relative: the client puts its own API origin in front). */
+export function signedMediaPath(
+  config: Config,
+  mediaId: string,
+  ttlS: number,
+  now = Date.now(),
+): { path: string; expires: number } {
+  const e = Math.floor(now / 1000) + ttlS;
+  return {
+    path: `/api/media/${mediaId}/signed?e=${e}&s=${sign(config.sessionSecret, mediaId, e)}`,
+    expires: e,
+  };
+}
+
 export function signedMediaUrl(
   config: Config,
   mediaId: string,
   ttlS = CHECK_URL_TTL_S,
   now = Date.now(),
 ): string {
-  const e = Math.floor(now / 1000) + ttlS;
-  return `${config.publicBaseUrl}/api/media/${mediaId}/signed?e=${e}&s=${sign(config.sessionSecret, mediaId, e)}`;
+  return `${config.publicBaseUrl}${signedMediaPath(config, mediaId, ttlS, now).path}`;
 }
 
 export function verifyMediaSignature(

@@ -23,6 +23,7 @@ import {
 import type { AppEnv } from '../_app/context';
 import { newRouter } from '../_app/router';
 import { requireAuth } from '../_auth/middleware';
+import { byteRangeResponse } from '../_lib/byte-range';
 import { ApiError, Ok } from '../_lib/errors';
 import { AUTH_ERRORS, PUBLIC_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
 import { rateLimit } from '../_lib/rate-limit';
@@ -73,33 +74,9 @@ function assertMember(c: Context<AppEnv>) {
 
 /** Sends bytes, honouring a single `Range: bytes=a-b` (what media players send). */
 function sendAudio(c: Context<AppEnv>, body: Uint8Array, contentType: string, cacheControl: string) {
-  const headers: Record<string, string> = {
+  return byteRangeResponse(c.req.header('range'), body, {
     'Content-Type': contentType,
-    'Accept-Ranges': 'bytes',
     'Cache-Control': cacheControl,
-  };
-  const range = c.req.header('range')?.match(/^bytes=(\d*)-(\d*)$/);
-  if (range && (range[1] || range[2])) {
-    const size = body.length;
-    let start = range[1] ? Number(range[1]) : size - Number(range[2]);
-    let end = range[1] && range[2] ? Number(range[2]) : size - 1;
-    start = Math.max(0, start);
-    end = Math.min(end, size - 1);
-    if (start > end || start >= size) {
-      return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` } });
-    }
-    return new Response(body.subarray(start, end + 1) as Uint8Array<ArrayBuffer>, {
-      status: 206,
-      headers: {
-        ...headers,
-        'Content-Range': `bytes ${start}-${end}/${size}`,
-        'Content-Length': String(end - start + 1),
-      },
-    });
-  }
-  return new Response(body as Uint8Array<ArrayBuffer>, {
-    status: 200,
-    headers: { ...headers, 'Content-Length': String(body.length) },
   });
 }
 

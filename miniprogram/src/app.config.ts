@@ -43,7 +43,7 @@ export default defineAppConfig({
     },
     {
       root: 'subpackages/disclosure-admin',
-      pages: ['index/index', 'edit/index', 'review/index'],
+      pages: ['index/index', 'edit/index', 'review/index', 'town/index'],
     },
     {
       root: 'subpackages/council',

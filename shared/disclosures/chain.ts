@@ -54,7 +54,7 @@ export type ChainBreak = {
   seq: number;
   disclosureId: string;
   versionNo: number;
-  reason: 'hash_mismatch' | 'prev_mismatch' | 'seq_gap';
+  reason: 'hash_mismatch' | 'prev_mismatch' | 'seq_gap' | 'voucher_mismatch';
   message: string;
   expected: string;
   actual: string;
@@ -101,4 +101,70 @@ export function verifyChain(links: ChainLink[], sha256Hex: (s: string) => string
     prev = l.hash;
   }
   return { ok: true, length: sorted.length, head: prev };
+}
+
+/** One voucher photo a published version commits to: where it is and the sha256 of its bytes. */
+export type CommittedVoucher = {
+  seq: number;
+  disclosureId: string;
+  versionNo: number;
+  title: string;
+  /** The ledger line (1-based) it belongs to. */
+  line: number;
+  id: string;
+  sha256: string;
+};
+
+/** Every voucher the chain commits to, in chain order. */
+export function committedVouchers(links: ChainLink[]): CommittedVoucher[] {
+  const out: CommittedVoucher[] = [];
+  for (const l of [...links].sort((a, b) => a.content.seq - b.content.seq)) {
+    const c = l.content;
+    for (const [i, e] of (c.ledger?.entries ?? []).entries()) {
+      for (const v of e.vouchers ?? []) {
+        out.push({
+          seq: c.seq,
+          disclosureId: c.disclosureId,
+          versionNo: c.versionNo,
+          title: c.title,
+          line: i + 1,
+          id: v.id,
+          sha256: v.sha256,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks the voucher photos against what the chain committed to: `actual` gives the sha256 of each
+ * voucher as found now (its bytes, or the record of them), null when it is gone. Run it after
+ * verifyChain passed (the commitments themselves are then known to be unaltered); reports the
+ * first voucher that differs.
+ */
+export function verifyVouchers(
+  links: ChainLink[],
+  actual: ReadonlyMap<string, string | null>,
+  head: { length: number; head: string },
+): ChainReport {
+  for (const v of committedVouchers(links)) {
+    const found = actual.get(v.id) ?? null;
+    if (found === v.sha256) continue;
+    return {
+      ok: false,
+      length: head.length,
+      head: head.head,
+      broken: {
+        seq: v.seq,
+        disclosureId: v.disclosureId,
+        versionNo: v.versionNo,
+        reason: 'voucher_mismatch',
+        message: `第${v.seq}号（${v.title} 第${v.versionNo}版）第${v.line}笔的凭证照片${found === null ? '不见了' : '被换过'}`,
+        expected: v.sha256,
+        actual: found ?? 'missing',
+      },
+    };
+  }
+  return { ok: true, length: head.length, head: head.head };
 }

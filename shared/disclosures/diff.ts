@@ -9,7 +9,12 @@ export type DiffLine = { op: 'same' | 'added' | 'removed'; text: string };
 
 export function entryText(e: LedgerEntry): string {
   const amount = e.incomeFen > 0 ? `收入 ${yuan(e.incomeFen)} 元` : `支出 ${yuan(e.expenseFen)} 元`;
-  return `${e.date} ${e.category} ${e.item} ${amount} ${e.counterpart}`.replace(/\s+/g, ' ').trim();
+  // Vouchers count as part of the line, so a correction that adds or removes a photo shows up.
+  const n = e.voucherIds?.length ?? 0;
+  const vouchers = n > 0 ? ` 凭证${n}张` : '';
+  return `${e.date} ${e.category} ${e.item} ${amount} ${e.counterpart}${vouchers}`
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function versionLines(v: {

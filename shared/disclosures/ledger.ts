@@ -13,8 +13,16 @@ export type LedgerEntry = {
   incomeFen: number;
   expenseFen: number;
   counterpart: string;
+  /** Voucher photos (media ids, purpose ledger_voucher) the cadre attached to this line. */
   voucherIds?: string[];
+  /**
+   * Set when the version is published, never sent by a client: each voucher's id and the sha256
+   * of its bytes, so the hash chain commits to the photos themselves, not only to their ids.
+   */
+  vouchers?: VoucherRef[];
 };
+
+export type VoucherRef = { id: string; sha256: string };
 
 export type Ledger = {
   openingFen: number;

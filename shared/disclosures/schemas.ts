@@ -27,7 +27,11 @@ export const ZLedgerEntry = z
     incomeFen: fen('收入'),
     expenseFen: fen('支出'),
     counterpart: z.string().trim().max(50, '对方单位不超过50个字').default(''),
-    voucherIds: z.array(ZId).max(9, '凭证照片最多9张').default([]),
+    /** Voucher photos: media ids uploaded with purpose ledger_voucher (by a cadre of the village). */
+    voucherIds: z
+      .array(ZId, { error: '凭证照片不对，请重新上传' })
+      .max(9, '每一笔凭证照片最多9张')
+      .default([]),
   })
   .refine((e) => e.incomeFen > 0 !== e.expenseFen > 0, {
     message: '每一笔要么是收入，要么是支出，只填一边',
@@ -141,6 +145,8 @@ const ZLedgerOut = z.object({
       expenseFen: z.number().int(),
       counterpart: z.string(),
       voucherIds: z.array(z.string()).optional(),
+      /** Published versions only: each voucher photo and the sha256 the chain commits to. */
+      vouchers: z.array(z.object({ id: z.string(), sha256: z.string() })).optional(),
     }),
   ),
 });
@@ -280,3 +286,31 @@ export const ZChainSchema = z.object({
     z.object({ content: z.record(z.string(), z.unknown()), prevHash: z.string(), hash: z.string() }),
   ),
 });
+
+/**
+ * The town's view of late disclosures (GET /api/towns/{townId}/disclosures/overdue): every village
+ * of the town, the ones with the most overdue periods first, each period with how many days
+ * past its due date it is (Beijing calendar days).
+ */
+export const ZTownOverdueSchema = z.object({
+  townId: ZId,
+  townName: z.string(),
+  today: z.string(),
+  villages: z.array(
+    z.object({
+      villageId: ZId,
+      villageName: z.string(),
+      overdue: z.array(
+        z.object({
+          kind: z.enum(['finance', 'affairs', 'party']),
+          kindLabel: z.string(),
+          period: z.string(),
+          periodLabel: z.string(),
+          due: z.string(),
+          daysLate: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+});
+export type TTownOverdue = z.infer<typeof ZTownOverdueSchema>;

@@ -24,3 +24,11 @@ export const ZUploadedMediaSchema = z.object({
 export type TUploadedMedia = z.infer<typeof ZUploadedMediaSchema>;
 
 export const ZMediaParams = z.object({ mediaId: ZId });
+
+/**
+ * `GET /api/media/{id}/link`: a short-lived signed path (`/api/media/{id}/signed?e&s`) for players
+ * that fetch `src` without our Authorization header (InnerAudioContext, <audio>). Prefix the API's
+ * origin. Same access as fetching the file.
+ */
+export const ZMediaLinkSchema = z.object({ url: z.string(), expiresAt: z.string() });
+export type TMediaLink = z.infer<typeof ZMediaLinkSchema>;

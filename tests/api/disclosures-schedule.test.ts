@@ -55,6 +55,68 @@ describe.skipIf(DB_UNAVAILABLE)('disclosure schedule and reminders', () => {
     expect(later).toEqual({ villages: 1, overdue: 5, reminded: 3 });
   });
 
+  it('the town sees each late period by kind and how many days late, the latest village first', async () => {
+    const town = await t.loginAs(a.town_officer);
+    const at = new Date('2025-04-11T01:00:00Z'); // 11 April, Beijing
+    const direct = await townOverdue(t.db, a.village.townId, at);
+    expect(direct.today).toBe('2025-04-11');
+    expect(direct.villages[0]).toEqual({
+      villageId: a.village.id,
+      villageName: a.village.name,
+      overdue: [
+        {
+          kind: 'finance',
+          kindLabel: '财务公开',
+          period: '2025-01',
+          periodLabel: '2025年1月',
+          due: '2025-02-10',
+          daysLate: 60,
+        },
+        {
+          kind: 'finance',
+          kindLabel: '财务公开',
+          period: '2025-02',
+          periodLabel: '2025年2月',
+          due: '2025-03-10',
+          daysLate: 32,
+        },
+        {
+          kind: 'finance',
+          kindLabel: '财务公开',
+          period: '2025-03',
+          periodLabel: '2025年3月',
+          due: '2025-04-10',
+          daysLate: 1,
+        },
+        {
+          kind: 'affairs',
+          kindLabel: '村务公开',
+          period: '2025-Q1',
+          periodLabel: '2025年第1季度',
+          due: '2025-04-10',
+          daysLate: 1,
+        },
+        {
+          kind: 'party',
+          kindLabel: '党务公开',
+          period: '2025-Q1',
+          periodLabel: '2025年第1季度',
+          due: '2025-04-10',
+          daysLate: 1,
+        },
+      ],
+    });
+    // The other villages of the town (unscheduled here) follow, with nothing late.
+    expect(direct.villages.slice(1).every((v) => v.overdue.length === 0)).toBe(true);
+    // Through the route (today's clock): the town's name and every village of the town.
+    const res = await t.request('GET', `/api/towns/${a.village.townId}/disclosures/overdue`, { token: town });
+    expect(res.status).toBe(200);
+    expect(res.body.townName).toBe('石桥镇');
+    expect(res.body.villages.map((v: { villageId: string }) => v.villageId)).toContain(a.village.id);
+    const late = res.body.villages.find((v: { villageId: string }) => v.villageId === a.village.id);
+    expect(late.overdue.every((o: { daysLate: number }) => o.daysLate > 0)).toBe(true);
+  });
+
   it('publishing a period clears its flag, for the town too', async () => {
     const now = new Date('2025-04-11T01:00:00Z');
     const before = await townOverdue(t.db, a.village.townId, now);

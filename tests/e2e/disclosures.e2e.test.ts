@@ -1,13 +1,17 @@
 /**
  * Browser test of the disclosure boards (h5 build, real server from global-setup.ts): the showcase
- * cadre of 东坪村 (on a desktop-sized window) drafts a month's ledger and submits it → a supervisor
- * returns it with a comment → the cadre fixes the line and resubmits → the supervisor approves
- * (co-signs) → the showcase villager reads it on the 公开 tab, with totals, and questions a line →
- * the power list shows a flow diagram. Screenshots go to tests/e2e/screenshots/disclosures-*.png.
+ * cadre of 东坪村 (on a desktop-sized window) drafts a month's ledger with a voucher photo on a line
+ * and submits it → a supervisor sees the photo, returns it with a comment → the cadre fixes the
+ * line and resubmits → the supervisor approves (co-signs) → the showcase villager reads it on the
+ * 公开 tab, with totals and the voucher (a thumbnail that opens large), and questions a line → the
+ * power list shows a flow diagram → a correction keeps the photo → the town officer sees which
+ * villages are late with their disclosures. Screenshots go to tests/e2e/screenshots/disclosures-*.png.
  */
 import { CHROMIUM, launchChromium } from './browser';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -26,6 +30,55 @@ const missing = !BASE
 if (missing) console.warn(`\n!!! tests/e2e/disclosures.e2e.test.ts SKIPPED: ${missing}.\n`);
 
 type DevUser = { id: string; displayName: string; roles: { role: string; villageName: string | null }[] };
+
+// A real PNG of a paper receipt (lines of print, a red stamp), so the browser decodes and shows it.
+function crc32(buf: Buffer): number {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+function chunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+function receiptPng(w = 300, h = 400): Buffer {
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * (w * 3 + 1);
+    for (let x = 0; x < w; x++) {
+      const i = row + 1 + x * 3;
+      let [r, g, b] = [236, 232, 220]; // the table behind the paper
+      const paper = x > 20 && x < w - 20 && y > 16 && y < h - 16;
+      if (paper) [r, g, b] = [252, 252, 248];
+      const printed = paper && x > 44 && x < w - 44 && y % 28 < 5 && y > 60 && y < h - 90;
+      if (printed) [r, g, b] = [70, 70, 80];
+      if (paper && y > 30 && y < 48 && x > 90 && x < w - 90) [r, g, b] = [40, 40, 50]; // the heading
+      const d = Math.hypot(x - w * 0.68, y - h * 0.8);
+      if (d < 46 && d > 38) [r, g, b] = [200, 30, 30]; // the stamp
+      raw[i] = r;
+      raw[i + 1] = g;
+      raw[i + 2] = b;
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
 const inVillage = (u: DevUser, role: string) =>
   u.roles.some((r) => r.role === role && r.villageName === VILLAGE);
 
@@ -34,6 +87,8 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
   let cadre: { context: BrowserContext; page: Page; user: DevUser };
   let supervisor: { context: BrowserContext; page: Page; user: DevUser };
   let villager: { context: BrowserContext; page: Page; user: DevUser };
+  let townUser: DevUser;
+  let receiptPath = '';
   const consoleErrors: string[] = [];
 
   async function open(user: DevUser, viewport = { width: 390, height: 844 }) {
@@ -68,8 +123,16 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
     await card.click();
   }
 
+  /** The decoded width of an <img> (0 until it loaded: a broken image never gets one). */
+  const imgWidth = (page: Page, selector: string) =>
+    on(page, selector)
+      .first()
+      .evaluate((img) => (img as HTMLImageElement).naturalWidth);
+
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
+    receiptPath = path.join(mkdtempSync(path.join(tmpdir(), 'e2e-receipt-')), '路灯发票.png');
+    writeFileSync(receiptPath, receiptPng());
     const res = await fetch(`${BASE}/api/auth/dev-users`);
     const { users } = (await res.json()) as { users: DevUser[] };
     const cadreUser = users.find((u) => inVillage(u, 'cadre') && !inVillage(u, 'supervisor'));
@@ -77,10 +140,12 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
     const villagerUser = users.find(
       (u) => u.roles.length === 1 && inVillage(u, 'villager') && !u.displayName.includes('新用户'),
     );
+    const town = users.find((u) => u.roles.some((r) => r.role === 'town_officer'));
     expect(
-      cadreUser && supervisorUser && villagerUser,
-      'demo data: a cadre, a supervisor and a villager of 东坪村',
+      cadreUser && supervisorUser && villagerUser && town,
+      'demo data: a cadre, a supervisor and a villager of 东坪村, a town officer',
     ).toBeTruthy();
+    townUser = town!;
     browser = await launchChromium();
     // The cadre keys in ledgers at a desk: a desktop-sized window.
     cadre = await open(cadreUser!, { width: 1280, height: 900 });
@@ -112,9 +177,18 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
     await field(page, 'item-1').fill('村道路灯维修');
     await field(page, 'amount-1').fill('200.00');
     await field(page, 'counterpart-1').fill('县明亮电器');
+    // The invoice for the lamp repair, as a photo on line 2.
+    const chooser = page.waitForEvent('filechooser');
+    await on(page, '[data-testid="add-voucher-2"]').click();
+    await (await chooser).setFiles(receiptPath);
+    await on(page, '[data-testid="voucher-picker-2"]', '已上传').waitFor({ timeout: 20_000 });
+    await expect.poll(() => imgWidth(page, '[data-testid="voucher-picker-2"] img')).toBe(300);
+    expect(await on(page, '[data-testid="voucher-picker-2"]').textContent()).toContain('1/9张');
     await expect.poll(() => on(page, '[data-testid="live-totals"]').textContent()).toContain('= 1,300.00 元');
     await on(page, '.note-text', '账平了').waitFor();
     await shot(page, '10-cadre-ledger-desktop');
+    await on(page, '[data-testid="voucher-picker-2"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'disclosures-11-cadre-voucher.png') });
     await on(page, '[data-testid="submit-draft"]').click();
     await on(page, '.note-text', '已提交给村务监督委员会审核').waitFor();
   });
@@ -125,6 +199,9 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
     await openDraft(page);
     await on(page, '[data-testid="review-totals"]').waitFor();
     expect(await on(page, '[data-testid="review-totals"]').textContent()).toContain('期末 1,300.00 元');
+    // The supervisor checks the invoice photo before signing (fetched with the login: not public yet).
+    await expect.poll(() => imgWidth(page, '[data-testid="review-vouchers-2"] img')).toBe(300);
+    expect(await on(page, '[data-testid="review-line-1"]').textContent()).toContain('这一笔没有凭证照片');
     await on(page, '[data-testid="review-comment"] textarea, textarea[data-testid="review-comment"]')
       .first()
       .fill('路灯维修请写上发票号');
@@ -138,6 +215,8 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
     await openAdmin(page);
     await openDraft(page);
     await on(page, '.note-text', '路灯维修请写上发票号').waitFor();
+    // The saved draft brings its photo back.
+    await expect.poll(() => imgWidth(page, '[data-testid="voucher-picker-2"] img')).toBe(300);
     await field(page, 'item-1').fill('村道路灯维修（发票 No.0012）');
     await shot(page, '30-cadre-returned');
     await on(page, '[data-testid="submit-draft"]').click();
@@ -172,7 +251,29 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
       .poll(() => on(page, '[data-testid="read-households"]').textContent())
       .toContain('已有 1 户看过');
     expect(await on(page, '.tag', '现行').count()).toBe(1);
+    // The voucher under its line: a thumbnail from the public URL …
+    const thumbs = '[data-testid="vouchers-2"] img';
+    await expect.poll(() => imgWidth(page, thumbs)).toBe(300);
+    expect(await on(page, '[data-testid="vouchers-2"]').textContent()).toContain(
+      '凭证照片 1 张（点照片看大图）',
+    );
+    expect(await on(page, thumbs).first().getAttribute('src')).toMatch(
+      /^\/api\/villages\/[0-9a-f-]{36}\/disclosures\/[0-9a-f-]{36}\/vouchers\/[0-9a-f-]{36}$/,
+    );
+    const box = (await on(page, thumbs).first().boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(44);
+    await on(page, '[data-testid="vouchers-2"]').scrollIntoViewIfNeeded();
     await shot(page, '41-villager-ledger');
+    // … that opens large, and a tap closes it again.
+    await on(page, thumbs).first().click();
+    const large = page.locator('.preview-image img').first();
+    await large.waitFor();
+    await expect.poll(() => large.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(300);
+    // Shown at its full size (up to the screen's width): several times the thumbnail.
+    expect((await large.boundingBox())!.width).toBeGreaterThan(box.width * 2);
+    await page.screenshot({ path: path.join(SHOTS, 'disclosures-43-villager-voucher-large.png') });
+    await page.locator('.preview-image').click();
+    await page.locator('.preview-image').waitFor({ state: 'detached' });
     await on(page, '[data-testid="question-line-2"]').click();
     await on(page, 'textarea').last().fill('路灯修了哪几盏？');
     await on(page, '[data-testid="question-send"]').click();
@@ -215,6 +316,8 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
     await field(c, 'reason').waitFor();
     await field(c, 'reason').fill('路灯维修实付180元，原录错');
     await expect.poll(() => field(c, 'amount-1').inputValue()).toBe('200.00');
+    // The correction keeps the line's invoice photo.
+    await expect.poll(() => imgWidth(c, '[data-testid="voucher-picker-2"] img')).toBe(300);
     await field(c, 'amount-1').fill('180');
     await field(c, 'closing').fill('1320');
     await on(c, '.note-text', '账平了').waitFor();
@@ -238,14 +341,76 @@ describe.skipIf(missing !== null)('disclosures in a browser (h5)', () => {
     await on(v, '[data-testid="changes-2"]').waitFor();
     const changes = await on(v, '[data-testid="changes-2"]').textContent();
     expect(changes).toContain(
-      '删去：2024-06-12 公益支出 村道路灯维修（发票 No.0012） 支出 200.00 元 县明亮电器',
+      '删去：2024-06-12 公益支出 村道路灯维修（发票 No.0012） 支出 200.00 元 县明亮电器 凭证1张',
     );
     expect(changes).toContain(
-      '新增：2024-06-12 公益支出 村道路灯维修（发票 No.0012） 支出 180.00 元 县明亮电器',
+      '新增：2024-06-12 公益支出 村道路灯维修（发票 No.0012） 支出 180.00 元 县明亮电器 凭证1张',
     );
     expect(await on(v, '[data-testid="total-closing"]').textContent()).toContain('1,320.00 元');
+    await expect.poll(() => imgWidth(v, '[data-testid="vouchers-2"] img')).toBe(300);
     await on(v, '[data-testid="version-1"]').scrollIntoViewIfNeeded();
     await shot(v, '60-villager-versions');
+    // Both versions and the photo check out against the chain.
+    await on(v, '[data-testid="detail-back"]').click();
+    await on(v, '[data-testid="verify-chain"]').click();
+    await on(v, '.note-text', '核对无误').waitFor();
+  });
+
+  it('the town officer sees which villages are late with their disclosures, by kind and how late', async () => {
+    const t = await open(townUser);
+    const { page } = t;
+    await on(page, '[data-testid^="town-disclosures-"]').first().click();
+    await on(page, '.page-title-text', '各村公开情况').waitFor();
+    const summary = on(page, '.note-text', '个村有');
+    await summary.waitFor();
+    expect(await summary.textContent()).toMatch(/^石桥镇\d+个村里，\d+个村有\d+期公开超过期限还没公开。$/);
+    // The demo's 西坪村 started its board three months earlier: it comes first, with its late months.
+    const titles = await on(page, '.card-title').allTextContents();
+    const villages = titles.filter((x) => x.endsWith('村'));
+    expect(villages[0]).toBe('西坪村');
+    expect(villages).toContain('东坪村');
+    const xp = on(page, '.card', '西坪村');
+    expect(await xp.locator('.tag').textContent()).toMatch(/^超期\d+期$/);
+    const finance = xp.locator('[data-testid$="-finance"]');
+    expect(await finance.textContent()).toContain('财务公开（3期）');
+    const days = await finance.locator('.late-days').allTextContents();
+    expect(days).toHaveLength(3);
+    for (const d of days) expect(d).toMatch(/^超期 \d+ 天$/);
+    expect(await finance.textContent()).toMatch(/应在 \d+月10日 前公开/);
+    await shot(page, '70-town-late-disclosures');
+    // In elder mode (large type) nothing runs off the screen.
+    await page.evaluate(async () => {
+      const token = (JSON.parse(localStorage.getItem('cmcy.token') ?? '') as { data: string }).data;
+      await fetch('/api/me', {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ elderMode: true }),
+      });
+    });
+    await page.reload();
+    await on(page, '.card', '西坪村').waitFor();
+    expect(
+      await page
+        .locator('.screen:visible')
+        .first()
+        .evaluate((el) => el.classList.contains('elder')),
+    ).toBe(true);
+    expect(
+      await page.evaluate(
+        () => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1,
+      ),
+    ).toBe(true);
+    await shot(page, '71-town-late-disclosures-elder');
+    // Leave the shared demo officer as found.
+    await page.evaluate(async () => {
+      const token = (JSON.parse(localStorage.getItem('cmcy.token') ?? '') as { data: string }).data;
+      await fetch('/api/me', {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ elderMode: false }),
+      });
+    });
+    await t.context.close();
   });
 
   it('logged no errors in the console', () => {

@@ -6,8 +6,10 @@ import {
   type ChainContent,
   type ChainLink,
   canonicalJson,
+  committedVouchers,
   linkHash,
   verifyChain,
+  verifyVouchers,
 } from '../../shared/disclosures/chain';
 import { diffLines, versionLines } from '../../shared/disclosures/diff';
 import { availableDisclosureActions } from '../../shared/disclosures/kinds';
@@ -191,6 +193,64 @@ describe('hash chain', () => {
     const r = verifyChain(links, sha);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.broken).toMatchObject({ seq: 3, reason: 'seq_gap' });
+  });
+  it('a line without vouchers hashes as before vouchers existed (no key added)', () => {
+    const c = content(1, '旧的一份');
+    expect(canonicalJson(c)).not.toContain('vouchers"');
+    const withKey = {
+      ...c,
+      ledger: { ...c.ledger!, entries: [{ ...c.ledger!.entries[0]!, vouchers: undefined }] },
+    };
+    expect(linkHash(withKey, GENESIS, sha)).toBe(linkHash(c, GENESIS, sha));
+  });
+
+  it('lists the committed voucher photos and names the first one whose bytes differ or are gone', () => {
+    const links = build(3);
+    const withPhotos = (l: ChainLink, photos: { id: string; sha256: string }[]) => {
+      const entry = {
+        ...l.content.ledger!.entries[0]!,
+        voucherIds: photos.map((p) => p.id),
+        vouchers: photos,
+      };
+      l.content = { ...l.content, ledger: { ...l.content.ledger!, entries: [e('2026-11-01', 1, 0), entry] } };
+    };
+    withPhotos(links[1]!, [
+      { id: 'p1', sha256: 'a'.repeat(64) },
+      { id: 'p2', sha256: 'b'.repeat(64) },
+    ]);
+    withPhotos(links[2]!, [{ id: 'p3', sha256: 'c'.repeat(64) }]);
+    expect(committedVouchers(links).map((v) => [v.seq, v.line, v.id])).toEqual([
+      [2, 2, 'p1'],
+      [2, 2, 'p2'],
+      [3, 2, 'p3'],
+    ]);
+    const head = { length: 3, head: 'h' };
+    const all = new Map([
+      ['p1', 'a'.repeat(64)],
+      ['p2', 'b'.repeat(64)],
+      ['p3', 'c'.repeat(64)],
+    ]);
+    expect(verifyVouchers(links, all, head)).toEqual({ ok: true, length: 3, head: 'h' });
+    const swapped = verifyVouchers(links, new Map([...all, ['p2', 'd'.repeat(64)]]), head);
+    expect(swapped.ok).toBe(false);
+    if (!swapped.ok)
+      expect(swapped.broken).toEqual({
+        seq: 2,
+        disclosureId: 'd2',
+        versionNo: 1,
+        reason: 'voucher_mismatch',
+        message: '第2号（第2份 第1版）第2笔的凭证照片被换过',
+        expected: 'b'.repeat(64),
+        actual: 'd'.repeat(64),
+      });
+    const gone = verifyVouchers(links, new Map([...all, ['p3', null]]), head);
+    if (!gone.ok)
+      expect(gone.broken).toMatchObject({
+        seq: 3,
+        actual: 'missing',
+        message: '第3号（第3份 第1版）第2笔的凭证照片不见了',
+      });
+    expect(gone.ok).toBe(false);
   });
 });
 

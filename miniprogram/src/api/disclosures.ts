@@ -7,6 +7,7 @@ import type {
   ZDraftListSchema,
   ZDraftSchema,
   ZPowerListSchema,
+  ZTownOverdueSchema,
   ZUpdateDraft,
   ZVerifySchema,
 } from '@shared/disclosures/schemas';
@@ -21,6 +22,7 @@ export type TPowerItem = TPowerList['items'][number];
 export type TDraft = z.infer<typeof ZDraftSchema>;
 export type TDraftList = z.infer<typeof ZDraftListSchema>;
 export type TVerify = z.infer<typeof ZVerifySchema>;
+export type TTownOverdue = z.infer<typeof ZTownOverdueSchema>;
 export type TCreateDisclosureBody = z.input<typeof ZCreateDisclosure>;
 export type TUpdateDraftBody = z.input<typeof ZUpdateDraft>;
 
@@ -50,7 +52,12 @@ export function createDisclosureApi(client: ApiClient) {
         `${base(villageId)}/${v(id)}/review`,
         { decision, comment },
       ),
+    /** The town's late disclosures (town officers of that town). */
+    townOverdue: (townId: string) => client.get<TTownOverdue>(`/towns/${v(townId)}/disclosures/overdue`),
     printUrl: (apiBase: string, villageId: string, id: string, versionNo: number) =>
       `${apiBase}${base(villageId)}/${v(id)}/print?version=${versionNo}`,
+    /** A published voucher photo: public, no login, cached forever (an <Image src> loads it by itself). */
+    voucherUrl: (apiBase: string, villageId: string, id: string, mediaId: string) =>
+      `${apiBase}${base(villageId)}/${v(id)}/vouchers/${v(mediaId)}`,
   };
 }

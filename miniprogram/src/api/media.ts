@@ -146,7 +146,11 @@ export type UploadMediaInput = UploadSource & {
   idempotencyKey?: string;
 };
 
-const FILE_NAMES: Record<MediaPurpose, string> = { matter_photo: 'photo', matter_voice: 'voice' };
+const FILE_NAMES: Record<MediaPurpose, string> = {
+  matter_photo: 'photo',
+  matter_voice: 'voice',
+  ledger_voucher: 'voucher',
+};
 
 export function createMediaClient(o: MediaClientOptions) {
   const base = o.baseUrl.replace(/\/$/, '');

@@ -1,9 +1,11 @@
 /**
  * Pieces of the 公开 pages: a power item's flow diagram (steps as boxes joined by arrows, built
- * from Views so it renders the same in WeChat and h5), a ledger with totals and the question /
- * answer beside each line, and the differences between two versions.
+ * from Views so it renders the same in WeChat and h5), a ledger with totals, voucher photos and
+ * the question / answer beside each line, and the differences between two versions.
  */
-import { Text, View } from '@tarojs/components';
+import { Image, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { useState } from 'react';
 import { yuan } from '@shared/disclosures/ledger';
 import type { TDisclosureDetail, TPowerItem, TPublishedVersion } from '../api/disclosures';
 import { cx } from '../lib/format';
@@ -72,17 +74,59 @@ export function Totals({
   );
 }
 
+/**
+ * A line's voucher photos (凭证照片) as thumbnails; a tap opens them large (WeChat's viewer, or
+ * Taro's on h5: pinch to zoom, tap to close). `srcs` are URLs an <Image> can load by itself (the
+ * public voucher URLs, or local paths of photos fetched with the login). A null src is still
+ * loading; an empty one could not be fetched.
+ */
+export function VoucherThumbs({ srcs, testId }: { srcs: (string | null)[]; testId?: string }) {
+  const [broken, setBroken] = useState<Set<number>>(new Set());
+  if (srcs.length === 0) return null;
+  const ready = srcs.filter((s): s is string => !!s);
+  const open = (src: string) => void Taro.previewImage({ current: src, urls: ready }).catch(() => undefined);
+  return (
+    <View className="vouchers" data-testid={testId}>
+      <Text className="vouchers-label">凭证照片 {srcs.length} 张（点照片看大图）</Text>
+      <View className="vouchers-row">
+        {srcs.map((src, i) =>
+          src && !broken.has(i) ? (
+            <Image
+              // biome-ignore lint/suspicious/noArrayIndexKey: the position is the identity (a fixed, ordered list)
+              key={i}
+              className="voucher-thumb"
+              src={src}
+              mode="aspectFill"
+              imgProps={{ alt: `第${i + 1}张凭证照片，点开看大图` }}
+              onClick={() => open(src)}
+              onError={() => setBroken((b) => new Set(b).add(i))}
+            />
+          ) : (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the position is the identity (a fixed, ordered list)
+            <View key={i} className="voucher-thumb voucher-thumb-missing">
+              <Text>{src === null ? '加载中' : '打不开'}</Text>
+            </View>
+          ),
+        )}
+      </View>
+    </View>
+  );
+}
+
 type Question = TDisclosureDetail['questions'][number];
 
-/** The ledger lines; each can be questioned, and a question's answer shows beside its line. */
+/** The ledger lines; each can be questioned, a question's answer shows beside its line, and its vouchers under it. */
 export function LedgerLines({
   version,
   questions,
   onQuestion,
+  voucherSrc,
 }: {
   version: TPublishedVersion;
   questions: Question[];
   onQuestion?: (lineNo: number) => void;
+  /** The URL of a published voucher photo (GET …/disclosures/{id}/vouchers/{mediaId}). */
+  voucherSrc?: (mediaId: string) => string;
 }) {
   const entries = version.ledger?.entries ?? [];
   return (
@@ -118,6 +162,9 @@ export function LedgerLines({
                 </Btn>
               ) : null}
             </View>
+            {voucherSrc && e.voucherIds?.length ? (
+              <VoucherThumbs srcs={e.voucherIds.map(voucherSrc)} testId={`vouchers-${lineNo}`} />
+            ) : null}
             {qs.map((q) => (
               <Text key={q.id} className={cx('answer', !q.answer && 'answer-pending')}>
                 {q.answer ? `监委会答复：${q.answer}` : `有村民质询这一笔，${q.state}`}

@@ -6,6 +6,7 @@
  */
 import { Text, View } from '@tarojs/components';
 import { isSpeakable } from '@shared/speech/chunk';
+import { absoluteApiUrl } from '../lib/api-url';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api';
 import { errorMessage } from '../api/client';
@@ -32,13 +33,6 @@ function browserVoice(): { synth: Synth; voice: SpeechSynthesisVoice } | null {
     return null;
   const voice = window.speechSynthesis.getVoices().find((v) => /^(zh|cmn)/i.test(v.lang));
   return voice ? { synth: window.speechSynthesis, voice } : null;
-}
-
-/** The server gives `/api/speech/audio/…`; with an absolute API base the audio lives on that host. */
-function absolute(url: string): string {
-  const base = process.env.TARO_APP_API_BASE ?? '/api';
-  const origin = /^(https?:\/\/[^/]+)/.exec(base)?.[1] ?? '';
-  return origin + url;
 }
 
 export type ReadAloudEvents = {
@@ -87,7 +81,7 @@ export function ReadAloudWeb({
   const serverUrl = (i: number) => {
     let p = urls.current.get(i);
     if (!p) {
-      p = api.speech.url(queue.current[i]!.text).then((r) => absolute(r.url));
+      p = api.speech.url(queue.current[i]!.text).then((r) => absoluteApiUrl(r.url));
       p.catch(() => {});
       urls.current.set(i, p);
     }

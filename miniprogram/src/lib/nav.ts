@@ -32,6 +32,7 @@ export const PAGES = {
   myMatters: '/subpackages/matters/list/index',
   matter: '/subpackages/matters/detail/index',
   matterInbox: '/subpackages/matters/inbox/index',
+  townDisclosures: '/subpackages/disclosure-admin/town/index',
 } as const;
 
 const TAB_PAGES: ReadonlySet<string> = new Set([

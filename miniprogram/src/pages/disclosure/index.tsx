@@ -26,7 +26,7 @@ import {
   Tag,
 } from '../../components/ui';
 import { cx, formatDayTime } from '../../lib/format';
-import { go } from '../../lib/nav';
+import { PAGES, go } from '../../lib/nav';
 import { villagesOf } from '../../lib/roles';
 import { useLoad } from '../../lib/use-load';
 import { yuan } from '@shared/disclosures/ledger';
@@ -51,10 +51,27 @@ export default function DisclosurePage() {
       <Gate>
         {(me) => {
           const village = villagesOf(me)[0];
-          if (!village) return <Note>加入村子后，就能看到村里的公开内容。</Note>;
+          const towns = me.memberships.filter((m) => m.role === 'town_officer' && m.townId);
+          const townLinks = towns.map((t) => (
+            <LinkRow
+              key={t.id}
+              label={`${t.townName ?? '本镇'}各村公开超期情况`}
+              value="查看"
+              onClick={() => go(PAGES.townDisclosures, { townId: t.townId! })}
+              testId={`town-disclosures-${t.townId}`}
+            />
+          ));
+          if (!village) {
+            return towns.length ? (
+              <View>{townLinks}</View>
+            ) : (
+              <Note>加入村子后，就能看到村里的公开内容。</Note>
+            );
+          }
           const manages = village.roles.some((r) => r === 'cadre' || r === 'supervisor');
           return (
             <>
+              {townLinks}
               {manages ? (
                 <LinkRow
                   label="公开管理（起草、审核）"
@@ -325,6 +342,7 @@ function DetailView({
               version={shown}
               questions={d.questions}
               onQuestion={canQuestion && shown.versionNo === d.current ? setAsking : undefined}
+              voucherSrc={(mediaId) => api.disclosures.voucherUrl(API_BASE, villageId, id, mediaId)}
             />
           </Card>
         </>

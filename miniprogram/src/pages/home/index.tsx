@@ -151,10 +151,30 @@ export function HomeContent({ me, shown = 0 }: { me: TMe; shown?: number }) {
 
       {roles.has('town_officer') ? <TownMatters me={me} shown={shown} /> : null}
 
+      {roles.has('town_officer') ? <TownDisclosures me={me} /> : null}
+
       {roles.has('town_officer') || roles.has('county_officer') ? (
         <ComingSoon title="各村概况">各村事项办理、矛盾化解、村务公开和群众满意的情况。</ComingSoon>
       ) : null}
     </View>
+  );
+}
+
+/** 村务公开 for a town officer: each of their towns leads to the villages' late disclosures. */
+function TownDisclosures({ me }: { me: TMe }) {
+  const towns = me.memberships.filter((m) => m.role === 'town_officer' && m.townId);
+  return (
+    <Card title="各村村务公开" extra={<Tag tone="primary">镇街干部</Tag>}>
+      {towns.map((t) => (
+        <LinkRow
+          key={t.id}
+          label={`${t.townName ?? '本镇'}各村公开超期情况`}
+          value="查看"
+          onClick={() => go(PAGES.townDisclosures, { townId: t.townId! })}
+          testId={`town-disclosures-${t.townId}`}
+        />
+      ))}
+    </Card>
   );
 }
 

@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { ZRaiseMatterSchema, ZTakeMatterActionSchema } from '@shared/matters/schemas';
 import type { TMatterCategory } from '@shared/matters/kinds';
+import type { TMediaLink } from '@shared/media/schemas';
 import type {
   ZFollowingSchema,
   ZMatterDetailSchema,
@@ -92,6 +93,8 @@ export const mattersApi = {
   /** `idempotencyKey`: the form keeps one per content, so pressing 提交 again cannot raise twice. */
   raise: (villageId: string, body: TRaiseMatterBody, idempotencyKey: string) =>
     client.post<TRaisedMatter>(`/villages/${v(villageId)}/matters`, body, { idempotencyKey }),
+  /** A short-lived signed link to a photo or recording, for players that cannot send the login (audio). */
+  mediaLink: (mediaId: string) => client.get<TMediaLink>(`/media/${v(mediaId)}/link`),
   act: (villageId: string, matterId: string, body: TTakeActionBody, idempotencyKey: string) =>
     client.post<TMatterMoved>(`/villages/${v(villageId)}/matters/${v(matterId)}/actions`, body, {
       idempotencyKey,

@@ -1,8 +1,9 @@
 /**
  * A cadre drafts or fixes a disclosure. Finance: the ledger, one card per entry (date, 科目, 摘要,
- * 收入 or 支出 in 元 — turned into integer 分 by string arithmetic — and the counterpart), with
- * the totals and balance computed as they type and the server's reconciliation issues shown by
- * name. Wider screens (the h5 build on a desktop) lay each entry out on one row.
+ * 收入 or 支出 in 元 — turned into integer 分 by string arithmetic — the counterpart, and its
+ * voucher photos, uploaded as they are chosen), with the totals and balance computed as they type
+ * and the server's reconciliation issues shown by name. Wider screens (the h5 build on a desktop)
+ * lay each entry out on one row.
  */
 import { Text, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
@@ -11,26 +12,33 @@ import { api } from '../../../api';
 import type { TDraft } from '../../../api/disclosures';
 import { Btn, Card, ErrorNote, Field, Loading, Note, PageTitle } from '../../../components/ui';
 import { cx } from '../../../lib/format';
+import { uuidV4 } from '../../../lib/uuid';
 import { type LedgerEntry, ledgerTotals, parseYuan, yuan } from '@shared/disclosures/ledger';
 import { ADMIN_PAGES, AdminPage } from '../common';
+import { type VoucherItem, VoucherPicker, savedVouchers, vouchersState } from '../vouchers';
 
 type Row = {
+  /** Local identity: uploads finishing later find their line even if lines above were deleted. */
+  key: string;
   date: string;
   category: string;
   item: string;
   side: 'in' | 'out';
   amount: string;
   counterpart: string;
+  vouchers: VoucherItem[];
 };
 type Kind = 'finance' | 'affairs' | 'party' | 'major';
 
 const blankRow = (date: string): Row => ({
+  key: uuidV4(),
   date,
   category: '',
   item: '',
   side: 'out',
   amount: '',
   counterpart: '',
+  vouchers: [],
 });
 const thisMonth = () => {
   const b = new Date(Date.now() + 8 * 3600_000);
@@ -92,12 +100,14 @@ function Editor({
       setClosing(fenText(d.ledger.declaredClosingFen));
       setRows(
         d.ledger.entries.map((e) => ({
+          key: uuidV4(),
           date: e.date,
           category: e.category,
           item: e.item,
           side: e.incomeFen > 0 ? 'in' : 'out',
           amount: fenText(e.incomeFen || e.expenseFen),
           counterpart: e.counterpart,
+          vouchers: savedVouchers(e.voucherIds),
         })),
       );
     }
@@ -145,6 +155,7 @@ function Editor({
       incomeFen: r.side === 'in' ? fen : 0,
       expenseFen: r.side === 'out' ? fen : 0,
       counterpart: r.counterpart,
+      voucherIds: vouchersState(r.vouchers).ids,
     };
   });
   const openingFen = parseYuan(opening);
@@ -158,12 +169,23 @@ function Editor({
 
   const setRow = (i: number, patch: Partial<Row>) =>
     setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const setVouchers = (key: string) => (f: (items: VoucherItem[]) => VoucherItem[]) =>
+    setRows((all) => all.map((r) => (r.key === key ? { ...r, vouchers: f(r.vouchers) } : r)));
+  const vouchers = vouchersState(rows.flatMap((r) => r.vouchers));
 
   const save = async (): Promise<TDraft | null> => {
     setError(null);
     setSaved(null);
     if (kind === 'finance' && (openingFen === null || closingFen === null || badRows.length > 0)) {
       setError(new Error('金额要填数字，最多两位小数（单位：元）'));
+      return null;
+    }
+    if (vouchers.uploading) {
+      setError(new Error('凭证照片还在上传，请等一下再保存'));
+      return null;
+    }
+    if (vouchers.failed) {
+      setError(new Error('有凭证照片没传上，请点“重传”或删除它'));
       return null;
     }
     const ledger =
@@ -300,8 +322,7 @@ function Editor({
           </Card>
           <Card title={`收支明细（${rows.length}笔）`}>
             {rows.map((r, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: the position is the identity (a fixed, ordered list)
-              <View className="entry-card" key={i} data-testid={`entry-${i + 1}`}>
+              <View className="entry-card" key={r.key} data-testid={`entry-${i + 1}`}>
                 <View className="entry-grid">
                   <Field
                     label={`第${i + 1}笔 日期`}
@@ -365,6 +386,12 @@ function Editor({
                     删除这笔
                   </Btn>
                 </View>
+                <VoucherPicker
+                  villageId={villageId}
+                  line={i + 1}
+                  items={r.vouchers}
+                  onChange={setVouchers(r.key)}
+                />
               </View>
             ))}
             <Btn

@@ -1,6 +1,6 @@
 /**
- * A supervisor reviews a submitted disclosure: the ledger with totals and any reconciliation
- * issue, earlier returns; then approves — their recorded co-signature, which publishes it into the
+ * A supervisor reviews a submitted disclosure: the ledger with totals, each line's voucher photos
+ * and any reconciliation issue, earlier returns; then approves — their recorded co-signature, which publishes it into the
  * village's chain — or returns it with what must change. Never their own draft (the server refuses).
  */
 import { Text, Textarea, View } from '@tarojs/components';
@@ -11,6 +11,7 @@ import { Btn, Card, ErrorNote, Loading, Note, PageTitle } from '../../../compone
 import { useLoad } from '../../../lib/use-load';
 import { yuan } from '@shared/disclosures/ledger';
 import { AdminPage } from '../common';
+import { DraftVoucherThumbs } from '../vouchers';
 
 export default function DisclosureReview() {
   return <AdminPage roles={['supervisor', 'cadre']}>{(v) => <Review villageId={v.villageId} />}</AdminPage>;
@@ -67,6 +68,11 @@ function Review({ villageId }: { villageId: string }) {
               <Text className="muted">
                 {e.date} · {e.category} · {e.counterpart}
               </Text>
+              {e.voucherIds?.length ? (
+                <DraftVoucherThumbs ids={e.voucherIds} testId={`review-vouchers-${i + 1}`} />
+              ) : (
+                <Text className="muted">这一笔没有凭证照片</Text>
+              )}
             </View>
           ))}
           <Text className="muted" data-testid="review-totals">

@@ -12,7 +12,7 @@ import { formatDayTime } from '../../../lib/format';
 import type { VillageView } from '../../../lib/roles';
 import { useLoad } from '../../../lib/use-load';
 import { ActionPanel, dayWords } from '../actions';
-import { type TMatterDetail, mattersApi, mediaSrc } from '../api';
+import { type TMatterDetail, mattersApi } from '../api';
 import {
   MATTER_PAGES,
   MatterPage,
@@ -24,6 +24,7 @@ import {
   nowWords,
 } from '../common';
 import { isTerminal } from '@shared/matters/workflow';
+import { VoicePlayer } from '../voice-player';
 import '../matters.scss';
 
 const AUTHOR_ACTIONS: ReadonlySet<string> = new Set([
@@ -41,28 +42,6 @@ export default function MatterDetailPage() {
     <MatterPage>
       {(v) => <MatterDetail village={v} matterId={id} justRaised={router.params.raised === '1'} />}
     </MatterPage>
-  );
-}
-
-function VoicePlayer({ fileId, durationS }: { fileId: string; durationS: number }) {
-  const [busy, setBusy] = useState(false);
-  const play = async () => {
-    setBusy(true);
-    try {
-      const src = await mediaSrc(fileId);
-      const audio = Taro.createInnerAudioContext();
-      audio.src = src;
-      audio.play();
-    } catch (e) {
-      void Taro.showToast({ title: errorMessage(e), icon: 'none' });
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <View className="voice-play" onClick={busy ? undefined : () => void play()} data-testid="voice-play">
-      <Text>{busy ? '正在打开…' : `▶ 听语音（${durationS}秒）`}</Text>
-    </View>
   );
 }
 

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '各村公开情况', enablePullDownRefresh: true });
