@@ -25,7 +25,9 @@ export const MAX_TEMPLATES_PER_CALL = 3;
 /** Which kinds to ask for after which action (in priority order; the first 3 with a template are asked). */
 export const CONSENT_MOMENTS = {
   matterRaised: ['matter_moved', 'result_out'],
-  booked: ['booking_near'],
+  booked: ['booking_day_before', 'booking_near', 'booking_cancelled'],
+  rescheduled: ['booking_rescheduled', 'booking_day_before', 'booking_near'],
+  waitlisted: ['waitlist_offered', 'booking_cancelled'],
   voteSeen: ['vote_opened', 'vote_closing', 'result_out'],
 } as const satisfies Record<string, readonly NotifyKind[]>;
 
