@@ -70,9 +70,9 @@ export async function cancelSlotTx(
           )
           .slice(0, NEXT_FREE_OFFERED)
       : [];
-    const where = from && from.id !== c.service.id ? `改到“${from.name}”` : '';
+    const where = from && from.id !== c.service.id ? `到“${from.name}”` : '';
     const offer = next.length
-      ? `可以${where}改约：${next.map((s) => slotLabel(new Date(s.startsAt))).join('、')}`
+      ? `可以改约${where}：${next.map((s) => slotLabel(new Date(s.startsAt))).join('、')}`
       : from
         ? '近期没有空位，请联系村里'
         : '这项服务不再办理，有事请联系村里';

@@ -177,7 +177,7 @@ describe.skipIf(DB_UNAVAILABLE)(`services: edit and retire (${TEST_DB})`, () => 
         const told = (await inbox(who)).filter((e) => e.kind === 'booking_cancelled');
         expect(told).toHaveLength(1);
         expect(told[0]!.title).toBe('预约取消了：开具无犯罪证明');
-        expect(told[0]!.summary).toMatch(/可以改到“证明开具（新）”改约：\d+月\d+日/);
+        expect(told[0]!.summary).toMatch(/可以改约到“证明开具（新）”：\d+月\d+日/);
         // 我的预约 still shows it, cancelled, with the reason.
         const mine = await t.request('GET', `${base}/bookings/mine`, { token: await t.loginAs(who) });
         expect(mine.body.items.find((b: { id: string }) => b.id === id)).toMatchObject({

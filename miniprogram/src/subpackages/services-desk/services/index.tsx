@@ -396,7 +396,7 @@ function EditService({
       <ErrorNote error={fail} />
       <Card title="不再办理这项服务">
         <Text className="muted">
-          停办后村民看不到这项服务。以后已经预约的村民会收到取消通知；选一项替代的服务，通知里会告诉他们可以改约的时间。
+          停办后村民看不到这项服务。已经约了以后时间的村民会收到取消通知；选一项替代的服务，通知里会告诉他们可以改约的时间。
         </Text>
         <Field
           label="为什么不再办理"
