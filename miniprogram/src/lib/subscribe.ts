@@ -11,8 +11,8 @@
  * - At most 3 template ids per call.
  * - weapp only: h5 has no subscribe messages, every call is a no-op there.
  *
- * Later capabilities ask at their moment: after raising a matter `requestConsent(CONSENT_MOMENTS.matterRaised)`,
- * after booking `requestConsent(CONSENT_MOMENTS.booked)`.
+ * Later capabilities ask at their moment: after raising a matter `requestConsent(CONSENT_MOMENTS.matterRaised)`;
+ * the booking confirm asks `booked` on 确认预约 and `waitlisted` on 排队.
  */
 import Taro from '@tarojs/taro';
 import { api } from '../api';
