@@ -226,7 +226,10 @@ describe.skipIf(missing !== null)('services in a browser (h5)', () => {
     );
 
     await on(page, '[data-testid="go-hours"]').click();
+    // The hours page is open (its first service loaded) before its chips are used.
+    await on(page, '[data-testid="add-window"]').waitFor();
     await on(page, `[data-testid="pick-${NEW_SERVICE}"]`).click();
+    await on(page, '.svc-name', NEW_SERVICE).waitFor();
     await on(page, `[data-testid="weekday-${weekdayOf(tomorrow)}"]`).click();
     await on(page, '[data-testid="add-window"]').click();
     await on(page, '.note-text', '已加上这个时段').waitFor();
