@@ -8,7 +8,8 @@
  * - one person never holds two active bookings whose times overlap (EXCLUDE USING gist on
  *   user × tstzrange, needs btree_gist);
  * - a retried booking request is one booking (unique user × request key);
- * - a booking code is unique within its village.
+ * - a booking code is unique within its village;
+ * - a service's name is unique among the village's active services.
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -61,11 +62,18 @@ export const services = pgTable(
     errand: boolean().notNull().default(false),
     slotMinutes: integer().notNull().default(30),
     cutoffMinutes: integer().notNull().default(60),
+    /** false once retired: gone from the catalogue, its future bookings cancelled by the village. */
     active: boolean().notNull().default(true),
+    retiredAt: timestamp({ withTimezone: true }),
+    retiredReason: text(),
     sortOrder: integer().notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex().on(t.villageId, t.name), check('services_slot_minutes', sql`${t.slotMinutes} > 0`)],
+  (t) => [
+    // Names are unique among the services on offer: a retired name can be used again.
+    uniqueIndex().on(t.villageId, t.name).where(sql`${t.active}`),
+    check('services_slot_minutes', sql`${t.slotMinutes} > 0`),
+  ],
 );
 
 export const serviceHours = pgTable(

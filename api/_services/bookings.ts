@@ -4,7 +4,8 @@
  * - book: Ok booking (a retry with the same Idempotency-Key: the same booking);
  *   SERVICE_NOT_OFFERED (no bookings for this service); SLOT_PAST; SLOT_CLOSED (not an opening
  *   time, or cancelled); SLOT_FULL ('已约满'); BOOKING_OVERLAP (already booked at that time).
- * - reschedule: Ok booking; CONFLICT (not an active booking); CUTOFF_PASSED; then as book.
+ * - reschedule: Ok booking (and a booking_rescheduled receipt); CONFLICT (not an active booking,
+ *   or its service retired); CUTOFF_PASSED; then as book.
  * - cancel: Ok booking; CONFLICT; CUTOFF_PASSED. The place goes to the waitlist (passOn).
  * - joinWaitlist: Ok entry; CONFLICT (the slot has free places — book instead); SLOT_*.
  * - acceptOffer: Ok booking; CONFLICT (no live offer: expired or already used); BOOKING_OVERLAP.
@@ -25,6 +26,7 @@ import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { type ServiceRow, findService, findServiceWithRules } from './catalogue';
+import { tellRescheduled } from './notices';
 import { ensureSlot, passOn, specAt, takePlace } from './slots';
 
 type Q = Db | Tx;
@@ -159,11 +161,18 @@ export async function book(
       // One statement, so the slot row is locked only while it runs (no transaction held open
       // across round trips while others queue on the last places): take a place if one is free,
       // insert the booking from that, and audit it. No place → nothing is written. The overlap
-      // constraint and the unique request key refuse the whole statement.
+      // constraint and the unique request key refuse the whole statement. Locks in the order
+      // every path takes them: the service (a retirement holding it makes this wait, then find
+      // it gone), then the slot.
       const result = await db.execute(sql`
-        with took as (
+        with svc as (
+          select id from services
+          where id = ${service.id} and village_id = ${c.villageId} and active
+          for key share),
+        took as (
           update service_slots set booked = booked + 1
           where id = ${slot.id} and not cancelled and booked + held < capacity
+            and exists (select 1 from svc)
           returning id, starts_at, ends_at),
         b as (
           insert into service_bookings (village_id, service_id, slot_id, user_id, starts_at, ends_at,
@@ -181,6 +190,7 @@ export async function book(
         select id from b`);
       const made = (result as unknown as { rows: { id: string }[] }).rows[0];
       if (!made) {
+        if (!(await findService(db, c.villageId, service.id))) return Err('NOT_FOUND');
         const [now_] = await db
           .select({ cancelled: serviceSlots.cancelled })
           .from(serviceSlots)
@@ -208,21 +218,24 @@ export async function book(
   }
 }
 
+/** Holds a service row (key share), active or not, before its slots and bookings are locked. */
+async function holdService(tx: Tx, serviceId: string): Promise<ServiceRow> {
+  const [s] = await tx.select().from(services).where(eq(services.id, serviceId)).for('key share');
+  return s!;
+}
+
+/** The caller's booking, locked after its service (the order every path takes). */
 async function lockOwnBooking(tx: Tx, c: Caller, bookingId: string) {
-  const [b] = await tx
-    .select()
-    .from(serviceBookings)
-    .where(
-      and(
-        eq(serviceBookings.id, bookingId),
-        eq(serviceBookings.villageId, c.villageId),
-        eq(serviceBookings.userId, c.userId),
-      ),
-    )
-    .for('update');
-  if (!b) refuse('NOT_FOUND');
-  const [s] = await tx.select().from(services).where(eq(services.id, b!.serviceId));
-  return { b: b!, s: s! };
+  const mine = and(
+    eq(serviceBookings.id, bookingId),
+    eq(serviceBookings.villageId, c.villageId),
+    eq(serviceBookings.userId, c.userId),
+  );
+  const [ref] = await tx.select({ serviceId: serviceBookings.serviceId }).from(serviceBookings).where(mine);
+  if (!ref) refuse('NOT_FOUND');
+  const s = await holdService(tx, ref!.serviceId);
+  const [b] = await tx.select().from(serviceBookings).where(mine).for('update');
+  return { b: b!, s };
 }
 
 export async function reschedule(
@@ -234,7 +247,7 @@ export async function reschedule(
   const startsAt = new Date(startsAtIso);
   return run(db, async (tx) => {
     const { b, s } = await lockOwnBooking(tx, c, c.bookingId);
-    if (b.status !== 'booked') refuse('CONFLICT', '这个预约已经不能改了');
+    if (b.status !== 'booked' || !s.active) refuse('CONFLICT', '这个预约已经不能改了');
     if (!beforeCutoff(b.startsAt, now, s.cutoffMinutes)) refuse('CUTOFF_PASSED');
     if (b.startsAt.getTime() === startsAt.getTime()) return bookingView(b, s, now);
     const spec = await validSlot(tx, s, startsAt, now);
@@ -271,6 +284,7 @@ export async function reschedule(
       requestId: c.requestId,
       details: { from: b.startsAt.toISOString(), to: slot.startsAt.toISOString() },
     });
+    await tellRescheduled(tx, moved!, s, b.startsAt);
     return bookingView(moved!, s, now);
   });
 }
@@ -344,6 +358,7 @@ export async function joinWaitlist(
   const spec = await validSlot(db, service, startsAt, now);
   if (!spec.ok) return spec;
   return run(db, async (tx) => {
+    if (!(await findService(tx, c.villageId, service.id, 'key share'))) refuse('NOT_FOUND');
     const slot = await ensureSlot(tx, service, spec.value);
     if (slot.cancelled) refuse('SLOT_CLOSED');
     if (slot.booked + slot.held < slot.capacity) refuse('CONFLICT', '还有空位，可以直接预约');
@@ -391,20 +406,23 @@ export async function joinWaitlist(
   });
 }
 
+/** The caller's waitlist entry, locked after its service and its slot (the order every path takes). */
 async function lockOwnEntry(tx: Tx, c: Caller, entryId: string) {
-  const [w] = await tx
-    .select()
+  const mine = and(
+    eq(serviceWaitlist.id, entryId),
+    eq(serviceWaitlist.villageId, c.villageId),
+    eq(serviceWaitlist.userId, c.userId),
+  );
+  const [ref] = await tx
+    .select({ slotId: serviceWaitlist.slotId, serviceId: serviceSlots.serviceId })
     .from(serviceWaitlist)
-    .where(
-      and(
-        eq(serviceWaitlist.id, entryId),
-        eq(serviceWaitlist.villageId, c.villageId),
-        eq(serviceWaitlist.userId, c.userId),
-      ),
-    )
-    .for('update');
-  if (!w) refuse('NOT_FOUND');
-  return w!;
+    .innerJoin(serviceSlots, eq(serviceSlots.id, serviceWaitlist.slotId))
+    .where(mine);
+  if (!ref) refuse('NOT_FOUND');
+  const s = await holdService(tx, ref!.serviceId);
+  const [slot] = await tx.select().from(serviceSlots).where(eq(serviceSlots.id, ref!.slotId)).for('update');
+  const [w] = await tx.select().from(serviceWaitlist).where(mine).for('update');
+  return { w: w!, s, slot: slot! };
 }
 
 export async function acceptOffer(
@@ -413,28 +431,26 @@ export async function acceptOffer(
   now = new Date(),
 ): Promise<Outcome<TBooking>> {
   return run(db, async (tx) => {
-    const w = await lockOwnEntry(tx, c, c.entryId);
-    if (w.status !== 'offered' || !w.offerExpiresAt || w.offerExpiresAt <= now) {
+    const { w, s, slot } = await lockOwnEntry(tx, c, c.entryId);
+    if (w.status !== 'offered' || !w.offerExpiresAt || w.offerExpiresAt <= now || !s.active) {
       refuse('CONFLICT', '这个空位已经过期了');
     }
-    const [slot] = await tx.select().from(serviceSlots).where(eq(serviceSlots.id, w.slotId)).for('update');
-    const [s] = await tx.select().from(services).where(eq(services.id, slot!.serviceId));
-    await assertNoOverlap(tx, c.userId, slot!.startsAt, slot!.endsAt);
+    await assertNoOverlap(tx, c.userId, slot.startsAt, slot.endsAt);
     // The held place becomes a booked one: the total never moves, so capacity holds.
     await tx
       .update(serviceSlots)
       .set({ held: sql`${serviceSlots.held} - 1`, booked: sql`${serviceSlots.booked} + 1` })
-      .where(eq(serviceSlots.id, slot!.id));
+      .where(eq(serviceSlots.id, slot.id));
     await tx.update(serviceWaitlist).set({ status: 'accepted' }).where(eq(serviceWaitlist.id, w.id));
     const [row] = await tx
       .insert(serviceBookings)
       .values({
         villageId: c.villageId,
-        serviceId: s!.id,
-        slotId: slot!.id,
+        serviceId: s.id,
+        slotId: slot.id,
         userId: c.userId,
-        startsAt: slot!.startsAt,
-        endsAt: slot!.endsAt,
+        startsAt: slot.startsAt,
+        endsAt: slot.endsAt,
         code: bookingCode(),
       })
       .returning();
@@ -447,7 +463,7 @@ export async function acceptOffer(
       requestId: c.requestId,
       details: { entryId: w.id },
     });
-    return bookingView(row!, s!, now);
+    return bookingView(row!, s, now);
   });
 }
 
@@ -457,7 +473,7 @@ export async function leaveWaitlist(
   now = new Date(),
 ): Promise<Outcome<TWaitlistEntry>> {
   return run(db, async (tx) => {
-    const w = await lockOwnEntry(tx, c, c.entryId);
+    const { w } = await lockOwnEntry(tx, c, c.entryId);
     if (w.status !== 'waiting' && w.status !== 'offered') refuse('CONFLICT', '已经不在排队了');
     await tx.update(serviceWaitlist).set({ status: 'left' }).where(eq(serviceWaitlist.id, w.id));
     if (w.status === 'offered') await passOn(tx, w.slotId, 'held', now);

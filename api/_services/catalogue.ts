@@ -7,8 +7,13 @@
  * - addException: Ok detail; NOT_FOUND. A 'closed' exception cancels the booked slots it covers
  *   and tells the people booked (cancelSlotTx), in the same transaction.
  * - removeException: Ok detail; NOT_FOUND.
+ * - updateService: Ok detail; NOT_FOUND; CONFLICT (another active service has this name).
+ * - retireService: Ok {id, cancelled, notified}; NOT_FOUND (the service, or the replacement:
+ *   not an active bookable service of this village); VALIDATION_FAILED (replaced by itself).
+ *   Future slots holding bookings or a waitlist are cancelled through cancelSlotTx, in the same
+ *   transaction as the retirement; bookings already under way (started) are left to the desk.
  */
-import { and, asc, eq, gt, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lt, ne, or, sql } from 'drizzle-orm';
 import {
   type TServiceException,
   type TWeeklyHours,
@@ -18,25 +23,44 @@ import {
   beijingInstant,
   minuteOfDay,
 } from '../../shared/services/rules';
-import type { TAddException, TCreateService, TServiceDetail, TSetHours } from '../../shared/services/schemas';
+import type {
+  TAddException,
+  TCreateService,
+  TRetireService,
+  TRetiredService,
+  TServiceDetail,
+  TSetHours,
+  TUpdateService,
+} from '../../shared/services/schemas';
 import type { Db, Tx } from '../_db/client';
-import { serviceExceptions, serviceHours, serviceSlots, services } from '../_db/schema';
+import { serviceExceptions, serviceHours, serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
+import { pgCode } from './bookings';
 import { cancelSlotTx } from './slot-cancel';
+
+const SAME_NAME = '已经有同名的服务了';
 
 export type ServiceRow = typeof services.$inferSelect;
 type Q = Db | Tx;
 
+/**
+ * An active service of the village. Inside a transaction `lock` holds its row to the end:
+ * 'key share' for a booking change (many at once), 'update' for a change that cancels bookings
+ * (slot cancel, closed day, retire) — the two exclude each other, so a booking never lands on a
+ * service being retired, and every path takes service → slot → booking/waitlist in that order.
+ */
 export async function findService(
   db: Q,
   villageId: string,
   serviceId: string,
+  lock?: 'key share' | 'update',
 ): Promise<ServiceRow | undefined> {
-  const [row] = await db
+  const q = db
     .select()
     .from(services)
     .where(and(eq(services.id, serviceId), eq(services.villageId, villageId), eq(services.active, true)));
+  const [row] = lock ? await q.for(lock === 'update' ? 'update' : 'key share') : await q;
   return row;
 }
 
@@ -180,8 +204,10 @@ export async function createService(
   const [dup] = await db
     .select({ id: services.id })
     .from(services)
-    .where(and(eq(services.villageId, c.villageId), eq(services.name, input.name)));
-  if (dup) return Err('CONFLICT', '已经有同名的服务了');
+    .where(
+      and(eq(services.villageId, c.villageId), eq(services.name, input.name), eq(services.active, true)),
+    );
+  if (dup) return Err('CONFLICT', SAME_NAME);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(services)
@@ -239,7 +265,7 @@ export async function addException(
   now = new Date(),
 ): Promise<Outcome<TServiceDetail & { cancelledBookings: number }>> {
   return db.transaction(async (tx) => {
-    const s = await findService(tx, c.villageId, serviceId);
+    const s = await findService(tx, c.villageId, serviceId, input.kind === 'closed' ? 'update' : undefined);
     if (!s) return Err('NOT_FOUND');
     const [row] = await tx
       .insert(serviceExceptions)
@@ -322,5 +348,135 @@ export async function removeException(
       details: { exceptionId },
     });
     return serviceDetail(tx, c.villageId, s.id);
+  });
+}
+
+export async function updateService(
+  db: Db,
+  c: StaffCtx,
+  serviceId: string,
+  input: TUpdateService,
+): Promise<Outcome<TServiceDetail>> {
+  const change = Object.fromEntries(
+    Object.entries(input).filter(([, v]) => v !== undefined),
+  ) as TUpdateService;
+  try {
+    return await db.transaction(async (tx) => {
+      const s = await findService(tx, c.villageId, serviceId, 'update');
+      if (!s) return Err('NOT_FOUND');
+      if (change.name !== undefined && change.name !== s.name) {
+        const [dup] = await tx
+          .select({ id: services.id })
+          .from(services)
+          .where(
+            and(
+              eq(services.villageId, c.villageId),
+              eq(services.name, change.name),
+              eq(services.active, true),
+              ne(services.id, s.id),
+            ),
+          );
+        if (dup) return Err('CONFLICT', SAME_NAME);
+      }
+      const changed = Object.fromEntries(
+        Object.entries(change).filter(
+          ([k, v]) => JSON.stringify(v) !== JSON.stringify(s[k as keyof ServiceRow]),
+        ),
+      );
+      if (Object.keys(changed).length > 0) {
+        await tx.update(services).set(changed).where(eq(services.id, s.id));
+        await audit(tx, {
+          actorUserId: c.userId,
+          action: 'service.update',
+          targetType: 'service',
+          targetId: s.id,
+          villageId: c.villageId,
+          requestId: c.requestId,
+          details: {
+            changed: Object.fromEntries(
+              Object.keys(changed).map((k) => [k, { from: s[k as keyof ServiceRow], to: changed[k] }]),
+            ),
+          },
+        });
+      }
+      return serviceDetail(tx, c.villageId, s.id);
+    });
+  } catch (e) {
+    // Two renames to one name at once: the unique index refuses the second.
+    if (pgCode(e) === '23505') return Err('CONFLICT', SAME_NAME);
+    throw e;
+  }
+}
+
+export async function retireService(
+  db: Db,
+  c: StaffCtx,
+  serviceId: string,
+  input: TRetireService,
+  now = new Date(),
+): Promise<Outcome<TRetiredService>> {
+  if (input.replacementId === serviceId) return Err('VALIDATION_FAILED', '不能用这项服务替代它自己');
+  return db.transaction(async (tx) => {
+    // Held to the end: bookings of this service (key share) wait, then find it retired.
+    const s = await findService(tx, c.villageId, serviceId, 'update');
+    if (!s) return Err('NOT_FOUND');
+    let replacement: ServiceRow | null = null;
+    if (input.replacementId) {
+      const r = await findService(tx, c.villageId, input.replacementId);
+      if (!r?.bookable) return Err('NOT_FOUND', '没有找到替代的服务');
+      replacement = r;
+    }
+    await tx
+      .update(services)
+      .set({ active: false, retiredAt: now, retiredReason: input.reason })
+      .where(eq(services.id, s.id));
+    // Future slots with someone in them: booked, held for an offer, or waited for.
+    const hit = await tx
+      .select({ startsAt: serviceSlots.startsAt })
+      .from(serviceSlots)
+      .where(
+        and(
+          eq(serviceSlots.serviceId, s.id),
+          eq(serviceSlots.cancelled, false),
+          gt(serviceSlots.startsAt, now),
+          or(
+            gt(sql`${serviceSlots.booked} + ${serviceSlots.held}`, 0),
+            sql`exists (select 1 from ${serviceWaitlist} w where w.slot_id = ${serviceSlots.id}
+              and w.status in ('waiting', 'offered'))`,
+          ),
+        ),
+      )
+      .orderBy(asc(serviceSlots.startsAt));
+    let cancelled = 0;
+    let notified = 0;
+    for (const slot of hit) {
+      const r = await cancelSlotTx(tx, {
+        ...c,
+        service: s,
+        startsAt: slot.startsAt,
+        reason: `这项服务不再办理：${input.reason}`,
+        now,
+        nextFrom: replacement,
+      });
+      cancelled += r.cancelled;
+      notified += r.notified;
+    }
+    await audit(tx, {
+      actorUserId: c.userId,
+      action: 'service.retire',
+      targetType: 'service',
+      targetId: s.id,
+      villageId: c.villageId,
+      requestId: c.requestId,
+      details: {
+        name: s.name,
+        reason: input.reason,
+        replacementId: replacement?.id ?? null,
+        slots: hit.length,
+        cancelledBookings: cancelled,
+        notified,
+      },
+    });
+    return Ok({ id: s.id, cancelled, notified });
   });
 }

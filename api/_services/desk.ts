@@ -154,7 +154,7 @@ export async function cancelSlot(
   const startsAt = new Date(startsAtIso);
   if (startsAt <= now) return Err('SLOT_PAST');
   return db.transaction(async (tx) => {
-    const service = await findService(tx, c.villageId, c.serviceId);
+    const service = await findService(tx, c.villageId, c.serviceId, 'update');
     if (!service) return Err('NOT_FOUND');
     const r = await cancelSlotTx(tx, { ...c, service, startsAt, reason, now });
     if (!r.found) return Err('SLOT_CLOSED');

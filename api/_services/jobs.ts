@@ -1,16 +1,16 @@
 /**
  * The services job (cron /api/cron/services, `npm run jobs:services`): booking reminders the day
- * before and two hours before (kind 'booking_near'), and waitlist offers that lapsed passed on
+ * before (kind 'booking_day_before') and two hours before ('booking_near'), and waitlist offers that lapsed passed on
  * to the next person. Idempotent: each reminder is claimed with a conditional UPDATE (… WHERE
  * reminded_x_at IS NULL) in the same transaction as its notify(), so two runs at once, or a run
  * repeated, send each reminder once. `now` is a parameter so tests drive the clock.
  */
 import { and, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
-import { REMIND_DAY_BEFORE_MS, dueReminder, slotLabel, wechatTime } from '../../shared/services/rules';
+import { REMIND_DAY_BEFORE_MS, dueReminder } from '../../shared/services/rules';
 import type { Db } from '../_db/client';
-import { serviceBookings, serviceWaitlist, services } from '../_db/schema';
-import { notify } from '../_notices/notify';
-import { BOOKINGS_PAGE, passOn } from './slots';
+import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db/schema';
+import { remindBooking } from './notices';
+import { passOn } from './slots';
 
 export type ServicesJobResult = { dayBefore: number; near: number; offersExpired: number; ms: number };
 
@@ -49,36 +49,25 @@ export async function runServicesJob(
         .where(and(eq(serviceBookings.id, b.id), isNull(column), eq(serviceBookings.status, 'booked')))
         .returning({ id: serviceBookings.id });
       if (!claimed) return false;
-      const when = due === 'near' ? '两小时后' : '明天';
-      await notify(tx, {
-        kind: 'booking_near',
-        villageId: b.villageId,
-        audience: { type: 'users', userIds: [b.userId] },
-        title: `${when}办事：${name}`,
-        summary: `${slotLabel(b.startsAt)}，预约码 ${b.code}${servedBy ? `，${servedBy}接待` : ''}。请带齐材料。`,
-        objectType: 'service_booking',
-        objectId: b.id,
-        page: BOOKINGS_PAGE,
-        collapseKey: `service_booking:${b.id}:${due}`,
-        fields: {
-          title: name,
-          time: wechatTime(b.startsAt),
-          place: '村便民服务站',
-          note: `预约码 ${b.code}`,
-        },
-      });
+      await remindBooking(tx, b, { name, servedBy }, due);
       return true;
     });
     if (sent) result[due === 'near' ? 'near' : 'dayBefore']++;
   }
 
   const lapsed = await db
-    .select({ id: serviceWaitlist.id })
+    .select({ id: serviceWaitlist.id, slotId: serviceWaitlist.slotId })
     .from(serviceWaitlist)
     .where(and(eq(serviceWaitlist.status, 'offered'), lte(serviceWaitlist.offerExpiresAt, now)))
     .limit(BATCH);
-  for (const { id } of lapsed) {
+  for (const { id, slotId } of lapsed) {
     const passed = await db.transaction(async (tx) => {
+      // The slot first, then its waitlist: the order a village cancelling the slot takes them in.
+      await tx
+        .select({ id: serviceSlots.id })
+        .from(serviceSlots)
+        .where(eq(serviceSlots.id, slotId))
+        .for('update');
       const [w] = await tx
         .update(serviceWaitlist)
         .set({ status: 'expired' })

@@ -1,8 +1,8 @@
 /**
  * /api/villages/{villageId}/services…, /bookings…, /waitlist…, /service-desk…
  * Reading the catalogue and slots: any member. Booking, waitlist, errands: villagers (their own
- * bookings only; someone else's booking id is NOT_FOUND). Hours, exceptions, slot cancel and the
- * desk: cadres. Another village: NOT_FOUND.
+ * bookings only; someone else's booking id is NOT_FOUND). New services, edits, retiring, hours,
+ * exceptions, slot cancel and the desk: cadres. Another village: NOT_FOUND.
  */
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -25,12 +25,15 @@ import {
   ZErrandSchema,
   ZMyBookingsSchema,
   ZRescheduleSchema,
+  ZRetireServiceSchema,
+  ZRetiredServiceSchema,
   ZServiceDetailSchema,
   ZServiceListSchema,
   ZSetHoursSchema,
   ZSlotListSchema,
   ZSlotQuery,
   ZSlotRefSchema,
+  ZUpdateServiceSchema,
   ZWaitlistEntrySchema,
 } from '../../shared/services/schemas';
 import type { AppEnv } from '../_app/context';
@@ -54,8 +57,10 @@ import {
   createService,
   listServices,
   removeException,
+  retireService,
   serviceDetail,
   setHours,
+  updateService,
 } from './catalogue';
 import { cancelSlot, checkInByCode, deskAction, deskDay } from './desk';
 import { requestErrand } from './errand';
@@ -104,6 +109,25 @@ const r = {
     ...auth,
     request: { params: ZServiceParams },
     responses: { 200: json(ZServiceDetailSchema), ...AUTH_ERRORS },
+  }),
+  update: createRoute({
+    method: 'patch',
+    path: '/villages/{villageId}/services/{serviceId}',
+    tags,
+    summary: 'Edit a service: name, icon, what to bring, how long, who serves, booking/代办 (cadres)',
+    ...write,
+    request: { params: ZServiceParams, body: jsonBody(ZUpdateServiceSchema) },
+    responses: { 200: json(ZServiceDetailSchema), ...AUTH_ERRORS },
+  }),
+  retire: createRoute({
+    method: 'post',
+    path: '/villages/{villageId}/services/{serviceId}/retire',
+    tags,
+    summary:
+      'Retire a service (不再办理): gone from the catalogue; future bookings cancelled by the village, people told with next free slots of a replacement (cadres)',
+    ...write,
+    request: { params: ZServiceParams, body: jsonBody(ZRetireServiceSchema) },
+    responses: { 200: json(ZRetiredServiceSchema), ...AUTH_ERRORS },
   }),
   hours: createRoute({
     method: 'put',
@@ -278,6 +302,22 @@ export function serviceRoutes() {
       const { villageId, serviceId } = c.req.valid('param');
       assertVillageRole(c.get('auth'), villageId, VILLAGE_ROLES);
       return reply(c, await serviceDetail(c.get('deps').db, villageId, serviceId));
+    })
+    .openapi(r.update, async (c) => {
+      const { villageId, serviceId } = c.req.valid('param');
+      assertVillageRole(c.get('auth'), villageId, STAFF);
+      return reply(
+        c,
+        await updateService(c.get('deps').db, caller(c, villageId), serviceId, c.req.valid('json')),
+      );
+    })
+    .openapi(r.retire, async (c) => {
+      const { villageId, serviceId } = c.req.valid('param');
+      assertVillageRole(c.get('auth'), villageId, STAFF);
+      return reply(
+        c,
+        await retireService(c.get('deps').db, caller(c, villageId), serviceId, c.req.valid('json')),
+      );
     })
     .openapi(r.hours, async (c) => {
       const { villageId, serviceId } = c.req.valid('param');

@@ -1,22 +1,19 @@
 /**
- * The village cancels a slot (a cadre called away, a closed day): every active booking in it is
- * cancelled, the people booked are told — with the next free slots of the same service offered —
- * and the waitlist for it is closed. One transaction with the caller's change.
+ * The village cancels a slot (a cadre called away, a closed day, the service retired): every
+ * active booking in it is cancelled, the waitlist for it is closed, and the people booked or
+ * waiting are told (kind booking_cancelled) — with the next free slots offered: of the same
+ * service, or of the one that replaces a retired service (`nextFrom`; null: none, ask the
+ * village). One transaction with the caller's change; the caller holds the service row
+ * (findService … lock 'update') so the slot, bookings and waitlist are always locked in one order.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import {
-  BOOKING_HORIZON_DAYS,
-  NEXT_FREE_OFFERED,
-  beijingDate,
-  slotLabel,
-  wechatTime,
-} from '../../shared/services/rules';
+import { BOOKING_HORIZON_DAYS, NEXT_FREE_OFFERED, beijingDate, slotLabel } from '../../shared/services/rules';
 import type { Tx } from '../_db/client';
 import { serviceBookings, serviceSlots, serviceWaitlist } from '../_db/schema';
 import { audit } from '../_lib/audit';
-import { notify } from '../_notices/notify';
 import type { ServiceRow } from './catalogue';
-import { BOOKINGS_PAGE, ensureSlot, slotsOf, specAt } from './slots';
+import { tellCancelled } from './notices';
+import { ensureSlot, slotsOf, specAt } from './slots';
 
 export async function cancelSlotTx(
   tx: Tx,
@@ -28,6 +25,8 @@ export async function cancelSlotTx(
     startsAt: Date;
     reason: string;
     now: Date;
+    /** Whose next free slots to offer: default the same service; null offers none. */
+    nextFrom?: ServiceRow | null;
   },
 ): Promise<{ cancelled: number; notified: number; found: boolean }> {
   let [slot] = await tx
@@ -53,37 +52,41 @@ export async function cancelSlotTx(
     .update(serviceSlots)
     .set({ cancelled: true, cancelReason: c.reason, booked: 0, held: 0 })
     .where(eq(serviceSlots.id, slot.id));
-  await tx
+  const waiting = await tx
     .update(serviceWaitlist)
     .set({ status: 'expired' })
-    .where(and(eq(serviceWaitlist.slotId, slot.id), inArray(serviceWaitlist.status, ['waiting', 'offered'])));
+    .where(and(eq(serviceWaitlist.slotId, slot.id), inArray(serviceWaitlist.status, ['waiting', 'offered'])))
+    .returning({ userId: serviceWaitlist.userId });
 
   let notified = 0;
-  if (gone.length > 0) {
-    const next = (await slotsOf(tx, c.service, beijingDate(c.now), BOOKING_HORIZON_DAYS, c.now))
-      .filter((s) => s.status === 'open' && s.startsAt !== slot!.startsAt.toISOString())
-      .slice(0, NEXT_FREE_OFFERED);
+  if (gone.length > 0 || waiting.length > 0) {
+    const from = c.nextFrom === undefined ? c.service : c.nextFrom;
+    const next = from
+      ? (await slotsOf(tx, from, beijingDate(c.now), BOOKING_HORIZON_DAYS, c.now))
+          .filter(
+            (s) =>
+              s.status === 'open' &&
+              !(from.id === c.service.id && s.startsAt === slot!.startsAt.toISOString()),
+          )
+          .slice(0, NEXT_FREE_OFFERED)
+      : [];
+    const where = from && from.id !== c.service.id ? `到“${from.name}”` : '';
     const offer = next.length
-      ? `可以改约：${next.map((s) => slotLabel(new Date(s.startsAt))).join('、')}`
-      : '近期没有空位，请联系村里';
-    const r = await notify(tx, {
-      kind: 'booking_near',
+      ? `可以改约${where}：${next.map((s) => slotLabel(new Date(s.startsAt))).join('、')}`
+      : from
+        ? '近期没有空位，请联系村里'
+        : '这项服务不再办理，有事请联系村里';
+    notified = await tellCancelled(tx, {
       villageId: c.villageId,
-      audience: { type: 'users', userIds: gone.map((g) => g.userId) },
-      title: `预约取消了：${c.service.name}`,
-      summary: `${slotLabel(slot.startsAt)} 不办理了（${c.reason}）。${offer}`,
-      objectType: 'service_slot',
-      objectId: slot.id,
-      page: BOOKINGS_PAGE,
+      slotId: slot.id,
+      startsAt: slot.startsAt,
+      serviceName: c.service.name,
+      reason: c.reason,
+      offer,
+      booked: gone.map((g) => g.userId),
+      waiting: waiting.map((w) => w.userId),
       urgent: slot.startsAt.getTime() - c.now.getTime() < 12 * 3600_000,
-      fields: {
-        title: c.service.name,
-        time: wechatTime(slot.startsAt),
-        place: '村便民服务站',
-        note: `时段取消：${c.reason}`,
-      },
     });
-    notified = r.recipients;
   }
   await audit(tx, {
     actorUserId: c.userId,
@@ -92,7 +95,12 @@ export async function cancelSlotTx(
     targetId: slot.id,
     villageId: c.villageId,
     requestId: c.requestId,
-    details: { startsAt: slot.startsAt.toISOString(), reason: c.reason, bookings: gone.length },
+    details: {
+      startsAt: slot.startsAt.toISOString(),
+      reason: c.reason,
+      bookings: gone.length,
+      waitlist: waiting.length,
+    },
   });
   return { cancelled: gone.length, notified, found: true };
 }

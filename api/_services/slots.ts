@@ -16,21 +16,17 @@ import {
   findSlot,
   generateSlots,
   offerExpiry,
-  slotLabel,
-  wechatTime,
 } from '../../shared/services/rules';
 import type { TSlot } from '../../shared/services/schemas';
 import type { Db, Tx } from '../_db/client';
 import { serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { coalescedRead } from '../_lib/coalesce';
 import { Err, Ok, type Outcome } from '../_lib/errors';
-import { notify } from '../_notices/notify';
 import { type ServiceRow, findServiceWithRules, loadRules } from './catalogue';
+import { offerPlace } from './notices';
 
 type Q = Db | Tx;
 export type SlotRow = typeof serviceSlots.$inferSelect;
-
-export const BOOKINGS_PAGE = '/subpackages/services/bookings';
 
 /** Slot rows (booked or cancelled ones) of a service over `days` Beijing dates from `fromDate`. */
 function slotRows(db: Q, villageId: string, serviceId: string, fromDate: string, days: number) {
@@ -215,21 +211,12 @@ export async function passOn(tx: Tx, slotId: string, from: 'booked' | 'held', no
     .set({ status: 'offered', offeredAt: now, offerExpiresAt: until })
     .where(eq(serviceWaitlist.id, next.id));
   const [service] = await tx.select().from(services).where(eq(services.id, slot.serviceId));
-  const minutes = Math.round((until.getTime() - now.getTime()) / 60_000);
-  await notify(tx, {
-    kind: 'booking_near',
+  await offerPlace(tx, {
     villageId: slot.villageId,
-    audience: { type: 'users', userIds: [next.userId] },
-    title: `有空位了：${service?.name ?? '办事'}`,
-    summary: `${slotLabel(slot.startsAt)} 空出一个位置，给您留${minutes}分钟，请尽快确认`,
-    objectType: 'service_waitlist',
-    objectId: next.id,
-    page: BOOKINGS_PAGE,
-    fields: {
-      title: service?.name ?? '办事',
-      time: wechatTime(slot.startsAt),
-      place: '村便民服务站',
-      note: `空出一个位置，${minutes}分钟内确认`,
-    },
+    entryId: next.id,
+    userId: next.userId,
+    startsAt: slot.startsAt,
+    serviceName: service?.name ?? '办事',
+    minutes: Math.round((until.getTime() - now.getTime()) / 60_000),
   });
 }

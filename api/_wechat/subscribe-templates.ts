@@ -63,6 +63,26 @@ export const DEFAULT_SUBSCRIBE_TEMPLATES: SubscribeTemplates = {
     longTerm: false,
     fields: { title: 'thing1', time: 'time2', place: 'thing3', note: 'thing4' },
   },
+  booking_day_before: {
+    id: 'dev-tmpl-booking-day-before',
+    longTerm: false,
+    fields: { title: 'thing1', time: 'time2', place: 'thing3', note: 'thing4' },
+  },
+  booking_cancelled: {
+    id: 'dev-tmpl-booking-cancelled',
+    longTerm: false,
+    fields: { title: 'thing1', time: 'time2', note: 'thing3' },
+  },
+  waitlist_offered: {
+    id: 'dev-tmpl-waitlist-offered',
+    longTerm: false,
+    fields: { title: 'thing1', time: 'time2', note: 'thing3' },
+  },
+  booking_rescheduled: {
+    id: 'dev-tmpl-booking-rescheduled',
+    longTerm: false,
+    fields: { title: 'thing1', time: 'time2', place: 'thing3', note: 'thing4' },
+  },
   disclosure_published: {
     id: 'dev-tmpl-disclosure-published',
     longTerm: true,

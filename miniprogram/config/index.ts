@@ -12,6 +12,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
 
   // shared/ (zod schemas, roles, format helpers) lives outside src/, so Taro must be told to compile it.
   const sharedDir = path.resolve(__dirname, '..', '..', 'shared');
+  // uqr (the booking code's QR matrix) ships modern syntax (optional chaining); weapp is built
+  // without WeChat's ES6→ES5 pass (project.config.json es6: false), so Taro's babel compiles it.
+  const uqrDir = path.resolve(__dirname, '..', '..', 'node_modules', 'uqr');
 
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'cunmin-canyu',
@@ -33,7 +36,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     compiler: 'webpack5',
     cache: { enable: false },
     mini: {
-      compile: { include: [sharedDir] },
+      compile: { include: [sharedDir, uqrDir] },
       // Keep the main package small: vendors split per subpackage where Taro can.
       optimizeMainPackage: { enable: true },
       postcss: {

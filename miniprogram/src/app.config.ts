@@ -54,7 +54,7 @@ export default defineAppConfig({
       pages: ['index/index', 'stage/index', 'paper/index'],
     },
     { root: 'subpackages/services', pages: ['service/index', 'book/index', 'bookings/index'] },
-    { root: 'subpackages/services-desk', pages: ['index/index', 'hours/index'] },
+    { root: 'subpackages/services-desk', pages: ['index/index', 'hours/index', 'services/index'] },
   ],
   window: {
     navigationBarTitleText: '村民参与',

@@ -8,12 +8,21 @@ export const NOTIFY_KINDS = [
   'vote_opened',
   'vote_closing',
   'result_out',
+  /** Booking reminder two hours before the slot. */
   'booking_near',
   'disclosure_published',
   /** A disclosure waits for someone: due or overdue (cadres), submitted (supervisors), returned (its drafter). */
   'disclosure_reminder',
   'petition_reached',
   'petition_overdue',
+  /** Booking reminder the day before the slot. */
+  'booking_day_before',
+  /** The village cancelled a booking (slot cancelled, day closed, service retired), with next free slots. */
+  'booking_cancelled',
+  /** A freed place held for the first on a waitlist, for a limited time. */
+  'waitlist_offered',
+  /** A booking moved to another time (a receipt with the new time and the booking code). */
+  'booking_rescheduled',
 ] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
@@ -23,11 +32,15 @@ export const NOTIFY_KIND_LABELS: Record<NotifyKind, string> = {
   vote_opened: '投票开始',
   vote_closing: '投票快结束',
   result_out: '结果公布',
-  booking_near: '预约快到了',
+  booking_near: '办事提醒（两小时前）',
   disclosure_published: '村务公开',
   disclosure_reminder: '公开待办',
   petition_reached: '联名提议达到人数',
   petition_overdue: '联名提议逾期未召开会议',
+  booking_day_before: '办事提醒（前一天）',
+  booking_cancelled: '预约被村里取消',
+  waitlist_offered: '排队等到空位',
+  booking_rescheduled: '预约改了时间',
 };
 
 /** Beijing time has no daylight saving: UTC+8 all year. */

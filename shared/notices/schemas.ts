@@ -73,7 +73,7 @@ export const ZUpdateNotifySettingsSchema = z.strictObject({
   quietHours: z.boolean().optional(),
   kinds: z
     .array(z.strictObject({ kind: ZNotifyKind, push: z.boolean(), digest: z.boolean() }))
-    .max(20)
+    .max(NOTIFY_KINDS.length)
     .optional(),
 });
 

@@ -79,18 +79,73 @@ export const ZAddExceptionSchema = z
   });
 export type TAddException = z.infer<typeof ZAddExceptionSchema>;
 
-export const ZCreateServiceSchema = z.strictObject({
+/** A service's own fields, as a cadre writes them (create and edit). */
+const serviceFields = {
   name: z.string().trim().min(1, '请写服务名称').max(20, '名称不能超过20个字'),
-  icon: z.enum(SERVICE_ICONS).default('other'),
-  summary: z.string().trim().max(200).default(''),
-  materials: z.array(z.string().trim().min(1).max(40)).max(12, '材料最多12项').default([]),
-  durationMinutes: z.number().int().min(1).max(480).default(15),
-  servedBy: z.string().trim().max(40).default(''),
-  bookable: z.boolean().default(true),
-  errand: z.boolean().default(false),
+  icon: z.enum(SERVICE_ICONS, { error: '请选一个图标' }),
+  summary: z.string().trim().max(200, '简介不能超过200个字'),
+  materials: z
+    .array(z.string().trim().min(1, '材料名称不能是空的').max(40, '每项材料不能超过40个字'))
+    .max(12, '材料最多12项'),
+  durationMinutes: z
+    .number({ error: '请填大约要多少分钟' })
+    .int('请填整数分钟')
+    .min(1, '至少1分钟')
+    .max(480, '最多8小时'),
+  servedBy: z.string().trim().max(40, '接待人不能超过40个字'),
+  bookable: z.boolean(),
+  errand: z.boolean(),
+};
+
+export const ZCreateServiceSchema = z.strictObject({
+  name: serviceFields.name,
+  icon: serviceFields.icon.default('other'),
+  summary: serviceFields.summary.default(''),
+  materials: serviceFields.materials.default([]),
+  durationMinutes: serviceFields.durationMinutes.default(15),
+  servedBy: serviceFields.servedBy.default(''),
+  bookable: serviceFields.bookable.default(true),
+  errand: serviceFields.errand.default(false),
   slotMinutes: z.number().int().min(5).max(240).default(30),
 });
 export type TCreateService = z.infer<typeof ZCreateServiceSchema>;
+
+/**
+ * Edit a service: only the fields sent change. Slot length and cut-off are set with the hours
+ * (PUT …/hours). Bookings already made keep their time; turning bookings off stops new ones only.
+ */
+export const ZUpdateServiceSchema = z
+  .strictObject({
+    name: serviceFields.name.optional(),
+    icon: serviceFields.icon.optional(),
+    summary: serviceFields.summary.optional(),
+    materials: serviceFields.materials.optional(),
+    durationMinutes: serviceFields.durationMinutes.optional(),
+    servedBy: serviceFields.servedBy.optional(),
+    bookable: serviceFields.bookable.optional(),
+    errand: serviceFields.errand.optional(),
+  })
+  .refine((o) => Object.values(o).some((v) => v !== undefined), '没有要改的内容');
+export type TUpdateService = z.infer<typeof ZUpdateServiceSchema>;
+
+/**
+ * Retire a service (不再办理): it leaves the catalogue; its future bookings and waitlist places are
+ * cancelled by the village and the people told, with the next free slots of `replacementId` (a
+ * service that takes over) when given.
+ */
+export const ZRetireServiceSchema = z.strictObject({
+  reason: z.string().trim().min(1, '请写上原因').max(100, '原因不能超过100个字'),
+  replacementId: ZId.optional(),
+});
+export type TRetireService = z.infer<typeof ZRetireServiceSchema>;
+export const ZRetiredServiceSchema = z.object({
+  id: ZId,
+  /** Future bookings cancelled. */
+  cancelled: z.number().int(),
+  /** People told (booked or waiting). */
+  notified: z.number().int(),
+});
+export type TRetiredService = z.infer<typeof ZRetiredServiceSchema>;
 
 export const ZServiceSchema = z.object({
   id: ZId,

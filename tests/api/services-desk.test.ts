@@ -197,7 +197,7 @@ describe.skipIf(DB_UNAVAILABLE)('services: desk, slot cancel, waitlist, errands,
           cancelledBy: a.cadre,
         });
         const entries = (await inbox(who)).filter(
-          (e) => e.kind === 'booking_near' && e.title.includes('预约取消了'),
+          (e) => e.kind === 'booking_cancelled' && e.title.includes('预约取消了'),
         );
         expect(entries).toHaveLength(1);
         expect(entries[0]!.summary).toContain('干部去镇里开会');
@@ -446,7 +446,8 @@ describe.skipIf(DB_UNAVAILABLE)('services: desk, slot cancel, waitlist, errands,
         ['两小时后办事：证明开具测试', '明天办事：证明开具测试'].sort(),
       );
       const pushes = await t.db.select().from(outbox).where(eq(outbox.userId, people[9]!));
-      expect(pushes.filter((p) => p.kind === 'booking_near')).toHaveLength(2);
+      expect(pushes.filter((p) => p.kind === 'booking_day_before')).toHaveLength(1);
+      expect(pushes.filter((p) => p.kind === 'booking_near')).toHaveLength(1);
       // Two jobs at once still send once.
       const other = await bookOp(
         t.db,

@@ -185,6 +185,11 @@ export const PAGES: E2EPage[] = [
     path: (c) => `/subpackages/services-desk/hours/index?${q({ villageId: c.villageId })}`,
     as: 'cadre',
   },
+  {
+    name: 'services-desk-catalogue',
+    path: (c) => `/subpackages/services-desk/services/index?${q({ villageId: c.villageId })}`,
+    as: 'cadre',
+  },
   // 事项
   { name: 'matters-raise', path: '/subpackages/matters/raise/index', as: 'cadre' },
   { name: 'matters-list', path: '/subpackages/matters/list/index', as: 'cadre' },

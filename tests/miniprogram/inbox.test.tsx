@@ -103,6 +103,31 @@ describe('消息 (inbox)', () => {
     });
   });
 
+  it('a booking cancelled by the village is tagged 预约取消, marked read and opens 我的预约', async () => {
+    const cancelled = {
+      ...matter,
+      id: 'e-booking',
+      kind: 'booking_cancelled' as const,
+      title: '预约取消了：社保认证',
+      objectType: 'service_slot',
+      objectId: 's1',
+    };
+    const read = vi.fn(() => ok({ unread: 0 }));
+    routeRequests({
+      'GET /inbox': () => ok({ items: [cancelled], unread: 1 }),
+      'POST /inbox/e-booking/read': read,
+    });
+    render(<Inbox />);
+    const row = await screen.findByTestId('inbox-e-booking');
+    expect(row.textContent).toContain('预约取消');
+    fireEvent.click(row);
+    await waitFor(() => expect(read).toHaveBeenCalledOnce());
+    expect(Taro.navigateTo).toHaveBeenCalledWith({
+      url: `/subpackages/services/bookings/index?villageId=${VILLAGE_ID}`,
+    });
+    expect(Taro.showModal).not.toHaveBeenCalled();
+  });
+
   it('another kind is marked read and says 即将开放', async () => {
     const other = {
       ...matter,

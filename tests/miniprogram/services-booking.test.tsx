@@ -7,16 +7,26 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('@tarojs/taro', () => import('./taro-mock'));
+// Message consent is asked in the taps (a no-op on h5): spied here to see which kinds each asks for.
+vi.mock('../../miniprogram/src/lib/subscribe', async (original) => ({
+  ...(await original<typeof import('../../miniprogram/src/lib/subscribe')>()),
+  loadTemplates: vi.fn(async () => []),
+  requestConsent: vi.fn(async () => ({ status: 'skipped', reason: 'not_weapp' })),
+}));
 
 import type { TBooking, TServiceDetail, TSlot } from '../../miniprogram/src/api/services';
 import { ServicesHome } from '../../miniprogram/src/pages/services/index';
 import { BookConfirm } from '../../miniprogram/src/subpackages/services/book/index';
 import { MyBookings } from '../../miniprogram/src/subpackages/services/bookings/index';
 import { ServiceView, hoursText } from '../../miniprogram/src/subpackages/services/service/index';
+import { requestConsent } from '../../miniprogram/src/lib/subscribe';
 import { VILLAGE_ID } from './fixtures';
 import Taro, { apiError, ok, request, resetTaro, routeRequests } from './taro-mock';
 
-beforeEach(() => resetTaro());
+beforeEach(() => {
+  resetTaro();
+  vi.mocked(requestConsent).mockClear();
+});
 afterEach(() => cleanup());
 
 const SERVICE_ID = '0b7a7d1e-5d0c-4d55-9a51-5f3c0e7f0b01';
@@ -187,6 +197,11 @@ describe('service page', () => {
     );
     const call = request.mock.calls.find((c) => c[0].method === 'POST')![0];
     expect(call.data).toEqual({ startsAt: '2030-01-08T01:00:00.000Z' });
+    expect(requestConsent).toHaveBeenCalledWith([
+      'booking_rescheduled',
+      'booking_day_before',
+      'booking_near',
+    ]);
   });
 });
 
@@ -207,6 +222,7 @@ describe('booking confirm', () => {
     fireEvent.input(container.querySelector('input[name="note"]')!, { target: { value: ' 老人腿脚不便 ' } });
     fireEvent.click(screen.getByTestId('confirm-book'));
     await waitFor(() => expect(book).toHaveBeenCalledOnce());
+    expect(requestConsent).toHaveBeenCalledWith(['booking_day_before', 'booking_near', 'booking_cancelled']);
     const call = request.mock.calls.find((c) => c[0].method === 'POST')![0];
     expect(call.data).toEqual({ startsAt: at, note: '老人腿脚不便', materialsChecked: ['身份证'] });
     expect(call.header?.['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/);
@@ -253,6 +269,7 @@ describe('booking confirm', () => {
     expect(screen.queryByTestId('confirm-book')).toBeNull();
     fireEvent.click(screen.getByTestId('join-waitlist'));
     expect(await screen.findByText('已排队，您排第1位。有空位会通知您。')).toBeTruthy();
+    expect(requestConsent).toHaveBeenLastCalledWith(['waitlist_offered', 'booking_cancelled']);
   });
 });
 

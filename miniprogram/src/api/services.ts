@@ -4,8 +4,11 @@ import type {
   ZAddExceptionSchema,
   ZBookSchema,
   ZCancelledSlotSchema,
+  ZCreateServiceSchema,
   ZErrandRaisedSchema,
+  ZRetireServiceSchema,
   ZSetHoursSchema,
+  ZUpdateServiceSchema,
 } from '@shared/services/schemas';
 import type {
   TBooking,
@@ -13,6 +16,7 @@ import type {
   TDeskEntry,
   TMyBookings,
   TServiceDetail,
+  TRetiredService,
   TServiceList,
   TSlotList,
   TWaitlistEntry,
@@ -25,6 +29,7 @@ export type {
   TDeskDay,
   TDeskEntry,
   TMyBookings,
+  TRetiredService,
   TService,
   TServiceDetail,
   TServiceList,
@@ -35,6 +40,9 @@ export type {
 export type TBookBody = z.input<typeof ZBookSchema>;
 export type TSetHoursBody = z.input<typeof ZSetHoursSchema>;
 export type TAddExceptionBody = z.input<typeof ZAddExceptionSchema>;
+export type TCreateServiceBody = z.input<typeof ZCreateServiceSchema>;
+export type TUpdateServiceBody = z.input<typeof ZUpdateServiceSchema>;
+export type TRetireServiceBody = z.input<typeof ZRetireServiceSchema>;
 
 const v = (id: string) => encodeURIComponent(id);
 
@@ -71,6 +79,12 @@ export const servicesApi = {
   leaveWaitlist: (villageId: string, entryId: string) =>
     api.client.post<TWaitlistEntry>(`/villages/${v(villageId)}/waitlist/${v(entryId)}/leave`),
   // Staff
+  create: (villageId: string, body: TCreateServiceBody) =>
+    api.client.post<TServiceDetail>(`/villages/${v(villageId)}/services`, body),
+  update: (villageId: string, serviceId: string, body: TUpdateServiceBody) =>
+    api.client.patch<TServiceDetail>(`/villages/${v(villageId)}/services/${v(serviceId)}`, body),
+  retire: (villageId: string, serviceId: string, body: TRetireServiceBody) =>
+    api.client.post<TRetiredService>(`/villages/${v(villageId)}/services/${v(serviceId)}/retire`, body),
   setHours: (villageId: string, serviceId: string, body: TSetHoursBody) =>
     api.client.put<TServiceDetail>(`/villages/${v(villageId)}/services/${v(serviceId)}/hours`, body),
   addException: (villageId: string, serviceId: string, body: TAddExceptionBody) =>

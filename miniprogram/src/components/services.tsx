@@ -108,4 +108,5 @@ export const SERVICE_PAGES = {
   bookings: '/subpackages/services/bookings/index',
   desk: '/subpackages/services-desk/index/index',
   hours: '/subpackages/services-desk/hours/index',
+  catalogue: '/subpackages/services-desk/services/index',
 } as const;

@@ -12,6 +12,7 @@ export const PAGES = {
   notice: '/pages/notice/index',
   inbox: '/pages/inbox/index',
   notifySettings: '/pages/notify-settings/index',
+  myBookings: '/subpackages/services/bookings/index',
   manage: '/subpackages/manage/index/index',
   joinRequests: '/subpackages/manage/join-requests/index',
   roster: '/subpackages/manage/roster/index',

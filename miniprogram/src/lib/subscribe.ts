@@ -11,8 +11,8 @@
  * - At most 3 template ids per call.
  * - weapp only: h5 has no subscribe messages, every call is a no-op there.
  *
- * Later capabilities ask at their moment: after raising a matter `requestConsent(CONSENT_MOMENTS.matterRaised)`,
- * after booking `requestConsent(CONSENT_MOMENTS.booked)`.
+ * Later capabilities ask at their moment: after raising a matter `requestConsent(CONSENT_MOMENTS.matterRaised)`;
+ * the booking confirm asks `booked` on 确认预约 and `waitlisted` on 排队.
  */
 import Taro from '@tarojs/taro';
 import { api } from '../api';
@@ -25,7 +25,9 @@ export const MAX_TEMPLATES_PER_CALL = 3;
 /** Which kinds to ask for after which action (in priority order; the first 3 with a template are asked). */
 export const CONSENT_MOMENTS = {
   matterRaised: ['matter_moved', 'result_out'],
-  booked: ['booking_near'],
+  booked: ['booking_day_before', 'booking_near', 'booking_cancelled'],
+  rescheduled: ['booking_rescheduled', 'booking_day_before', 'booking_near'],
+  waitlisted: ['waitlist_offered', 'booking_cancelled'],
   voteSeen: ['vote_opened', 'vote_closing', 'result_out'],
 } as const satisfies Record<string, readonly NotifyKind[]>;
 

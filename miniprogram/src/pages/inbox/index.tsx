@@ -1,6 +1,7 @@
 /**
  * 消息 (the inbox): what concerns me, newest first, unread marked. Each entry opens its object:
- * a notice opens the notice page; kinds whose pages are not built yet say 即将开放.
+ * a notice opens the notice page, a matter its page, a booking notice 我的预约; kinds whose pages
+ * are not built yet say 即将开放.
  */
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
@@ -24,12 +25,19 @@ export const KIND_TAGS: Record<NotifyKind, string> = {
   vote_opened: '投票',
   vote_closing: '投票',
   result_out: '结果',
-  booking_near: '预约',
+  booking_near: '办事提醒',
   disclosure_published: '村务公开',
   disclosure_reminder: '公开待办',
   petition_reached: '联名',
   petition_overdue: '联名',
+  booking_day_before: '办事提醒',
+  booking_cancelled: '预约取消',
+  waitlist_offered: '排队',
+  booking_rescheduled: '预约改时间',
 };
+
+/** Entries about a booking, a cancelled slot or a waitlist place open 我的预约. */
+const BOOKING_OBJECTS: ReadonlySet<string> = new Set(['service_booking', 'service_slot', 'service_waitlist']);
 
 export default function InboxPage() {
   const [shown, setShown] = useState(0);
@@ -132,6 +140,10 @@ export function Inbox({ shown = 1 }: { shown?: number }) {
         .read(entry.id)
         .then((r) => showUnread(r.unread))
         .catch(() => undefined);
+    }
+    if (BOOKING_OBJECTS.has(entry.objectType) && entry.villageId) {
+      go(PAGES.myBookings, { villageId: entry.villageId });
+      return;
     }
     void Taro.showModal({
       title: '即将开放',

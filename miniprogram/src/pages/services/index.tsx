@@ -89,6 +89,11 @@ export function ServicesHome({
             onClick={() => go(SERVICE_PAGES.hours, params)}
             testId="go-hours"
           />
+          <LinkRow
+            label="服务项目（加、改、停办）"
+            onClick={() => go(SERVICE_PAGES.catalogue, params)}
+            testId="go-catalogue"
+          />
         </Card>
       ) : null}
     </View>

@@ -1,9 +1,11 @@
 /**
- * 办事窗口 — the desk's day: check in by booking code (the main action) or from the list by name;
+ * 办事窗口 — the desk's day: check in by booking code (the main action: scan the villager's QR code
+ * in WeChat, or type the 6 digits) or from the list by name;
  * then 办好了 or 没来. Earlier no-shows are shown to the desk so they can call ahead; the system
  * never refuses anyone for them.
  */
 import { Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
 import { beijingDate } from '@shared/services/rules';
 import { useState } from 'react';
 import { errorMessage } from '../../../api';
@@ -34,7 +36,16 @@ const clockOf = (iso: string) => {
   return `${String(b.getUTCHours()).padStart(2, '0')}:${String(b.getUTCMinutes()).padStart(2, '0')}`;
 };
 
-export function DeskDay({ village, now = new Date() }: { village: DeskVillage; now?: Date }) {
+export function DeskDay({
+  village,
+  now = new Date(),
+  canScan = process.env.TARO_ENV === 'weapp',
+}: {
+  village: DeskVillage;
+  now?: Date;
+  /** weapp: scan the villager's QR code (Taro.scanCode); everywhere: type the 6 digits. */
+  canScan?: boolean;
+}) {
   const days = [0, 1, 2].map((n) => beijingDate(new Date(now.getTime() + n * 86400_000)));
   const [day, setDay] = useState(days[0]!);
   const { data, error, loading, reload, setData } = useLoad(
@@ -50,21 +61,38 @@ export function DeskDay({ village, now = new Date() }: { village: DeskVillage; n
   const replace = (e: TDeskEntry) =>
     setData((d) => (d ? { ...d, items: d.items.map((x) => (x.id === e.id ? e : x)) } : d));
 
-  const checkIn = async () => {
+  const checkInCode = async (value: string) => {
     setDone(null);
-    if (!/^\d{6}$/.test(code)) {
+    if (!/^\d{6}$/.test(value)) {
       setCodeErr('预约码是6位数字');
       return;
     }
     setCodeErr(null);
     try {
-      const e = await servicesApi.checkIn(village.villageId, code);
+      const e = await servicesApi.checkIn(village.villageId, value);
       setDone(`${e.villagerName} 已签到：${e.serviceName} ${clockOf(e.startsAt)}`);
       setCode('');
       if (beijingDate(new Date(e.startsAt)) === day) replace(e);
     } catch (e) {
       setCodeErr(errorMessage(e));
     }
+  };
+  /** The villager's 我的预约 shows the code as a QR code holding exactly the 6 digits. */
+  const scan = async () => {
+    setDone(null);
+    setCodeErr(null);
+    let scanned: string;
+    try {
+      const r = await Taro.scanCode({ onlyFromCamera: true, scanType: ['qrCode'] });
+      scanned = (r.result ?? '').trim();
+    } catch {
+      return; // the scanner was closed
+    }
+    if (!/^\d{6}$/.test(scanned)) {
+      setCodeErr('这不是预约码。请村民打开“我的预约”再扫，或者输入6位数字。');
+      return;
+    }
+    await checkInCode(scanned);
   };
   const act = async (e: TDeskEntry, action: 'check_in' | 'done' | 'no_show') => {
     setFail(null);
@@ -83,6 +111,11 @@ export function DeskDay({ village, now = new Date() }: { village: DeskVillage; n
     <View>
       <PageTitle sub={village.villageName}>办事窗口</PageTitle>
       <Card title="按预约码签到">
+        {canScan ? (
+          <Btn onClick={() => void scan()} testId="scan-code">
+            扫码签到
+          </Btn>
+        ) : null}
         <Field
           label="预约码（6位数字）"
           name="code"
@@ -92,8 +125,12 @@ export function DeskDay({ village, now = new Date() }: { village: DeskVillage; n
           maxlength={6}
           error={codeErr}
         />
-        <Btn onClick={() => void checkIn()} testId="check-in-code">
-          签到
+        <Btn
+          kind={canScan ? 'secondary' : 'primary'}
+          onClick={() => void checkInCode(code)}
+          testId="check-in-code"
+        >
+          {canScan ? '输入预约码签到' : '签到'}
         </Btn>
         {done ? <Note tone="success">{done}</Note> : null}
       </Card>
@@ -168,6 +205,10 @@ export function DeskDay({ village, now = new Date() }: { village: DeskVillage; n
       <LinkRow
         label="办理时间和暂停安排"
         onClick={() => go(SERVICE_PAGES.hours, { villageId: village.villageId })}
+      />
+      <LinkRow
+        label="服务项目（加、改、停办）"
+        onClick={() => go(SERVICE_PAGES.catalogue, { villageId: village.villageId })}
       />
     </View>
   );

@@ -6,13 +6,14 @@
 import { Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { NOTE_MAX } from '@shared/services/rules';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { isApiError } from '../../../api';
 import { servicesApi } from '../../../api/services';
 import { Gate } from '../../../components/gate';
 import { EveningTag, SERVICE_PAGES, slotLabel } from '../../../components/services';
 import { Btn, Card, Empty, ErrorNote, Field, Loading, Note, PageTitle, Screen } from '../../../components/ui';
 import { replaceWith } from '../../../lib/nav';
+import { CONSENT_MOMENTS, loadTemplates, requestConsent } from '../../../lib/subscribe';
 import { useLoad } from '../../../lib/use-load';
 import { uuidV4 } from '../../../lib/uuid';
 import { isEvening } from '@shared/services/rules';
@@ -56,6 +57,10 @@ export function BookConfirm({
   const [queued, setQueued] = useState<number | null>(null);
   const key = useRef(uuidV4());
   const at = new Date(startsAt);
+  // weapp: the subscribe templates are loaded ahead, so the tap can ask at once (lib/subscribe.ts).
+  useEffect(() => {
+    void loadTemplates();
+  }, []);
 
   if (loading && !data) return <Loading />;
   if (error) return <ErrorNote error={error} onRetry={reload} />;
@@ -65,6 +70,9 @@ export function BookConfirm({
   const full = isApiError(fail) && fail.code === 'SLOT_FULL';
 
   const submit = async () => {
+    // Reminders and a cancellation by the village come as WeChat messages only with consent,
+    // asked in the tap itself (weapp; a no-op on h5). The booking does not wait for the answer.
+    void requestConsent(CONSENT_MOMENTS.booked);
     setBusy(true);
     setFail(null);
     try {
@@ -82,6 +90,7 @@ export function BookConfirm({
     }
   };
   const queue = async () => {
+    void requestConsent(CONSENT_MOMENTS.waitlisted);
     try {
       const w = await servicesApi.waitlist(villageId, serviceId, startsAt);
       setQueued(w.position);

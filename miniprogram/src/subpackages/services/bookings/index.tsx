@@ -1,5 +1,6 @@
 /**
- * My bookings: each coming booking with its code in big digits (shown at the desk), the time
+ * My bookings: each coming booking with its code as a large QR code and in big digits (scanned
+ * or read out at the desk), the time
  * (夜间 marked), what to bring; 改时间 and 取消预约 until the cut-off. Waitlist places: a place
  * offered to me (take it before it lapses) or my position.
  */
@@ -20,6 +21,7 @@ import { Btn, Card, Empty, ErrorNote, Loading, Note, PageTitle, Screen } from '.
 import { formatTime } from '../../../lib/format';
 import { go } from '../../../lib/nav';
 import { useLoad } from '../../../lib/use-load';
+import { BookingQr } from '../booking-qr';
 
 export default function MyBookingsPage() {
   const { villageId, booked, changed } = useRouter().params;
@@ -149,7 +151,10 @@ export function MyBookings({
           <View data-testid={`booking-${b.id}`}>
             <Text className="fs-large">{slotLabel(new Date(b.startsAt))} </Text>
             {b.evening ? <EveningTag /> : null}
-            <Text className="muted">预约码</Text>
+            <Text className="muted">
+              {b.status === 'booked' ? '预约码（到村里请工作人员扫一扫）' : '预约码'}
+            </Text>
+            {b.status === 'booked' ? <BookingQr code={b.code} /> : null}
             <Text className="booking-code" data-testid="booking-code">
               {b.code}
             </Text>

@@ -7,7 +7,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { WEEKDAY_LABELS, minuteOfDay } from '@shared/services/rules';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../api';
 import { type TServiceDetail, type TSlot, servicesApi } from '../../../api/services';
 import { Gate } from '../../../components/gate';
@@ -23,6 +23,7 @@ import {
 import { Btn, Card, Empty, ErrorNote, Field, Loading, Note, PageTitle, Screen } from '../../../components/ui';
 import { go, replaceWith } from '../../../lib/nav';
 import { serviceSpeech } from '../../../lib/speech-text';
+import { CONSENT_MOMENTS, loadTemplates, requestConsent } from '../../../lib/subscribe';
 import { useLoad } from '../../../lib/use-load';
 import { uuidV4 } from '../../../lib/uuid';
 
@@ -86,6 +87,10 @@ export function ServiceView({
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // weapp: templates loaded ahead, so a confirm tap can ask for message consent at once.
+  useEffect(() => {
+    void loadTemplates();
+  }, []);
 
   const days = useMemo(() => {
     const by = new Map<string, TSlot[]>();
@@ -111,6 +116,8 @@ export function ServiceView({
         cancelText: '不用了',
       });
       if (!r.confirm) return;
+      // Asked right after the confirm tap (weapp; a no-op on h5), not waited for.
+      void requestConsent(CONSENT_MOMENTS.waitlisted);
       try {
         const w = await servicesApi.waitlist(villageId, serviceId, s.startsAt);
         setNote(`已排队，您排第${w.position}位。有空位会通知您。`);
@@ -127,6 +134,7 @@ export function ServiceView({
         cancelText: '再想想',
       });
       if (!r.confirm) return;
+      void requestConsent(CONSENT_MOMENTS.rescheduled);
       setBusy(true);
       try {
         await servicesApi.reschedule(villageId, bookingId, s.startsAt);
