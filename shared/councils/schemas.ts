@@ -133,30 +133,60 @@ export const ZMeeting = z.object({
   proposalId: z.string().nullable(),
 });
 
+/** Limits of a custom single-choice vote (the cadre writes the choices). */
+export const VOTE_OPTIONS_MIN = 2;
+export const VOTE_OPTIONS_MAX = 10;
+export const VOTE_OPTION_LABEL_MAX = 30;
+
 export const ZOption = z.object({
-  key: z.string().regex(/^[a-z0-9_]{1,20}$/),
-  label: ZText(30),
+  key: z.string().regex(/^[a-z0-9_]{1,20}$/, '选项编号只能用小写字母、数字和下划线'),
+  label: z
+    .string()
+    .trim()
+    .min(1, '选项不能是空的')
+    .max(VOTE_OPTION_LABEL_MAX, `每个选项最多 ${VOTE_OPTION_LABEL_MAX} 个字`),
 });
+/** Two labels that read the same (spaces and letter case aside) are the same choice. */
+export const optionLabelKey = (label: string) => label.replace(/\s+/g, '').toLowerCase();
+
 export const ZCreateVoteSchema = z
   .strictObject({
     meetingId: ZId,
     question: ZText(200),
     kind: z.enum(['yes_no', 'single']),
-    /** Custom single choice only; yes_no votes get 同意/反对/弃权. */
-    options: z.array(ZOption).min(2).max(10).optional(),
+    /** Custom single choice only (2–10 distinct choices); yes_no votes get 同意/反对/弃权. */
+    options: z
+      .array(ZOption)
+      .min(VOTE_OPTIONS_MIN, `至少要有 ${VOTE_OPTIONS_MIN} 个选项`)
+      .max(VOTE_OPTIONS_MAX, `最多 ${VOTE_OPTIONS_MAX} 个选项`)
+      .optional(),
     ballotMode: z.enum(['open', 'secret']),
     liveTally: z.boolean().default(true),
     opensAt: ZIsoTime,
     closesAt: ZIsoTime,
   })
-  .refine(
-    (v) =>
-      v.kind === 'yes_no' || (v.options && new Set(v.options.map((o) => o.key)).size === v.options.length),
-    {
-      message: '请填写不重复的选项',
-      path: ['options'],
-    },
-  )
+  .superRefine((v, ctx) => {
+    if (v.kind === 'yes_no') {
+      if (v.options) {
+        ctx.addIssue({
+          code: 'custom',
+          message: '“同意/反对/弃权”的投票不用填写选项',
+          path: ['options'],
+        });
+      }
+      return;
+    }
+    if (!v.options) {
+      ctx.addIssue({ code: 'custom', message: '请填写选项', path: ['options'] });
+      return;
+    }
+    if (new Set(v.options.map((o) => o.key)).size !== v.options.length) {
+      ctx.addIssue({ code: 'custom', message: '选项编号不能重复', path: ['options'] });
+    }
+    if (new Set(v.options.map((o) => optionLabelKey(o.label))).size !== v.options.length) {
+      ctx.addIssue({ code: 'custom', message: '选项不能重复', path: ['options'] });
+    }
+  })
   .refine((v) => Date.parse(v.closesAt) > Date.parse(v.opensAt), {
     message: '结束时间要晚于开始时间',
     path: ['closesAt'],

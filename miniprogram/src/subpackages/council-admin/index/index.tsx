@@ -23,8 +23,8 @@ import {
 import { PAGES, decodeParam, go } from '../../../lib/nav';
 import { villagesOf } from '../../../lib/roles';
 import { useLoad } from '../../../lib/use-load';
-
-const TYPES = Object.keys(MEETING_TYPE_LABELS) as (keyof typeof MEETING_TYPE_LABELS)[];
+import { NewVote } from './new-vote';
+import '../admin.scss';
 
 export default function CouncilAdminPage() {
   const { villageId = '', villageName = '' } = useRouter().params;
@@ -121,104 +121,6 @@ function NewProposal({ villageId, onDone }: { villageId: string; onDone: () => v
       <View className="actions">
         <Btn busy={busy} disabled={!title.trim() || !text.trim()} onClick={() => void save()}>
           建议题
-        </Btn>
-      </View>
-      {msg ? msg.ok ? <Note tone="success">{msg.text}</Note> : <ErrorNote error={msg.text} /> : null}
-    </Card>
-  );
-}
-
-function NewVote({
-  villageId,
-  proposals,
-  onDone,
-}: {
-  villageId: string;
-  proposals: { id: string; title: string }[];
-  onDone: () => void;
-}) {
-  const [type, setType] = useState<(typeof TYPES)[number]>('villagers_assembly');
-  const [question, setQuestion] = useState('');
-  const [hours, setHours] = useState('24');
-  const [secret, setSecret] = useState(true);
-  const [proposalId, setProposalId] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  const save = async () => {
-    setBusy(true);
-    try {
-      const now = Date.now();
-      const m = await api.councils.createMeeting(villageId, {
-        type,
-        title: `${MEETING_TYPE_LABELS[type]}：${question.slice(0, 40)}`,
-        heldAt: new Date(now).toISOString(),
-        ...(proposalId ? { proposalId } : {}),
-      });
-      await api.councils.createVote(villageId, {
-        meetingId: m.id,
-        question,
-        kind: 'yes_no',
-        ballotMode: secret ? 'secret' : 'open',
-        liveTally: true,
-        opensAt: new Date(now).toISOString(),
-        closesAt: new Date(now + Math.max(1, Number(hours) || 24) * 3600_000).toISOString(),
-      });
-      setQuestion('');
-      setMsg({ ok: true, text: '投票已开始，名单已确定，村民会收到通知。' });
-      onDone();
-    } catch (e) {
-      setMsg({ ok: false, text: errorMessage(e) });
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Card title="开会投票">
-      <Text className="field-label">会议类型</Text>
-      <View className="choice-row">
-        {TYPES.map((t) => (
-          <Btn key={t} small kind={type === t ? 'primary' : 'secondary'} onClick={() => setType(t)}>
-            {MEETING_TYPE_LABELS[t]}
-          </Btn>
-        ))}
-      </View>
-      <Field
-        label="表决事项"
-        name="question"
-        value={question}
-        onChange={setQuestion}
-        maxlength={200}
-        placeholder="是否同意……？"
-      />
-      <Field label="投票时长（小时）" name="hours" type="number" value={hours} onChange={setHours} />
-      <View className="choice-row">
-        <Btn small kind={secret ? 'primary' : 'secondary'} onClick={() => setSecret(true)}>
-          无记名
-        </Btn>
-        <Btn small kind={!secret ? 'primary' : 'secondary'} onClick={() => setSecret(false)}>
-          记名
-        </Btn>
-      </View>
-      {proposals.length > 0 ? (
-        <>
-          <Text className="field-label">关联议题（选填）</Text>
-          <View className="choice-row">
-            {proposals.map((p) => (
-              <Btn
-                key={p.id}
-                small
-                kind={proposalId === p.id ? 'primary' : 'secondary'}
-                onClick={() => setProposalId(proposalId === p.id ? null : p.id)}
-              >
-                {p.title}
-              </Btn>
-            ))}
-          </View>
-        </>
-      ) : null}
-      <View className="actions">
-        <Btn busy={busy} disabled={!question.trim()} onClick={() => void save()}>
-          开始投票（同意/反对/弃权）
         </Btn>
       </View>
       {msg ? msg.ok ? <Note tone="success">{msg.text}</Note> : <ErrorNote error={msg.text} /> : null}
