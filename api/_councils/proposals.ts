@@ -9,7 +9,7 @@
  *   (the vote named does not fit this stage).
  * - rate: Ok; FORBIDDEN (not a villager); STAGE_NOT_ALLOWED (implementation not published yet).
  * - addComment: Ok {id, visible}; CONTENT_RISKY; FORBIDDEN (answers are for cadres).
- * - hideComment: Ok; FORBIDDEN (cadres and supervisors moderate). reportComment: Ok (once per person).
+ * - Moderation (hide, report, the reported list, keep): moderation.ts.
  * - createPetition / backPetition: Ok progress; FORBIDDEN (not among who may back it: 18+ villagers
  *   on the roster, or representatives).
  */
@@ -38,7 +38,6 @@ import type { Deps } from '../_app/context';
 import { checkText, visibleTargetIds } from '../_content';
 import type { Db, Tx } from '../_db/client';
 import {
-  commentReports,
   meetings,
   petitionBackings,
   petitions,
@@ -474,75 +473,6 @@ export async function addComment(
     });
   });
   return Ok({ id, visible });
-}
-
-async function findComment(db: Db, v: CouncilViewer, commentId: string) {
-  const [c] = await db
-    .select()
-    .from(proposalComments)
-    .where(and(eq(proposalComments.id, commentId), eq(proposalComments.villageId, v.villageId)));
-  return c;
-}
-
-export async function hideComment(
-  deps: Deps,
-  v: CouncilViewer,
-  commentId: string,
-  reason: string,
-  requestId: string,
-) {
-  if (!v.roles.has('cadre') && !v.roles.has('supervisor')) return Err('FORBIDDEN');
-  const c = await findComment(deps.db, v, commentId);
-  if (!c) return Err('NOT_FOUND');
-  return deps.db.transaction(async (tx) => {
-    await tx
-      .update(proposalComments)
-      .set({ hiddenAt: new Date(), hiddenBy: v.userId, hiddenReason: reason })
-      .where(eq(proposalComments.id, c.id));
-    await audit(tx, {
-      actorUserId: v.userId,
-      action: 'comment.hide',
-      targetType: 'comment',
-      targetId: c.id,
-      villageId: v.villageId,
-      requestId,
-      details: { reason },
-    });
-    return Ok({ id: c.id, hidden: true });
-  });
-}
-
-export async function reportComment(
-  deps: Deps,
-  v: CouncilViewer,
-  commentId: string,
-  reason: string,
-  requestId: string,
-) {
-  const c = await findComment(deps.db, v, commentId);
-  if (!c) return Err('NOT_FOUND');
-  return deps.db.transaction(async (tx) => {
-    const [r] = await tx
-      .insert(commentReports)
-      .values({ commentId: c.id, userId: v.userId, reason })
-      .onConflictDoNothing()
-      .returning();
-    if (r) {
-      await audit(tx, {
-        actorUserId: v.userId,
-        action: 'comment.report',
-        targetType: 'comment',
-        targetId: c.id,
-        villageId: v.villageId,
-        requestId,
-        details: { reason },
-      });
-    }
-    const [n] = rowsOf<{ n: number }>(
-      await tx.execute(sql`select count(*)::int as n from comment_reports where comment_id = ${c.id}`),
-    );
-    return Ok({ id: c.id, reports: n!.n });
-  });
 }
 
 // ─── Petitions ───────────────────────────────────────────────────────────────────────────────

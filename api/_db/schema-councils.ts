@@ -133,6 +133,10 @@ export const proposalComments = pgTable(
   (t) => [index().on(t.proposalId, t.createdAt)],
 );
 
+/**
+ * A member's report of a comment (once per person). A moderator settles the open reports of a
+ * comment by hiding it or keeping it; a later report by someone else opens it again.
+ */
 export const commentReports = pgTable(
   'comment_reports',
   {
@@ -144,8 +148,15 @@ export const commentReports = pgTable(
       .references(() => users.id),
     reason: text().notNull(),
     createdAt: createdAt(),
+    resolvedAt: timestamp({ withTimezone: true }),
+    resolvedBy: uuid().references(() => users.id),
+    resolution: text().$type<'hidden' | 'kept'>(),
   },
-  (t) => [uniqueIndex().on(t.commentId, t.userId)],
+  (t) => [
+    uniqueIndex().on(t.commentId, t.userId),
+    // The moderators' list reads only open reports.
+    index().on(t.commentId).where(sql`${t.resolvedAt} is null`),
+  ],
 );
 
 /** 联名提议 on a proposal: backings are counted against the roster (shared/councils PETITION_RULES). */

@@ -51,7 +51,7 @@ export default defineAppConfig({
     },
     {
       root: 'subpackages/council-admin',
-      pages: ['index/index', 'stage/index', 'paper/index'],
+      pages: ['index/index', 'stage/index', 'paper/index', 'reports/index'],
     },
     { root: 'subpackages/services', pages: ['service/index', 'book/index', 'bookings/index'] },
     { root: 'subpackages/services-desk', pages: ['index/index', 'hours/index'] },

@@ -111,6 +111,34 @@ export const ZCommentSchema = z.strictObject({
 });
 export const ZHideCommentSchema = z.strictObject({ reason: ZText(200) });
 export const ZReportCommentSchema = z.strictObject({ reason: ZText(200) });
+
+/** A comment with open reports, as the moderators (cadres, supervisors) review it. */
+export const ZReportedComment = z.object({
+  commentId: ZId,
+  proposalId: ZId,
+  proposalTitle: z.string(),
+  kind: z.enum(['comment', 'question', 'answer']),
+  text: z.string(),
+  /** Masked (王**): the decision is about what was said. */
+  authorName: z.string(),
+  /** The moderator's own comment: someone else decides it. */
+  mine: z.boolean(),
+  /** Still waiting for the content check. */
+  pendingCheck: z.boolean(),
+  createdAt: z.string(),
+  /** Open reports (not yet settled by hiding or keeping). */
+  reports: z.number().int(),
+  reasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+  firstReportedAt: z.string(),
+});
+export type TReportedComment = z.infer<typeof ZReportedComment>;
+export const ZReportedCommentList = z.object({ items: z.array(ZReportedComment) });
+export const ZCommentModerated = z.object({
+  id: ZId,
+  hidden: z.boolean(),
+  /** Open reports this decision settled. */
+  settled: z.number().int(),
+});
 export const ZCreatePetitionSchema = z.strictObject({
   kind: z.enum(PETITION_KINDS),
   title: ZText(60),

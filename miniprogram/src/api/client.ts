@@ -14,6 +14,7 @@
 import Taro from '@tarojs/taro';
 import { ERROR_MESSAGES, type ErrorCode } from '@shared/errors';
 import type {
+  TCommentModerated,
   TCreateVote,
   TElectorList,
   TMeeting,
@@ -24,6 +25,7 @@ import type {
   TReceipt,
   TReceiptCheck,
   TRecordStage,
+  TReportedCommentList,
   TVoteList,
   TVoteView,
   TAuditList,
@@ -391,9 +393,14 @@ export function createApi(client: ApiClient) {
           reason,
         }),
       hide: (villageId: string, commentId: string, reason: string) =>
-        client.post<{ hidden: boolean }>(`/villages/${v(villageId)}/comments/${v(commentId)}/hide`, {
+        client.post<TCommentModerated>(`/villages/${v(villageId)}/comments/${v(commentId)}/hide`, {
           reason,
         }),
+      /** Reported comments not yet settled (cadres, supervisors). */
+      reported: (villageId: string) =>
+        client.get<TReportedCommentList>(`/villages/${v(villageId)}/comment-reports`),
+      keep: (villageId: string, commentId: string) =>
+        client.post<TCommentModerated>(`/villages/${v(villageId)}/comments/${v(commentId)}/keep`),
       back: (villageId: string, id: string) =>
         client.post<TPetitionView>(`/villages/${v(villageId)}/proposals/${v(id)}/backings`),
       createMeeting: (

@@ -28,6 +28,7 @@ export const PAGES = {
   councilAdmin: '/subpackages/council-admin/index/index',
   councilStage: '/subpackages/council-admin/stage/index',
   councilPaper: '/subpackages/council-admin/paper/index',
+  councilReports: '/subpackages/council-admin/reports/index',
   raiseMatter: '/subpackages/matters/raise/index',
   myMatters: '/subpackages/matters/list/index',
   matter: '/subpackages/matters/detail/index',

@@ -3,8 +3,8 @@
  * meeting and open its vote, and reach each vote's paper-ballot page and each proposal's next step.
  */
 import { Text, Textarea, View } from '@tarojs/components';
-import { useRouter } from '@tarojs/taro';
-import { useState } from 'react';
+import { useDidShow, useRouter } from '@tarojs/taro';
+import { useRef, useState } from 'react';
 import { api } from '../../../api';
 import { errorMessage } from '../../../api/client';
 import { MEETING_TYPE_LABELS, stepLine } from '../../../components/council';
@@ -35,24 +35,55 @@ export default function CouncilAdminPage() {
         {(me) => {
           const v = villagesOf(me).find((x) => x.villageId === villageId);
           if (!v) return <Text className="muted">没有找到这个村。</Text>;
-          return <Admin villageId={villageId} cadre={v.roles.includes('cadre')} />;
+          return (
+            <Admin
+              villageId={villageId}
+              cadre={v.roles.includes('cadre')}
+              moderator={v.roles.includes('cadre') || v.roles.includes('supervisor')}
+            />
+          );
         }}
       </Gate>
     </Screen>
   );
 }
 
-function Admin({ villageId, cadre }: { villageId: string; cadre: boolean }) {
+function Admin({ villageId, cadre, moderator }: { villageId: string; cadre: boolean; moderator: boolean }) {
   const [n, setN] = useState(0);
+  // Back from a page opened here (reports settled, a stage recorded): show the counts as they are now.
+  const shownOnce = useRef(false);
+  useDidShow(() => {
+    if (shownOnce.current) setN((x) => x + 1);
+    shownOnce.current = true;
+  });
   const { data, error, loading, reload } = useLoad(
-    () => Promise.all([api.councils.votes(villageId), api.councils.proposals(villageId)]),
+    () =>
+      Promise.all([
+        api.councils.votes(villageId),
+        api.councils.proposals(villageId),
+        moderator ? api.councils.reported(villageId) : Promise.resolve(null),
+      ]),
     `${villageId}/${n}`,
   );
   if (error) return <ErrorNote error={error} onRetry={reload} />;
   if (loading || !data) return <Loading />;
-  const [votes, proposals] = data;
+  const [votes, proposals, reported] = data;
   return (
     <View>
+      {reported ? (
+        <Card title="被举报的意见">
+          <LinkRow
+            testId="go-reports"
+            label={
+              reported.items.length > 0
+                ? `有 ${reported.items.length} 条意见被举报，请处理`
+                : '现在没有待处理的举报'
+            }
+            value="查看"
+            onClick={() => go(PAGES.councilReports, { villageId })}
+          />
+        </Card>
+      ) : null}
       {cadre ? <NewProposal villageId={villageId} onDone={() => setN((x) => x + 1)} /> : null}
       {cadre ? (
         <NewVote

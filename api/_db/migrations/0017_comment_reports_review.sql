@@ -1,0 +1,5 @@
+ALTER TABLE "comment_reports" ADD COLUMN "resolved_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "comment_reports" ADD COLUMN "resolved_by" uuid;--> statement-breakpoint
+ALTER TABLE "comment_reports" ADD COLUMN "resolution" text;--> statement-breakpoint
+ALTER TABLE "comment_reports" ADD CONSTRAINT "comment_reports_resolved_by_users_id_fk" FOREIGN KEY ("resolved_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "comment_reports_comment_id_index" ON "comment_reports" USING btree ("comment_id") WHERE "comment_reports"."resolved_at" is null;
