@@ -11,9 +11,11 @@
  * - addComment: Ok {id, visible}; CONTENT_RISKY; FORBIDDEN (answers are for cadres).
  * - Moderation (hide, report, the reported list, keep): moderation.ts.
  * - createPetition / backPetition: Ok progress; FORBIDDEN (not among who may back it: 18+ villagers
- *   on the roster, or representatives).
+ *   on the roster, or representatives); CONTENT_RISKY (createPetition: refused text). A petition's
+ *   text is the villagers' own: until its content check passes only its author and the moderators
+ *   (cadres, supervisors) see it — for everyone else it is NOT_FOUND, so they cannot back it yet.
  */
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { type SQL, and, asc, desc, eq, ne, or, sql } from 'drizzle-orm';
 import { maskName } from '../../shared/format';
 import {
   MEETING_RULES,
@@ -35,7 +37,7 @@ import {
 } from '../../shared/councils/stages';
 import { clip } from '../../shared/notices/rules';
 import type { Deps } from '../_app/context';
-import { checkText, visibleTargetIds } from '../_content';
+import { checkText, contentPassed, visibleTargetIds } from '../_content';
 import type { Db, Tx } from '../_db/client';
 import {
   meetings,
@@ -58,7 +60,7 @@ import { type CouncilViewer, rowsOf } from './viewer';
 type ProposalRow = typeof proposals.$inferSelect;
 const PAGE = '/subpackages/council/proposal/index';
 
-const summary = (p: ProposalRow) => ({
+const summary = (p: ProposalRow, pendingCheck = false) => ({
   id: p.id,
   title: p.title,
   source: p.source,
@@ -66,7 +68,30 @@ const summary = (p: ProposalRow) => ({
   doneStages: p.doneStages,
   nextStage: nextStage(p.doneStages, p.status),
   createdAt: p.createdAt.toISOString(),
+  pendingCheck,
 });
+
+const isModerator = (v: CouncilViewer) => v.roles.has('cadre') || v.roles.has('supervisor');
+
+/**
+ * A petition is villagers' own text: others see it (and may back it) once its content check passed;
+ * its author and the moderators, who review it, see it before. Other proposals are the village's.
+ */
+function visibleTo(v: CouncilViewer): SQL | undefined {
+  if (isModerator(v)) return undefined;
+  return or(
+    ne(proposals.source, 'petition'),
+    eq(proposals.createdBy, v.userId),
+    contentPassed('petition', proposals.id),
+  );
+}
+
+/** Ids of the petitions among `rows` whose text has not passed the check yet. */
+async function uncheckedPetitions(db: Db | Tx, rows: readonly ProposalRow[]): Promise<Set<string>> {
+  const ids = rows.filter((p) => p.source === 'petition').map((p) => p.id);
+  const passed = await visibleTargetIds(db, 'petition', ids);
+  return new Set(ids.filter((id) => !passed.has(id)));
+}
 
 export async function createProposal(
   deps: Deps,
@@ -102,17 +127,18 @@ export async function listProposals(deps: Deps, v: CouncilViewer) {
   const rows = await deps.db
     .select()
     .from(proposals)
-    .where(eq(proposals.villageId, v.villageId))
+    .where(and(eq(proposals.villageId, v.villageId), visibleTo(v)))
     .orderBy(desc(proposals.updatedAt))
     .limit(100);
-  return Ok({ items: rows.map(summary) });
+  const unchecked = await uncheckedPetitions(deps.db, rows);
+  return Ok({ items: rows.map((p) => summary(p, unchecked.has(p.id))) });
 }
 
 async function findProposal(db: Db | Tx, v: CouncilViewer, id: string) {
   const [p] = await db
     .select()
     .from(proposals)
-    .where(and(eq(proposals.id, id), eq(proposals.villageId, v.villageId)));
+    .where(and(eq(proposals.id, id), eq(proposals.villageId, v.villageId), visibleTo(v)));
   return p;
 }
 
@@ -231,7 +257,7 @@ export async function openProposal(
   );
   const next = nextStage(p.doneStages, p.status);
   return Ok({
-    ...summary(p),
+    ...summary(p, (await uncheckedPetitions(deps.db, [p])).has(p.id)),
     text: p.text,
     matterId: p.matterId,
     stages: stageRows.map((s) => ({
@@ -492,40 +518,40 @@ export async function createPetition(
         : '只有本村年满十八周岁的村民可以发起',
     );
   }
+  // The proposal's id is known before the check, so the check is filed under it: others see the
+  // petition once it passes (visibleTo), and a reviewer's decision applies to it.
+  const proposalId = crypto.randomUUID();
   const checked = await checkText(deps, {
     villageId: v.villageId,
     authorUserId: v.userId,
-    targetType: 'proposal',
-    targetId: crypto.randomUUID(),
+    targetType: 'petition',
+    targetId: proposalId,
     text: `${input.title}\n${input.text}`,
   });
   if (!checked.ok) return checked;
-  const proposalId = await deps.db.transaction(async (tx) => {
-    const [p] = await tx
-      .insert(proposals)
-      .values({
-        villageId: v.villageId,
-        title: input.title,
-        text: input.text,
-        source: 'petition',
-        createdBy: v.userId,
-      })
-      .returning();
-    await tx.insert(petitions).values({ proposalId: p!.id, villageId: v.villageId, kind: input.kind });
+  await deps.db.transaction(async (tx) => {
+    await tx.insert(proposals).values({
+      id: proposalId,
+      villageId: v.villageId,
+      title: input.title,
+      text: input.text,
+      source: 'petition',
+      createdBy: v.userId,
+    });
+    await tx.insert(petitions).values({ proposalId, villageId: v.villageId, kind: input.kind });
     await audit(tx, {
       actorUserId: v.userId,
       action: 'petition.create',
       targetType: 'proposal',
-      targetId: p!.id,
+      targetId: proposalId,
       villageId: v.villageId,
       requestId,
       details: { kind: input.kind },
     });
-    return p!.id;
   });
   const backed = await backPetition(deps, v, proposalId, requestId, now);
   if (!backed.ok) return backed;
-  return Ok({ proposalId, petition: backed.value });
+  return Ok({ proposalId, visible: checked.value.visible, petition: backed.value });
 }
 
 export async function backPetition(

@@ -24,6 +24,7 @@ import {
   ZMeeting,
   ZPaperBallot,
   ZPaperBallotSchema,
+  ZPetitionStarted,
   ZPetitionView,
   ZProposalDetail,
   ZProposalList,
@@ -188,7 +189,7 @@ const r = {
     summary: '联名提议: start one (18+ villagers or representatives, by kind)',
     ...write,
     request: { params: ZVillageParams, body: jsonBody(ZCreatePetitionSchema) },
-    responses: created(z.object({ proposalId: ZId, petition: ZPetitionView })),
+    responses: created(ZPetitionStarted),
   }),
   back: createRoute({
     method: 'post',

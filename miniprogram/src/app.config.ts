@@ -47,7 +47,7 @@ export default defineAppConfig({
     },
     {
       root: 'subpackages/council',
-      pages: ['proposal/index', 'vote/index', 'receipt/index', 'petition/index'],
+      pages: ['proposal/index', 'vote/index', 'receipt/index', 'petition/index', 'petition-new/index'],
     },
     {
       root: 'subpackages/council-admin',

@@ -46,6 +46,8 @@ export const ZProposalSummary = z.object({
   doneStages: z.number().int(),
   nextStage: z.enum(STAGES).nullable(),
   createdAt: z.string(),
+  /** A petition whose text waits for the content check: only its author and the moderators see it. */
+  pendingCheck: z.boolean(),
 });
 export const ZProposalList = z.object({ items: z.array(ZProposalSummary) });
 
@@ -144,6 +146,13 @@ export const ZCreatePetitionSchema = z.strictObject({
   title: ZText(60),
   text: ZText(2000),
 });
+export const ZPetitionStarted = z.object({
+  proposalId: ZId,
+  /** False while the text waits for the content check: others can see and back it once it passes. */
+  visible: z.boolean(),
+  petition: ZPetitionView,
+});
+export type TPetitionStarted = z.infer<typeof ZPetitionStarted>;
 
 export const ZCreateMeetingSchema = z.strictObject({
   type: z.enum(MEETING_TYPES),

@@ -132,6 +132,7 @@ describe('reporting on the proposal page', () => {
     doneStages: 1,
     nextStage: 'deliberate',
     createdAt: at,
+    pendingCheck: false,
     text: '计划安装 20 盏太阳能路灯',
     matterId: null,
     stages: [],

@@ -12,6 +12,7 @@
  *   so pages show `message` (Chinese) as is.
  */
 import Taro from '@tarojs/taro';
+import type { PetitionKind } from '@shared/councils/labels';
 import { ERROR_MESSAGES, type ErrorCode } from '@shared/errors';
 import type {
   TCommentModerated,
@@ -19,6 +20,7 @@ import type {
   TElectorList,
   TMeeting,
   TPaperBallot,
+  TPetitionStarted,
   TPetitionView,
   TProposalDetail,
   TProposalList,
@@ -401,6 +403,12 @@ export function createApi(client: ApiClient) {
         client.get<TReportedCommentList>(`/villages/${v(villageId)}/comment-reports`),
       keep: (villageId: string, commentId: string) =>
         client.post<TCommentModerated>(`/villages/${v(villageId)}/comments/${v(commentId)}/keep`),
+      /** 联名提议: start one (its author backs it at once). */
+      createPetition: (
+        villageId: string,
+        body: { kind: PetitionKind; title: string; text: string },
+        idempotencyKey?: string,
+      ) => client.post<TPetitionStarted>(`/villages/${v(villageId)}/petitions`, body, { idempotencyKey }),
       back: (villageId: string, id: string) =>
         client.post<TPetitionView>(`/villages/${v(villageId)}/proposals/${v(id)}/backings`),
       createMeeting: (

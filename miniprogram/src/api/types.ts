@@ -47,6 +47,7 @@ export type {
   TResult,
   TCreateVote,
   TRecordStage,
+  TPetitionStarted,
 } from '@shared/councils/schemas';
 import type {
   ZProposalList,

@@ -25,6 +25,7 @@ export const PAGES = {
   councilVote: '/subpackages/council/vote/index',
   councilReceipt: '/subpackages/council/receipt/index',
   councilPetition: '/subpackages/council/petition/index',
+  councilNewPetition: '/subpackages/council/petition-new/index',
   councilAdmin: '/subpackages/council-admin/index/index',
   councilStage: '/subpackages/council-admin/stage/index',
   councilPaper: '/subpackages/council-admin/paper/index',

@@ -49,6 +49,7 @@ export function ProposalView({ villageId, proposalId }: { villageId: string; pro
         <ProposalStatus status={data.status} />
         {data.source === 'matter' ? <Tag>来自村民反映</Tag> : null}
         {data.source === 'petition' ? <Tag tone="warn">村民联名</Tag> : null}
+        {data.pendingCheck ? <Tag>内容审核中</Tag> : null}
       </View>
       <Text className="notice-title">{data.title}</Text>
       <Text style={{ display: 'block', margin: '8px 0 16px' }}>{data.text}</Text>
