@@ -22,8 +22,7 @@ import { commentReports, proposalComments } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { type CouncilViewer, rowsOf } from './viewer';
-
-const isModerator = (v: CouncilViewer) => v.roles.has('cadre') || v.roles.has('supervisor');
+import { isModerator } from './visibility';
 
 async function findComment(db: Db | Tx, v: CouncilViewer, commentId: string) {
   const [c] = await db

@@ -6,7 +6,8 @@
  * - createProposal: Ok {id}; FORBIDDEN (not a cadre).
  * - recordStage: Ok detail; NOT_FOUND; STAGE_NOT_ALLOWED (409: not the next stage, or the
  *   proposal moved meanwhile); FORBIDDEN (not the owner's role); VOTE_NOT_CLOSED / VALIDATION_FAILED
- *   (the vote named does not fit this stage).
+ *   (the vote named does not fit this stage); MEDIA_NOT_ATTACHABLE (422: an attachment is not the
+ *   recorder's own stage_attachment upload of this village, or is used elsewhere — nothing written).
  * - rate: Ok; FORBIDDEN (not a villager); STAGE_NOT_ALLOWED (implementation not published yet).
  * - addComment: Ok {id, visible}; CONTENT_RISKY; FORBIDDEN (answers are for cadres).
  * - Moderation (hide, report, the reported list, keep): moderation.ts.
@@ -15,7 +16,7 @@
  *   text is the villagers' own: until its content check passes only its author and the moderators
  *   (cadres, supervisors) see it — for everyone else it is NOT_FOUND, so they cannot back it yet.
  */
-import { type SQL, and, asc, desc, eq, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { maskName } from '../../shared/format';
 import {
   MEETING_RULES,
@@ -37,7 +38,7 @@ import {
 } from '../../shared/councils/stages';
 import { clip } from '../../shared/notices/rules';
 import type { Deps } from '../_app/context';
-import { checkText, contentPassed, visibleTargetIds } from '../_content';
+import { checkText, visibleTargetIds } from '../_content';
 import type { Db, Tx } from '../_db/client';
 import {
   meetings,
@@ -54,8 +55,10 @@ import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { notify } from '../_notices/notify';
 import { publishToBoard } from './board';
+import { attachStageMedia, checkStageMedia, stageAttachments } from '../_media/attach';
 import { onDecision } from './from-matter';
 import { type CouncilViewer, rowsOf } from './viewer';
+import { isModerator, proposalVisible } from './visibility';
 
 type ProposalRow = typeof proposals.$inferSelect;
 const PAGE = '/subpackages/council/proposal/index';
@@ -70,21 +73,6 @@ const summary = (p: ProposalRow, pendingCheck = false) => ({
   createdAt: p.createdAt.toISOString(),
   pendingCheck,
 });
-
-const isModerator = (v: CouncilViewer) => v.roles.has('cadre') || v.roles.has('supervisor');
-
-/**
- * A petition is villagers' own text: others see it (and may back it) once its content check passed;
- * its author and the moderators, who review it, see it before. Other proposals are the village's.
- */
-function visibleTo(v: CouncilViewer): SQL | undefined {
-  if (isModerator(v)) return undefined;
-  return or(
-    ne(proposals.source, 'petition'),
-    eq(proposals.createdBy, v.userId),
-    contentPassed('petition', proposals.id),
-  );
-}
 
 /** Ids of the petitions among `rows` whose text has not passed the check yet. */
 async function uncheckedPetitions(db: Db | Tx, rows: readonly ProposalRow[]): Promise<Set<string>> {
@@ -127,7 +115,7 @@ export async function listProposals(deps: Deps, v: CouncilViewer) {
   const rows = await deps.db
     .select()
     .from(proposals)
-    .where(and(eq(proposals.villageId, v.villageId), visibleTo(v)))
+    .where(and(eq(proposals.villageId, v.villageId), proposalVisible(v)))
     .orderBy(desc(proposals.updatedAt))
     .limit(100);
   const unchecked = await uncheckedPetitions(deps.db, rows);
@@ -138,7 +126,7 @@ async function findProposal(db: Db | Tx, v: CouncilViewer, id: string) {
   const [p] = await db
     .select()
     .from(proposals)
-    .where(and(eq(proposals.id, id), eq(proposals.villageId, v.villageId), visibleTo(v)));
+    .where(and(eq(proposals.id, id), eq(proposals.villageId, v.villageId), proposalVisible(v)));
   return p;
 }
 
@@ -219,13 +207,13 @@ export async function openProposal(
     'comment',
     commentRows.map((r) => r.c.id),
   );
-  const isModerator = v.roles.has('cadre') || v.roles.has('supervisor');
+  const moderator = isModerator(v);
   const comments = commentRows
     .filter((r) => {
       const mine = r.c.authorUserId === v.userId;
       if (mine) return true;
       if (r.c.hiddenAt) return false;
-      return passed.has(r.c.id) || r.c.kind === 'answer' || isModerator;
+      return passed.has(r.c.id) || r.c.kind === 'answer' || moderator;
     })
     .map((r) => {
       const mine = r.c.authorUserId === v.userId;
@@ -256,6 +244,10 @@ export async function openProposal(
       from proposal_ratings where proposal_id = ${id}`),
   );
   const next = nextStage(p.doneStages, p.status);
+  const attached = await stageAttachments(
+    deps.db,
+    stageRows.map((s) => s.id),
+  );
   return Ok({
     ...summary(p, (await uncheckedPetitions(deps.db, [p])).has(p.id)),
     text: p.text,
@@ -266,7 +258,7 @@ export async function openProposal(
       participants: s.participants,
       attendance: s.attendance,
       minutes: s.minutes,
-      attachments: s.attachments,
+      attachments: attached.get(s.id) ?? [],
       outcome: s.outcome,
       outcomeNote: s.outcomeNote,
       voteId: s.voteId,
@@ -346,6 +338,10 @@ export async function recordStage(
     attendance = row.vote.result.participants;
     outcomeNote ??= `投票结果：${row.vote.result.outcome}，${row.vote.result.participants}/${row.vote.result.electors} 人参加（${MEETING_RULES[row.type].basis}）`;
   }
+  // Photos and files the recorder uploaded for this stage: a clear refusal before anything is written.
+  const uploads = { villageId: v.villageId, userId: v.userId, ids: input.attachmentIds };
+  const attachable = await checkStageMedia(deps.db, uploads);
+  if (!attachable.ok) return attachable;
   const status = statusAfter(input.stage, outcome);
   return deps.db
     .transaction(async (tx) => {
@@ -357,7 +353,7 @@ export async function recordStage(
         )
         .returning();
       if (!moved) return Err('STAGE_NOT_ALLOWED', '议题的进度已经变了，请刷新');
-      await insertStage(
+      const stageRow = await insertStage(
         tx,
         p,
         input.stage,
@@ -366,7 +362,6 @@ export async function recordStage(
           participants: input.participants,
           attendance,
           minutes: input.minutes,
-          attachments: input.attachments,
           outcome,
           outcomeNote,
           voteId: input.voteId ?? null,
@@ -375,6 +370,8 @@ export async function recordStage(
         now,
         requestId,
       );
+      // Taken by compare-and-set: a file raced onto another record rolls this one back.
+      await attachStageMedia(tx, { ...uploads, stageId: stageRow.id });
       if (rule.decides) {
         await onDecision(tx, p, {
           outcome: outcome === 'passed' ? 'adopted' : 'rejected',

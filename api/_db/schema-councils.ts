@@ -76,8 +76,7 @@ export const proposalStages = pgTable(
     participants: jsonb().$type<string[]>().notNull().default([]),
     attendance: integer(),
     minutes: text().notNull().default(''),
-    /** Storage ids (deps.storage). */
-    attachments: jsonb().$type<string[]>().notNull().default([]),
+    // Attachments (photos, minutes as files) are media rows pointing here (media.proposal_stage_id).
     outcome: text().$type<'passed' | 'rejected'>().notNull(),
     outcomeNote: text(),
     voteId: uuid(),

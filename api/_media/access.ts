@@ -6,6 +6,9 @@
  *   check passed, as they see the matter's text; and members who see it only as a public matter,
  *   once the file's content check passed (status ok). Content the check refused (risky) reaches
  *   nobody but its uploader.
+ * - When attached to a 四议两公开 stage record: every member of the village who may open that
+ *   proposal (councils' `proposalVisible`), as they read the stage itself — a committee record,
+ *   not checked by WeChat (attach.ts).
  * - Nobody else: NOT_FOUND, like a matter they may not see (another village's ids do not exist).
  *
  * The status column mirrors the content checks on ('media', id), which decide: a row still
@@ -18,6 +21,7 @@ import { supervisedTargetType } from '../_content';
 import type { Db, Tx } from '../_db/client';
 import { contentChecks, matters, media } from '../_db/schema';
 import { Err, Ok, type Outcome } from '../_lib/errors';
+import { stageVisible } from '../_councils/visibility';
 import { fullAccess, publicAccess, viewerFor } from '../_matters/scope';
 
 type MediaRow = typeof media.$inferSelect;
@@ -74,6 +78,16 @@ export async function mediaForViewer(
   const viewer = await viewerFor(deps, auth, row.villageId).catch(() => null);
   if (!viewer) return Err('NOT_FOUND');
   if (row.uploaderUserId === auth.userId) return Ok(row);
+  if (row.proposalStageId) {
+    const roles = new Set([...viewer.roles].filter((r) => r !== 'town_officer'));
+    if (roles.size === 0 || row.status === 'risky') return Err('NOT_FOUND');
+    const seen = await stageVisible(
+      deps.db,
+      { userId: auth.userId, villageId: row.villageId, roles },
+      row.proposalStageId,
+    );
+    return seen ? Ok(row) : Err('NOT_FOUND');
+  }
   if (!row.matterId) return Err('NOT_FOUND');
   const [m] = await deps.db
     .select({

@@ -1,5 +1,6 @@
 /** The councils contract: request and response schemas the API validates with and the mini-program types from. */
 import { z } from 'zod';
+import { STAGE_ATTACHMENTS_MAX } from '../media/rules';
 import { ZId, ZIsoTime } from '../schemas/common';
 import { MEETING_TYPES, PETITION_KINDS } from './quorum';
 import { PROPOSAL_STATUSES, RATINGS, STAGES } from './stages';
@@ -16,7 +17,14 @@ export const ZRecordStageSchema = z.strictObject({
   participants: z.array(ZText(40)).max(200).default([]),
   attendance: z.number().int().min(0).max(100_000).optional(),
   minutes: z.string().trim().max(5000).default(''),
-  attachments: z.array(z.string().min(1).max(200)).max(9).default([]),
+  /**
+   * Photos and files of this stage (meeting photos, minutes as PDF/Word/Excel), uploaded by the
+   * recorder with purpose stage_attachment; each is attached to this record only.
+   */
+  attachmentIds: z
+    .array(ZId)
+    .max(STAGE_ATTACHMENTS_MAX, `最多 ${STAGE_ATTACHMENTS_MAX} 个照片或文件`)
+    .default([]),
   outcome: z.enum(['passed', 'rejected']).default('passed'),
   outcomeNote: z.string().trim().max(500).optional(),
   /** The closed vote that carried this stage: its published outcome decides. */
@@ -24,13 +32,26 @@ export const ZRecordStageSchema = z.strictObject({
 });
 export type TRecordStage = z.infer<typeof ZRecordStageSchema>;
 
+export const ZStageAttachment = z.object({
+  id: ZId,
+  /** photo: shown as a thumbnail; file: a document opened by tapping. */
+  kind: z.enum(['photo', 'file']),
+  mime: z.string(),
+  /** The document's own name (photos: null). */
+  name: z.string().nullable(),
+  size: z.number().int(),
+  /** GET with the Authorization header (/api/media/{id}). */
+  url: z.string(),
+});
+export type TStageAttachment = z.infer<typeof ZStageAttachment>;
+
 export const ZStageRecord = z.object({
   stage: z.enum(STAGES),
   heldOn: z.string(),
   participants: z.array(z.string()),
   attendance: z.number().nullable(),
   minutes: z.string(),
-  attachments: z.array(z.string()),
+  attachments: z.array(ZStageAttachment),
   outcome: z.enum(['passed', 'rejected']),
   outcomeNote: z.string().nullable(),
   voteId: z.string().nullable(),

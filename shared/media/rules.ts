@@ -4,9 +4,27 @@
  * Shared by the API and the mini-program (which can refuse early, before uploading).
  */
 
-/** What a file is uploaded for; each purpose accepts its own types and attaches to one place. */
-export const MEDIA_PURPOSES = ['matter_photo', 'matter_voice'] as const;
+/**
+ * What a file is uploaded for; each purpose accepts its own types and attaches to one place:
+ * a matter's photos and voice, or the record of a 四议两公开 stage (photos of the meeting, the
+ * minutes as a PDF, Word or Excel file).
+ */
+export const MEDIA_PURPOSES = ['matter_photo', 'matter_voice', 'stage_attachment'] as const;
 export type MediaPurpose = (typeof MEDIA_PURPOSES)[number];
+export type MatterMediaPurpose = Extract<MediaPurpose, 'matter_photo' | 'matter_voice'>;
+
+/**
+ * Who may upload for a purpose (roles in the village): stage records are kept by the cadres who
+ * record the stages; anyone in the village may add photos and voice to what they raise.
+ */
+export const MEDIA_UPLOADER_ROLES: Record<MediaPurpose, 'any' | readonly ['cadre']> = {
+  matter_photo: 'any',
+  matter_voice: 'any',
+  stage_attachment: ['cadre'],
+};
+
+/** Most files one stage record carries. */
+export const STAGE_ATTACHMENTS_MAX = 9;
 
 /** pending_check: WeChat (or a reviewer) has not passed it yet; ok: passed; risky: refused. */
 export const MEDIA_STATUSES = ['pending_check', 'ok', 'risky'] as const;
@@ -22,14 +40,25 @@ export const MEDIA_ENVELOPE_BYTES = 64 * 1024;
  * Voice: WeChat RecorderManager writes mp3 or aac (ADTS or in an m4a box); wav from some
  * recorders; browsers' MediaRecorder gives webm (detected as its container, video/webm) or ogg.
  */
+const PHOTO_TYPES = {
+  'image/jpeg': 'image/jpeg',
+  'image/png': 'image/png',
+  'image/webp': 'image/webp',
+  'image/heic': 'image/heic',
+  'image/heif': 'image/heif',
+} as const;
+
+/** Documents a stage record may carry: what village offices write minutes and tallies in. */
+export const DOCUMENT_TYPES = {
+  'application/pdf': 'application/pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document':
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet':
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
 export const MEDIA_TYPES: Record<MediaPurpose, Readonly<Record<string, string>>> = {
-  matter_photo: {
-    'image/jpeg': 'image/jpeg',
-    'image/png': 'image/png',
-    'image/webp': 'image/webp',
-    'image/heic': 'image/heic',
-    'image/heif': 'image/heif',
-  },
+  matter_photo: PHOTO_TYPES,
   matter_voice: {
     'audio/mpeg': 'audio/mpeg',
     'audio/aac': 'audio/aac',
@@ -42,18 +71,29 @@ export const MEDIA_TYPES: Record<MediaPurpose, Readonly<Record<string, string>>>
     'audio/ogg; codecs=opus': 'audio/ogg',
     'audio/opus': 'audio/ogg',
   },
+  stage_attachment: { ...PHOTO_TYPES, ...DOCUMENT_TYPES },
 };
+
+/** Shown as a picture (thumbnail) rather than as a file to open. */
+export const isPhotoMime = (mime: string) => mime.startsWith('image/');
+
+/** File extensions a cadre may pick for a stage record (WeChat's chooseMessageFile, the browser's picker). */
+export const STAGE_FILE_EXTENSIONS = ['pdf', 'docx', 'xlsx'] as const;
 
 /** What the villager is told a purpose accepts. */
 export const MEDIA_ACCEPT_TEXT: Record<MediaPurpose, string> = {
   matter_photo: '只能上传照片（jpg、png、webp、heic 格式）',
   matter_voice: '只能上传录音（mp3、aac、m4a、wav 格式）',
+  stage_attachment: '只能上传照片（jpg、png、heic）或文件（pdf、Word、Excel 的 docx、xlsx）',
 };
 
 export const MEDIA_TOO_LARGE_TEXT = `文件太大了，每个不能超过${MEDIA_MAX_BYTES / 1024 / 1024}MB`;
 
-/** Which WeChat mediaCheckAsync media_type a purpose is checked as. */
-export const MEDIA_CHECK_KIND: Record<MediaPurpose, 'image' | 'audio'> = {
+/**
+ * Which WeChat mediaCheckAsync media_type a purpose is checked as. Stage attachments are not sent:
+ * they are the village committee's own records (see api/_media/attach.ts).
+ */
+export const MEDIA_CHECK_KIND: Record<MatterMediaPurpose, 'image' | 'audio'> = {
   matter_photo: 'image',
   matter_voice: 'audio',
 };
@@ -62,4 +102,15 @@ export const MEDIA_CHECK_KIND: Record<MediaPurpose, 'image' | 'audio'> = {
 export function acceptedMime(purpose: MediaPurpose, detected: string | undefined): string | null {
   if (!detected) return null;
   return MEDIA_TYPES[purpose][detected] ?? null;
+}
+
+/** A file name as shown to people: no folders, no control characters, at most 80 characters. */
+export function cleanFileName(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  const base = raw.split(/[\\/]/).pop() ?? '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+  const clean = Array.from(base.replace(/[\u0000-\u001f\u007f]/g, '').trim())
+    .slice(0, 80)
+    .join('');
+  return clean || null;
 }
