@@ -79,6 +79,23 @@ export const isPhotoMime = (mime: string) => mime.startsWith('image/');
 
 /** File extensions a cadre may pick for a stage record (WeChat's chooseMessageFile, the browser's picker). */
 export const STAGE_FILE_EXTENSIONS = ['pdf', 'docx', 'xlsx'] as const;
+export type StageFileExtension = (typeof STAGE_FILE_EXTENSIONS)[number];
+
+/** A document's kind in words, and the fileType WeChat's openDocument wants. */
+export const DOCUMENT_KINDS: Record<string, { words: string; ext: StageFileExtension }> = {
+  'application/pdf': { words: 'PDF 文件', ext: 'pdf' },
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+    words: 'Word 文件',
+    ext: 'docx',
+  },
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { words: 'Excel 表格', ext: 'xlsx' },
+};
+
+/** The extension of a picked file's name when a stage record takes it, else null. */
+export function stageFileExtension(name: string): StageFileExtension | null {
+  const ext = name.toLowerCase().split('.').pop() ?? '';
+  return (STAGE_FILE_EXTENSIONS as readonly string[]).includes(ext) ? (ext as StageFileExtension) : null;
+}
 
 /** What the villager is told a purpose accepts. */
 export const MEDIA_ACCEPT_TEXT: Record<MediaPurpose, string> = {

@@ -16,7 +16,9 @@ import { formatDayTime } from '../../../lib/format';
 import { PAGES, go } from '../../../lib/nav';
 import { proposalSpeech } from '../../../lib/speech-text';
 import { useLoad } from '../../../lib/use-load';
+import '../council-pages.scss';
 import { PetitionCard } from '../petition/card';
+import { StageFiles } from './stage-files';
 
 const RATING_WORDS = { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' } as const;
 
@@ -64,6 +66,7 @@ export function ProposalView({ villageId, proposalId }: { villageId: string; pro
           </View>
         ) : null}
       </Card>
+      <StageFiles stages={data.stages} />
       {data.petition ? (
         <PetitionCard
           villageId={villageId}
