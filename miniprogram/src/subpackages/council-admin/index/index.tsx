@@ -56,7 +56,7 @@ function Admin({ villageId, cadre, moderator }: { villageId: string; cadre: bool
     if (shownOnce.current) setN((x) => x + 1);
     shownOnce.current = true;
   });
-  const { data, error, loading, reload } = useLoad(
+  const { data, error, reload } = useLoad(
     () =>
       Promise.all([
         api.councils.votes(villageId),
@@ -66,7 +66,8 @@ function Admin({ villageId, cadre, moderator }: { villageId: string; cadre: bool
     `${villageId}/${n}`,
   );
   if (error) return <ErrorNote error={error} onRetry={reload} />;
-  if (loading || !data) return <Loading />;
+  // Reloading after a form is sent keeps the forms (and their 已…了 notes) on screen.
+  if (!data) return <Loading />;
   const [votes, proposals, reported] = data;
   return (
     <View>

@@ -99,6 +99,7 @@ export function StageForm({ villageId, proposalId }: { villageId: string; propos
         <Text className="field-label">会议记录</Text>
         <Textarea
           className="textarea"
+          name="minutes"
           placeholder="会上说了什么、定了什么"
           value={minutes}
           maxlength={5000}

@@ -70,7 +70,7 @@ export function NewPetition({ villageId, kinds }: { villageId: string; kinds: re
     }
   };
   return (
-    <View data-testid="new-petition">
+    <View data-testid="petition-form">
       <Card title="要求开什么会">
         {kinds.map((k) => (
           <View
