@@ -8,6 +8,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { media, memberships, proposalStages, proposals } from '../../api/_db/schema';
+import { sweepAbandonedMedia } from '../../api/_media/sweep';
 import { expectRefusedForAllBut } from '../support/access';
 import { ALL_ACTOR_KEYS, type Actors, loadActors } from '../support/actors';
 import { DB_UNAVAILABLE, type TestApp, createTestApp } from '../support/harness';
@@ -181,6 +182,21 @@ describe.skipIf(DB_UNAVAILABLE)('councils: stage attachments', () => {
       if (a[key] === recorder) continue;
       expect({ key, status: (await fetchMedia(a[key], up.id)).status }).toEqual({ key, status: 404 });
     }
+  });
+
+  it('the sweep of abandoned uploads forgets a stage file nobody attached, never an attached one', async () => {
+    const left = await upload(recorder, sample.pdf());
+    const proposalId = await newProposal('修缮村文化广场');
+    const kept = await upload(recorder, sample.jpeg());
+    expect((await record(recorder, proposalId, [kept.id])).status).toBe(200);
+    const later = new Date(Date.now() + 8 * 24 * 3600_000);
+    await sweepAbandonedMedia(t.deps, { now: later });
+    const rows = await t.db
+      .select({ id: media.id })
+      .from(media)
+      .where(inArray(media.id, [left.id, kept.id]));
+    expect(rows.map((r) => r.id)).toEqual([kept.id]);
+    expect((await fetchMedia(a.villager, kept.id)).status).toBe(200);
   });
 
   it('uploading files for a stage record is for cadres; everyone else is refused', async () => {
