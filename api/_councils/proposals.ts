@@ -6,12 +6,15 @@
  * - createProposal: Ok {id}; FORBIDDEN (not a cadre).
  * - recordStage: Ok detail; NOT_FOUND; STAGE_NOT_ALLOWED (409: not the next stage, or the
  *   proposal moved meanwhile); FORBIDDEN (not the owner's role); VOTE_NOT_CLOSED / VALIDATION_FAILED
- *   (the vote named does not fit this stage).
+ *   (the vote named does not fit this stage); MEDIA_NOT_ATTACHABLE (422: an attachment is not the
+ *   recorder's own stage_attachment upload of this village, or is used elsewhere — nothing written).
  * - rate: Ok; FORBIDDEN (not a villager); STAGE_NOT_ALLOWED (implementation not published yet).
  * - addComment: Ok {id, visible}; CONTENT_RISKY; FORBIDDEN (answers are for cadres).
- * - hideComment: Ok; FORBIDDEN (cadres and supervisors moderate). reportComment: Ok (once per person).
+ * - Moderation (hide, report, the reported list, keep): moderation.ts.
  * - createPetition / backPetition: Ok progress; FORBIDDEN (not among who may back it: 18+ villagers
- *   on the roster, or representatives).
+ *   on the roster, or representatives); CONTENT_RISKY (createPetition: refused text). A petition's
+ *   text is the villagers' own: until its content check passes only its author and the moderators
+ *   (cadres, supervisors) see it — for everyone else it is NOT_FOUND, so they cannot back it yet.
  */
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { maskName } from '../../shared/format';
@@ -38,7 +41,6 @@ import type { Deps } from '../_app/context';
 import { checkText, visibleTargetIds } from '../_content';
 import type { Db, Tx } from '../_db/client';
 import {
-  commentReports,
   meetings,
   petitionBackings,
   petitions,
@@ -53,13 +55,15 @@ import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { notify } from '../_notices/notify';
 import { publishToBoard } from './board';
+import { attachStageMedia, checkStageMedia, stageAttachments } from '../_media/attach';
 import { onDecision } from './from-matter';
 import { type CouncilViewer, rowsOf } from './viewer';
+import { isModerator, proposalVisible } from './visibility';
 
 type ProposalRow = typeof proposals.$inferSelect;
 const PAGE = '/subpackages/council/proposal/index';
 
-const summary = (p: ProposalRow) => ({
+const summary = (p: ProposalRow, pendingCheck = false) => ({
   id: p.id,
   title: p.title,
   source: p.source,
@@ -67,7 +71,15 @@ const summary = (p: ProposalRow) => ({
   doneStages: p.doneStages,
   nextStage: nextStage(p.doneStages, p.status),
   createdAt: p.createdAt.toISOString(),
+  pendingCheck,
 });
+
+/** Ids of the petitions among `rows` whose text has not passed the check yet. */
+async function uncheckedPetitions(db: Db | Tx, rows: readonly ProposalRow[]): Promise<Set<string>> {
+  const ids = rows.filter((p) => p.source === 'petition').map((p) => p.id);
+  const passed = await visibleTargetIds(db, 'petition', ids);
+  return new Set(ids.filter((id) => !passed.has(id)));
+}
 
 export async function createProposal(
   deps: Deps,
@@ -103,17 +115,18 @@ export async function listProposals(deps: Deps, v: CouncilViewer) {
   const rows = await deps.db
     .select()
     .from(proposals)
-    .where(eq(proposals.villageId, v.villageId))
+    .where(and(eq(proposals.villageId, v.villageId), proposalVisible(v)))
     .orderBy(desc(proposals.updatedAt))
     .limit(100);
-  return Ok({ items: rows.map(summary) });
+  const unchecked = await uncheckedPetitions(deps.db, rows);
+  return Ok({ items: rows.map((p) => summary(p, unchecked.has(p.id))) });
 }
 
 async function findProposal(db: Db | Tx, v: CouncilViewer, id: string) {
   const [p] = await db
     .select()
     .from(proposals)
-    .where(and(eq(proposals.id, id), eq(proposals.villageId, v.villageId)));
+    .where(and(eq(proposals.id, id), eq(proposals.villageId, v.villageId), proposalVisible(v)));
   return p;
 }
 
@@ -194,13 +207,13 @@ export async function openProposal(
     'comment',
     commentRows.map((r) => r.c.id),
   );
-  const isModerator = v.roles.has('cadre') || v.roles.has('supervisor');
+  const moderator = isModerator(v);
   const comments = commentRows
     .filter((r) => {
       const mine = r.c.authorUserId === v.userId;
       if (mine) return true;
       if (r.c.hiddenAt) return false;
-      return passed.has(r.c.id) || r.c.kind === 'answer' || isModerator;
+      return passed.has(r.c.id) || r.c.kind === 'answer' || moderator;
     })
     .map((r) => {
       const mine = r.c.authorUserId === v.userId;
@@ -231,8 +244,12 @@ export async function openProposal(
       from proposal_ratings where proposal_id = ${id}`),
   );
   const next = nextStage(p.doneStages, p.status);
+  const attached = await stageAttachments(
+    deps.db,
+    stageRows.map((s) => s.id),
+  );
   return Ok({
-    ...summary(p),
+    ...summary(p, (await uncheckedPetitions(deps.db, [p])).has(p.id)),
     text: p.text,
     matterId: p.matterId,
     stages: stageRows.map((s) => ({
@@ -241,7 +258,7 @@ export async function openProposal(
       participants: s.participants,
       attendance: s.attendance,
       minutes: s.minutes,
-      attachments: s.attachments,
+      attachments: attached.get(s.id) ?? [],
       outcome: s.outcome,
       outcomeNote: s.outcomeNote,
       voteId: s.voteId,
@@ -321,6 +338,10 @@ export async function recordStage(
     attendance = row.vote.result.participants;
     outcomeNote ??= `投票结果：${row.vote.result.outcome}，${row.vote.result.participants}/${row.vote.result.electors} 人参加（${MEETING_RULES[row.type].basis}）`;
   }
+  // Photos and files the recorder uploaded for this stage: a clear refusal before anything is written.
+  const uploads = { villageId: v.villageId, userId: v.userId, ids: input.attachmentIds };
+  const attachable = await checkStageMedia(deps.db, uploads);
+  if (!attachable.ok) return attachable;
   const status = statusAfter(input.stage, outcome);
   return deps.db
     .transaction(async (tx) => {
@@ -332,7 +353,7 @@ export async function recordStage(
         )
         .returning();
       if (!moved) return Err('STAGE_NOT_ALLOWED', '议题的进度已经变了，请刷新');
-      await insertStage(
+      const stageRow = await insertStage(
         tx,
         p,
         input.stage,
@@ -341,7 +362,6 @@ export async function recordStage(
           participants: input.participants,
           attendance,
           minutes: input.minutes,
-          attachments: input.attachments,
           outcome,
           outcomeNote,
           voteId: input.voteId ?? null,
@@ -350,6 +370,8 @@ export async function recordStage(
         now,
         requestId,
       );
+      // Taken by compare-and-set: a file raced onto another record rolls this one back.
+      await attachStageMedia(tx, { ...uploads, stageId: stageRow.id });
       if (rule.decides) {
         await onDecision(tx, p, {
           outcome: outcome === 'passed' ? 'adopted' : 'rejected',
@@ -476,75 +498,6 @@ export async function addComment(
   return Ok({ id, visible });
 }
 
-async function findComment(db: Db, v: CouncilViewer, commentId: string) {
-  const [c] = await db
-    .select()
-    .from(proposalComments)
-    .where(and(eq(proposalComments.id, commentId), eq(proposalComments.villageId, v.villageId)));
-  return c;
-}
-
-export async function hideComment(
-  deps: Deps,
-  v: CouncilViewer,
-  commentId: string,
-  reason: string,
-  requestId: string,
-) {
-  if (!v.roles.has('cadre') && !v.roles.has('supervisor')) return Err('FORBIDDEN');
-  const c = await findComment(deps.db, v, commentId);
-  if (!c) return Err('NOT_FOUND');
-  return deps.db.transaction(async (tx) => {
-    await tx
-      .update(proposalComments)
-      .set({ hiddenAt: new Date(), hiddenBy: v.userId, hiddenReason: reason })
-      .where(eq(proposalComments.id, c.id));
-    await audit(tx, {
-      actorUserId: v.userId,
-      action: 'comment.hide',
-      targetType: 'comment',
-      targetId: c.id,
-      villageId: v.villageId,
-      requestId,
-      details: { reason },
-    });
-    return Ok({ id: c.id, hidden: true });
-  });
-}
-
-export async function reportComment(
-  deps: Deps,
-  v: CouncilViewer,
-  commentId: string,
-  reason: string,
-  requestId: string,
-) {
-  const c = await findComment(deps.db, v, commentId);
-  if (!c) return Err('NOT_FOUND');
-  return deps.db.transaction(async (tx) => {
-    const [r] = await tx
-      .insert(commentReports)
-      .values({ commentId: c.id, userId: v.userId, reason })
-      .onConflictDoNothing()
-      .returning();
-    if (r) {
-      await audit(tx, {
-        actorUserId: v.userId,
-        action: 'comment.report',
-        targetType: 'comment',
-        targetId: c.id,
-        villageId: v.villageId,
-        requestId,
-        details: { reason },
-      });
-    }
-    const [n] = rowsOf<{ n: number }>(
-      await tx.execute(sql`select count(*)::int as n from comment_reports where comment_id = ${c.id}`),
-    );
-    return Ok({ id: c.id, reports: n!.n });
-  });
-}
-
 // ─── Petitions ───────────────────────────────────────────────────────────────────────────────
 
 export async function createPetition(
@@ -562,40 +515,40 @@ export async function createPetition(
         : '只有本村年满十八周岁的村民可以发起',
     );
   }
+  // The proposal's id is known before the check, so the check is filed under it: others see the
+  // petition once it passes (visibleTo), and a reviewer's decision applies to it.
+  const proposalId = crypto.randomUUID();
   const checked = await checkText(deps, {
     villageId: v.villageId,
     authorUserId: v.userId,
-    targetType: 'proposal',
-    targetId: crypto.randomUUID(),
+    targetType: 'petition',
+    targetId: proposalId,
     text: `${input.title}\n${input.text}`,
   });
   if (!checked.ok) return checked;
-  const proposalId = await deps.db.transaction(async (tx) => {
-    const [p] = await tx
-      .insert(proposals)
-      .values({
-        villageId: v.villageId,
-        title: input.title,
-        text: input.text,
-        source: 'petition',
-        createdBy: v.userId,
-      })
-      .returning();
-    await tx.insert(petitions).values({ proposalId: p!.id, villageId: v.villageId, kind: input.kind });
+  await deps.db.transaction(async (tx) => {
+    await tx.insert(proposals).values({
+      id: proposalId,
+      villageId: v.villageId,
+      title: input.title,
+      text: input.text,
+      source: 'petition',
+      createdBy: v.userId,
+    });
+    await tx.insert(petitions).values({ proposalId, villageId: v.villageId, kind: input.kind });
     await audit(tx, {
       actorUserId: v.userId,
       action: 'petition.create',
       targetType: 'proposal',
-      targetId: p!.id,
+      targetId: proposalId,
       villageId: v.villageId,
       requestId,
       details: { kind: input.kind },
     });
-    return p!.id;
   });
   const backed = await backPetition(deps, v, proposalId, requestId, now);
   if (!backed.ok) return backed;
-  return Ok({ proposalId, petition: backed.value });
+  return Ok({ proposalId, visible: checked.value.visible, petition: backed.value });
 }
 
 export async function backPetition(

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import {
   ZBallotList,
   ZCastSchema,
+  ZCommentModerated,
   ZCommentSchema,
   ZCosignSchema,
   ZCouncilCronResult,
@@ -23,6 +24,7 @@ import {
   ZMeeting,
   ZPaperBallot,
   ZPaperBallotSchema,
+  ZPetitionStarted,
   ZPetitionView,
   ZProposalDetail,
   ZProposalList,
@@ -32,6 +34,7 @@ import {
   ZReceiptCheck,
   ZRecordStageSchema,
   ZReportCommentSchema,
+  ZReportedCommentList,
   ZVoteList,
   ZVoteView,
 } from '../../shared/councils/schemas';
@@ -49,13 +52,12 @@ import {
   backPetition,
   createPetition,
   createProposal,
-  hideComment,
   listProposals,
   openProposal,
   rateProposal,
   recordStage,
-  reportComment,
 } from './proposals';
+import { hideComment, keepComment, listReportedComments, reportComment } from './moderation';
 import { councilViewer } from './viewer';
 import {
   ballotList,
@@ -151,7 +153,25 @@ const r = {
     summary: 'Hide a comment with a reason its author sees (cadres, supervisors)',
     ...write,
     request: { params: ZCommentParams, body: jsonBody(ZHideCommentSchema) },
-    responses: ok(z.object({ id: ZId, hidden: z.boolean() })),
+    responses: ok(ZCommentModerated),
+  }),
+  keep: createRoute({
+    method: 'post',
+    path: '/villages/{villageId}/comments/{commentId}/keep',
+    tags,
+    summary: 'Keep a reported comment: its open reports are settled (cadres, supervisors; not their own)',
+    ...write,
+    request: { params: ZCommentParams },
+    responses: ok(ZCommentModerated),
+  }),
+  reported: createRoute({
+    method: 'get',
+    path: '/villages/{villageId}/comment-reports',
+    tags,
+    summary: 'Comments with open reports, most reported first (cadres, supervisors)',
+    ...auth,
+    request: { params: ZVillageParams },
+    responses: ok(ZReportedCommentList),
   }),
   report: createRoute({
     method: 'post',
@@ -169,7 +189,7 @@ const r = {
     summary: '联名提议: start one (18+ villagers or representatives, by kind)',
     ...write,
     request: { params: ZVillageParams, body: jsonBody(ZCreatePetitionSchema) },
-    responses: created(z.object({ proposalId: ZId, petition: ZPetitionView })),
+    responses: created(ZPetitionStarted),
   }),
   back: createRoute({
     method: 'post',
@@ -380,6 +400,14 @@ export function councilRoutes() {
           c.get('requestId'),
         ),
       );
+    })
+    .openapi(r.keep, async (c) => {
+      const { villageId, commentId } = c.req.valid('param');
+      return reply(c, await keepComment(c.get('deps'), viewer(c, villageId), commentId, c.get('requestId')));
+    })
+    .openapi(r.reported, async (c) => {
+      const { villageId } = c.req.valid('param');
+      return reply(c, await listReportedComments(c.get('deps'), viewer(c, villageId)));
     })
     .openapi(r.report, async (c) => {
       const { villageId, commentId } = c.req.valid('param');

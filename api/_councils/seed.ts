@@ -270,5 +270,16 @@ export async function seedCouncils(tx: Tx, villageId: string, now = new Date()) 
       .values({ proposalId: ask!.id, villageId, kind: 'representatives_meeting' })
       .returning();
     await tx.insert(petitionBackings).values({ petitionId: pet!.id, userId: reps[0]! });
+    // Like the demo comments, its text counts as already checked (others see a petition once passed).
+    await tx.insert(contentChecks).values({
+      villageId,
+      authorUserId: reps[0]!,
+      targetType: 'petition',
+      targetId: ask!.id,
+      mediaType: 'text',
+      text: `${ask!.title}\n${ask!.text}`,
+      status: 'pass' as const,
+      decidedAt: now,
+    });
   }
 }

@@ -270,7 +270,8 @@ export async function closeVoteTx(tx: Tx, voteId: string, now: Date): Promise<bo
   const [meeting] = await tx.select().from(meetings).where(eq(meetings.id, vote.meetingId));
   const result = await computeResult(tx, vote, meeting!.type, now);
   await tx.update(votes).set({ result }).where(eq(votes.id, vote.id));
-  const label = OUTCOME_LABELS[result.outcome as keyof typeof OUTCOME_LABELS];
+  const label = resultView(meeting!.type, result, vote).outcomeLabel;
+  const phrase = OUTCOME_LABELS[result.outcome as keyof typeof OUTCOME_LABELS];
   await notify(tx, {
     kind: 'result_out',
     villageId: vote.villageId,
@@ -280,7 +281,7 @@ export async function closeVoteTx(tx: Tx, voteId: string, now: Date): Promise<bo
     objectType: 'vote',
     objectId: vote.id,
     page: `${PAGE}?villageId=${vote.villageId}&id=${vote.id}`,
-    fields: { title: clip(vote.question), status: clip(label, 5), time: beijing(now) },
+    fields: { title: clip(vote.question), status: clip(phrase, 5), time: beijing(now) },
   });
   await audit(tx, {
     actorUserId: null,
@@ -523,10 +524,21 @@ export async function liveTally(deps: Pick<Deps, 'db' | 'redis'>, vote: VoteRow)
   return { counts, participants: Object.values(counts).reduce((a, b) => a + b, 0), source };
 }
 
-export function resultView(type: MeetingType, r: PublishedResult): TResult {
+export function resultView(
+  type: MeetingType,
+  r: PublishedResult,
+  vote: Pick<VoteRow, 'kind' | 'options'>,
+): TResult {
+  // A custom single choice is decided by the option more than half chose: name it.
+  const chosen =
+    vote.kind === 'single' && r.outcome === 'adopted'
+      ? vote.options.find((o) => o.key === r.winner)?.label
+      : undefined;
   return {
     ...r,
-    outcomeLabel: OUTCOME_LABELS[r.outcome as keyof typeof OUTCOME_LABELS] ?? r.outcome,
+    outcomeLabel: chosen
+      ? `通过：${chosen}`
+      : (OUTCOME_LABELS[r.outcome as keyof typeof OUTCOME_LABELS] ?? r.outcome),
     basis: MEETING_RULES[type].basis,
   };
 }
@@ -568,7 +580,7 @@ async function viewOf(
         ? { receipt: mine.receipt, option: mine.option, castAt: new Date(mine.cast_at!).toISOString() }
         : null,
     tally: showTally ? await liveTally(deps, vote) : null,
-    result: vote.result ? resultView(meeting.type, vote.result) : null,
+    result: vote.result ? resultView(meeting.type, vote.result, vote) : null,
   };
 }
 
@@ -666,7 +678,7 @@ export async function ballotList(
       source: counted[i]!.source,
       hash: chain.hashes[i]!,
     })),
-    result: resultView(meeting!.type, vote.result),
+    result: resultView(meeting!.type, vote.result, vote),
   });
 }
 

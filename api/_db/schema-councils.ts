@@ -76,8 +76,7 @@ export const proposalStages = pgTable(
     participants: jsonb().$type<string[]>().notNull().default([]),
     attendance: integer(),
     minutes: text().notNull().default(''),
-    /** Storage ids (deps.storage). */
-    attachments: jsonb().$type<string[]>().notNull().default([]),
+    // Attachments (photos, minutes as files) are media rows pointing here (media.proposal_stage_id).
     outcome: text().$type<'passed' | 'rejected'>().notNull(),
     outcomeNote: text(),
     voteId: uuid(),
@@ -133,6 +132,10 @@ export const proposalComments = pgTable(
   (t) => [index().on(t.proposalId, t.createdAt)],
 );
 
+/**
+ * A member's report of a comment (once per person). A moderator settles the open reports of a
+ * comment by hiding it or keeping it; a later report by someone else opens it again.
+ */
 export const commentReports = pgTable(
   'comment_reports',
   {
@@ -144,8 +147,15 @@ export const commentReports = pgTable(
       .references(() => users.id),
     reason: text().notNull(),
     createdAt: createdAt(),
+    resolvedAt: timestamp({ withTimezone: true }),
+    resolvedBy: uuid().references(() => users.id),
+    resolution: text().$type<'hidden' | 'kept'>(),
   },
-  (t) => [uniqueIndex().on(t.commentId, t.userId)],
+  (t) => [
+    uniqueIndex().on(t.commentId, t.userId),
+    // The moderators' list reads only open reports.
+    index().on(t.commentId).where(sql`${t.resolvedAt} is null`),
+  ],
 );
 
 /** 联名提议 on a proposal: backings are counted against the roster (shared/councils PETITION_RULES). */

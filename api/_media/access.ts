@@ -9,6 +9,9 @@
  * - A ledger voucher (attached to a finance disclosure): the village's cadres and supervisors,
  *   who draft and co-sign it; once a published version lists it, every member (it is public
  *   then, also without sign-in at GET …/disclosures/{id}/vouchers/{mediaId}).
+ * - When attached to a 四议两公开 stage record: every member of the village who may open that
+ *   proposal (councils' `proposalVisible`), as they read the stage itself — a committee record,
+ *   not checked by WeChat (attach.ts).
  * - Nobody else: NOT_FOUND, like a matter they may not see (another village's ids do not exist).
  *
  * The status column mirrors the content checks on ('media', id), which decide: a row still
@@ -21,6 +24,7 @@ import { supervisedTargetType } from '../_content';
 import type { Db, Tx } from '../_db/client';
 import { contentChecks, matters, media } from '../_db/schema';
 import { Err, Ok, type Outcome } from '../_lib/errors';
+import { stageVisible } from '../_councils/visibility';
 import { fullAccess, publicAccess, viewerFor } from '../_matters/scope';
 
 type MediaRow = typeof media.$inferSelect;
@@ -80,6 +84,16 @@ export async function mediaForViewer(
   if (row.disclosureId) {
     const drafts = viewer.roles.has('cadre') || viewer.roles.has('supervisor');
     return drafts || row.voucherPublishedAt ? Ok(row) : Err('NOT_FOUND');
+  }
+  if (row.proposalStageId) {
+    const roles = new Set([...viewer.roles].filter((r) => r !== 'town_officer'));
+    if (roles.size === 0 || row.status === 'risky') return Err('NOT_FOUND');
+    const seen = await stageVisible(
+      deps.db,
+      { userId: auth.userId, villageId: row.villageId, roles },
+      row.proposalStageId,
+    );
+    return seen ? Ok(row) : Err('NOT_FOUND');
   }
   if (!row.matterId) return Err('NOT_FOUND');
   const [m] = await deps.db

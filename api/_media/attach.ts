@@ -1,6 +1,7 @@
 /**
  * Attaching uploads to a matter (its photos and voice when raised; photos taken with a workflow
- * action, e.g. resolve with photos). Called from api/_matters/matters.ts in two steps:
+ * action, e.g. resolve with photos) — and, at the end of this file, to a 四议两公开 stage record.
+ * Called from api/_matters/matters.ts in two steps:
  *
  *   const ok = await checkMatterMedia(deps.db, { … });   // before anything is written: a clear error
  *   if (!ok.ok) return ok;
@@ -23,7 +24,13 @@
  * already_attached | refused).
  */
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
-import { MEDIA_CHECK_KIND, type MediaPurpose } from '../../shared/media/rules';
+import {
+  MEDIA_CHECK_KIND,
+  type MatterMediaPurpose,
+  type MediaPurpose,
+  STAGE_ATTACHMENTS_MAX,
+  isPhotoMime,
+} from '../../shared/media/rules';
 import type { Deps } from '../_app/context';
 import { checkImage, supervisedTargetType } from '../_content';
 import type { Db, Tx } from '../_db/client';
@@ -31,6 +38,7 @@ import { media } from '../_db/schema';
 import { ApiError, Err, Ok, type Outcome } from '../_lib/errors';
 import { refreshMediaStatus } from './access';
 import { signedMediaUrl } from './signed-url';
+import { mediaPath } from './upload';
 
 export type MatterMediaRefs = {
   villageId: string;
@@ -50,9 +58,9 @@ const REASON_TEXT: Record<Reason, string> = {
   refused: '有照片或录音没有通过审核，请换一个',
 };
 
-const wanted = (r: MatterMediaRefs): [string, MediaPurpose][] => [
-  ...r.photoIds.map((id) => [id, 'matter_photo'] as [string, MediaPurpose]),
-  ...(r.voiceId ? [[r.voiceId, 'matter_voice'] as [string, MediaPurpose]] : []),
+const wanted = (r: MatterMediaRefs): [string, MatterMediaPurpose][] => [
+  ...r.photoIds.map((id) => [id, 'matter_photo'] as [string, MatterMediaPurpose]),
+  ...(r.voiceId ? [[r.voiceId, 'matter_voice'] as [string, MatterMediaPurpose]] : []),
 ];
 
 export async function checkMatterMedia(db: Db | Tx, r: MatterMediaRefs): Promise<Outcome<null>> {
@@ -61,6 +69,17 @@ export async function checkMatterMedia(db: Db | Tx, r: MatterMediaRefs): Promise
   if (new Set(want.map(([id]) => id)).size !== want.length) {
     return Err('VALIDATION_FAILED', '同一张照片只能用一次', { field: 'photoIds' });
   }
+  const items = await unattachable(db, r, want);
+  if (items.length > 0) return Err('MEDIA_NOT_ATTACHABLE', REASON_TEXT[items[0]!.reason], { items });
+  return Ok(null);
+}
+
+/** Of the wanted uploads, those that cannot be attached, and why (in the order asked). */
+async function unattachable(
+  db: Db | Tx,
+  r: { villageId: string; userId: string },
+  want: readonly [string, MediaPurpose][],
+): Promise<{ id: string; reason: Reason }[]> {
   const rows = await db
     .select()
     .from(media)
@@ -84,15 +103,14 @@ export async function checkMatterMedia(db: Db | Tx, r: MatterMediaRefs): Promise
         ? 'not_yours'
         : m.purpose !== purpose
           ? 'wrong_purpose'
-          : m.matterId !== null
+          : m.matterId !== null || m.proposalStageId !== null
             ? 'already_attached'
             : status.get(id) === 'risky'
               ? 'refused'
               : null;
     if (reason) items.push({ id, reason });
   }
-  if (items.length > 0) return Err('MEDIA_NOT_ATTACHABLE', REASON_TEXT[items[0]!.reason], { items });
-  return Ok(null);
+  return items;
 }
 
 /** Claims the uploads for the matter (and the timeline row), or throws so the transaction rolls back. */
@@ -181,6 +199,105 @@ export async function eventPhotoIds(
     if (!r.eventId) continue;
     if (opts.full ? status.get(r.id) === 'risky' : status.get(r.id) !== 'ok') continue;
     out.set(r.eventId, [...(out.get(r.eventId) ?? []), r.id]);
+  }
+  return out;
+}
+
+// ─── Stage records (四议两公开) ──────────────────────────────────────────────────────────────
+//
+// A cadre recording a stage attaches what they uploaded for it (purpose stage_attachment): photos
+// of the meeting, the minutes or a tally as a PDF, Word or Excel file. The same two steps as a
+// matter: `checkStageMedia` before anything is written, `attachStageMedia` by compare-and-set in
+// the stage's transaction. These are the village committee's own records, published under its
+// name to the village like a notice or a cadre's answer, so they are not sent to WeChat's content
+// check (it does not take documents either): attaching marks them 'ok', and every member who may
+// open the proposal may fetch them (access.ts).
+
+const STAGE_REASON_TEXT: Record<Reason, string> = {
+  not_found: '有照片或文件找不到了，请重新上传',
+  not_yours: '只能用自己上传的照片或文件',
+  wrong_purpose: '这个文件不是为会议记录上传的，请重新上传',
+  already_attached: '这个照片或文件已经用在别的记录上了，请重新上传',
+  refused: '有照片没有通过审核，请换一张',
+};
+
+export type StageMediaRefs = { villageId: string; userId: string; ids: readonly string[] };
+
+const stageWanted = (r: StageMediaRefs): [string, MediaPurpose][] =>
+  r.ids.map((id) => [id, 'stage_attachment']);
+
+export async function checkStageMedia(db: Db | Tx, r: StageMediaRefs): Promise<Outcome<null>> {
+  if (r.ids.length === 0) return Ok(null);
+  if (r.ids.length > STAGE_ATTACHMENTS_MAX) {
+    return Err('VALIDATION_FAILED', `最多 ${STAGE_ATTACHMENTS_MAX} 个照片或文件`, { field: 'attachmentIds' });
+  }
+  if (new Set(r.ids).size !== r.ids.length) {
+    return Err('VALIDATION_FAILED', '同一个文件只能用一次', { field: 'attachmentIds' });
+  }
+  const items = await unattachable(db, r, stageWanted(r));
+  if (items.length > 0) return Err('MEDIA_NOT_ATTACHABLE', STAGE_REASON_TEXT[items[0]!.reason], { items });
+  return Ok(null);
+}
+
+/** Claims the uploads for the stage record, or throws so the stage's transaction rolls back. */
+export async function attachStageMedia(tx: Tx, r: StageMediaRefs & { stageId: string }): Promise<void> {
+  let claimed = 0;
+  const now = new Date();
+  for (const [position, id] of r.ids.entries()) {
+    const rows = await tx
+      .update(media)
+      .set({ proposalStageId: r.stageId, attachedAt: now, position, status: 'ok' })
+      .where(
+        and(
+          eq(media.id, id),
+          eq(media.villageId, r.villageId),
+          eq(media.uploaderUserId, r.userId),
+          eq(media.purpose, 'stage_attachment'),
+          isNull(media.matterId),
+          isNull(media.proposalStageId),
+          ne(media.status, 'risky'),
+        ),
+      )
+      .returning({ id: media.id });
+    claimed += rows.length;
+  }
+  if (claimed !== r.ids.length) {
+    throw new ApiError('MEDIA_NOT_ATTACHABLE', STAGE_REASON_TEXT.already_attached);
+  }
+}
+
+export type StageAttachment = {
+  id: string;
+  kind: 'photo' | 'file';
+  mime: string;
+  name: string | null;
+  size: number;
+  url: string;
+};
+
+/** Each stage record's attachments, in the order they were attached. */
+export async function stageAttachments(
+  db: Db | Tx,
+  stageIds: readonly string[],
+): Promise<Map<string, StageAttachment[]>> {
+  const out = new Map<string, StageAttachment[]>();
+  if (stageIds.length === 0) return out;
+  const rows = await db
+    .select()
+    .from(media)
+    .where(and(inArray(media.proposalStageId, [...stageIds]), ne(media.status, 'risky')))
+    .orderBy(media.position, media.createdAt);
+  for (const m of rows) {
+    const list = out.get(m.proposalStageId!) ?? [];
+    list.push({
+      id: m.id,
+      kind: isPhotoMime(m.mime) ? 'photo' : 'file',
+      mime: m.mime,
+      name: m.fileName,
+      size: m.size,
+      url: mediaPath(m.id),
+    });
+    out.set(m.proposalStageId!, list);
   }
   return out;
 }

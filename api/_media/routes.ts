@@ -103,7 +103,10 @@ async function readUpload(c: Context<AppEnv>) {
   if (!(file instanceof Blob))
     throw new ApiError('VALIDATION_FAILED', '请选择要上传的文件', { field: 'file' });
   if (file.size > MEDIA_MAX_BYTES) throw tooLarge();
-  return { purpose: purpose.data, bytes: new Uint8Array(await file.arrayBuffer()) };
+  // WeChat's uploadFile names the part after its temp file: the real name comes as a field.
+  const named = form.get('fileName');
+  const fileName = typeof named === 'string' && named ? named : file instanceof File ? file.name : null;
+  return { purpose: purpose.data, bytes: new Uint8Array(await file.arrayBuffer()), fileName };
 }
 
 const upload = createRoute({
@@ -112,7 +115,8 @@ const upload = createRoute({
   tags: ['media'],
   summary: 'Upload a photo or voice recording (members of the village)',
   description:
-    'multipart/form-data with `purpose` (matter_photo | matter_voice | ledger_voucher — cadres only) and `file` (≤ 10 MB; its type is read from the content). ' +
+    'multipart/form-data with `purpose` (matter_photo | matter_voice; ledger_voucher and stage_attachment — cadres only) and `file` ' +
+    '(≤ 10 MB; its type is read from the content); for stage attachments optionally `fileName`, the name to show. ' +
     'Optional `Idempotency-Key`: the same key and file answer the same media (200, Idempotent-Replay: true).',
   security: SECURED,
   middleware: [requireAuth],
@@ -131,7 +135,7 @@ const fetchOne = createRoute({
   method: 'get',
   path: '/media/{mediaId}',
   tags: ['media'],
-  summary: 'The file: for its uploader and whoever may read the matter it belongs to',
+  summary: 'The file: for its uploader and whoever may read the matter or proposal it belongs to',
   security: SECURED,
   middleware: [requireAuth],
   request: { params: ZMediaParams },
@@ -169,7 +173,10 @@ async function sendObject(c: Context<AppEnv>, row: typeof media.$inferSelect, ca
     'Cache-Control': cacheControl,
     ETag: etag,
     'X-Content-Type-Options': 'nosniff',
-    'Content-Disposition': 'inline',
+    // A document keeps its name when saved or opened (RFC 6266 / 5987: UTF-8, percent-encoded).
+    'Content-Disposition': row.fileName
+      ? `inline; filename*=UTF-8''${encodeURIComponent(row.fileName)}`
+      : 'inline',
   };
   if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
   const obj = await c.get('deps').storage.get(row.storageKey);
@@ -190,10 +197,17 @@ export function mediaRoutes() {
       }
       await limit(c, 'media:upload', auth.userId);
       await limit(c, 'media:upload-village', villageId);
-      const { purpose, bytes } = await readUpload(c);
+      const { purpose, bytes, fileName } = await readUpload(c);
+      // Vouchers and stage records are the cadres' (the body has to be read to know the purpose).
       const uploaders = MEDIA_UPLOADERS[purpose];
       if (uploaders && !uploaders.some((r) => roles.has(r))) {
-        return reply(c, Err('FORBIDDEN', '只有村干部可以上传凭证照片'));
+        return reply(
+          c,
+          Err(
+            'FORBIDDEN',
+            purpose === 'ledger_voucher' ? '只有村干部可以上传凭证照片' : '只有村干部可以上传会议材料',
+          ),
+        );
       }
       const out = await uploadMedia(c.get('deps'), {
         villageId,
@@ -201,6 +215,7 @@ export function mediaRoutes() {
         requestId: c.get('requestId'),
         purpose,
         bytes,
+        fileName,
         idempotencyKey: key,
       });
       if (!out.ok) return reply(c, out);

@@ -1,6 +1,7 @@
 /**
- * sweepAbandonedMedia: forgets uploads never attached to anything (the villager gave up on the
- * form, the cadre took a voucher photo off the draft) after `olderThanMs` (default 7 days). The row goes first, in a compare-and-set that a
+ * sweepAbandonedMedia: forgets uploads never attached to anything — a matter, a stage record or a
+ * finance disclosure (the villager or cadre gave up on the form, the cadre took a voucher photo off
+ * the draft) — after `olderThanMs` (default 7 days). The row goes first, in a compare-and-set that a
  * concurrent attach cannot lose to silently (attach claims only rows still unattached, so one of
  * the two finds nothing and the attach is refused whole); the object after it — if deleting the
  * object fails, it is an orphan without a row, which is harmless.
@@ -12,6 +13,8 @@ import { media } from '../_db/schema';
 
 export const ABANDONED_AFTER_MS = 7 * 24 * 3600 * 1000;
 
+const unattached = and(isNull(media.matterId), isNull(media.proposalStageId), isNull(media.disclosureId));
+
 export async function sweepAbandonedMedia(
   deps: Pick<Deps, 'db' | 'storage' | 'log'>,
   opts: { now?: Date; olderThanMs?: number; limit?: number } = {},
@@ -20,14 +23,14 @@ export async function sweepAbandonedMedia(
   const rows = await deps.db
     .select({ id: media.id, storageKey: media.storageKey })
     .from(media)
-    .where(and(isNull(media.matterId), isNull(media.disclosureId), lt(media.createdAt, before)))
+    .where(and(unattached, lt(media.createdAt, before)))
     .orderBy(asc(media.createdAt))
     .limit(opts.limit ?? 500);
   let deleted = 0;
   for (const r of rows) {
     const gone = await deps.db
       .delete(media)
-      .where(and(eq(media.id, r.id), isNull(media.matterId), isNull(media.disclosureId)))
+      .where(and(eq(media.id, r.id), unattached))
       .returning({ id: media.id });
     if (gone.length === 0) continue;
     deleted++;

@@ -1,5 +1,6 @@
 /**
- * uploadMedia: keeps one photo or voice recording a member uploads in their village.
+ * uploadMedia: keeps one photo, voice recording or (cadres, for a stage record) document a member
+ * uploads in their village.
  * The type comes from the bytes (file-type), never from the file name or the client's
  * Content-Type. The object is written to storage BEFORE its row commits: a crash between the two
  * leaves an object nobody points at (harmless), never a row without its object. Until it is
@@ -20,6 +21,8 @@ import {
   MEDIA_TOO_LARGE_TEXT,
   type MediaPurpose,
   acceptedMime,
+  cleanFileName,
+  isPhotoMime,
 } from '../../shared/media/rules';
 import type { TUploadedMedia } from '../../shared/media/schemas';
 import type { Deps } from '../_app/context';
@@ -39,6 +42,7 @@ export function toUploaded(r: MediaRow): TUploadedMedia {
     size: r.size,
     status: r.status,
     url: mediaPath(r.id),
+    name: r.fileName,
     createdAt: r.createdAt.toISOString(),
   };
 }
@@ -50,6 +54,8 @@ export type UploadInput = {
   purpose: MediaPurpose;
   bytes: Uint8Array;
   idempotencyKey?: string;
+  /** The name the uploader's file had (kept for stage attachments, shown beside the file). */
+  fileName?: string | null;
 };
 
 async function byKey(deps: Pick<Deps, 'db'>, userId: string, key: string) {
@@ -110,6 +116,8 @@ export async function uploadMedia(
         sha256,
         storageKey,
         idempotencyKey: p.idempotencyKey ?? null,
+        // A document is known by its name ("会议记录.pdf"); a photo by what it shows.
+        fileName: p.purpose === 'stage_attachment' && !isPhotoMime(mime) ? cleanFileName(p.fileName) : null,
       })
       .onConflictDoNothing()
       .returning();

@@ -47,11 +47,11 @@ export default defineAppConfig({
     },
     {
       root: 'subpackages/council',
-      pages: ['proposal/index', 'vote/index', 'receipt/index', 'petition/index'],
+      pages: ['proposal/index', 'vote/index', 'receipt/index', 'petition/index', 'petition-new/index'],
     },
     {
       root: 'subpackages/council-admin',
-      pages: ['index/index', 'stage/index', 'paper/index'],
+      pages: ['index/index', 'stage/index', 'paper/index', 'reports/index'],
     },
     { root: 'subpackages/services', pages: ['service/index', 'book/index', 'bookings/index'] },
     { root: 'subpackages/services-desk', pages: ['index/index', 'hours/index', 'services/index'] },

@@ -28,3 +28,33 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   no_majority: '没有选项过半数',
   advisory: '议事建议（不作决定）',
 };
+
+/** 联名提议 kinds (村民委员会组织法 art. 21, 26); the thresholds are in quorum.ts PETITION_RULES. */
+export const PETITION_KINDS = [
+  'assembly_by_villagers',
+  'assembly_by_representatives',
+  'representatives_meeting',
+] as const;
+export type PetitionKind = (typeof PETITION_KINDS)[number];
+
+/** What a villager reads when choosing a kind: what it asks for, and who must sign how many. */
+export const PETITION_KIND_WORDS: Record<
+  PetitionKind,
+  { asks: string; needs: string; by: 'villagers' | 'representatives' }
+> = {
+  assembly_by_villagers: {
+    asks: '村民联名，要求召开村民会议',
+    needs: '要有本村十分之一以上年满 18 岁的村民联名',
+    by: 'villagers',
+  },
+  assembly_by_representatives: {
+    asks: '村民代表联名，要求召开村民会议',
+    needs: '要有三分之一以上的村民代表联名',
+    by: 'representatives',
+  },
+  representatives_meeting: {
+    asks: '村民代表联名，要求召开村民代表会议',
+    needs: '要有五分之一以上的村民代表联名',
+    by: 'representatives',
+  },
+};

@@ -210,12 +210,8 @@ export function decide(rule: MeetingRule, t: TallyInput): VoteResult {
 
 // ─── Petitions (联名提议) ────────────────────────────────────────────────────────────────────
 
-export const PETITION_KINDS = [
-  'assembly_by_villagers',
-  'assembly_by_representatives',
-  'representatives_meeting',
-] as const;
-export type PetitionKind = (typeof PETITION_KINDS)[number];
+export { PETITION_KINDS, type PetitionKind } from './labels';
+import type { PetitionKind } from './labels';
 
 export type PetitionRule = {
   /** Who may back it, and whose number is the base. */

@@ -1,5 +1,6 @@
 /** The councils contract: request and response schemas the API validates with and the mini-program types from. */
 import { z } from 'zod';
+import { STAGE_ATTACHMENTS_MAX } from '../media/rules';
 import { ZId, ZIsoTime } from '../schemas/common';
 import { MEETING_TYPES, PETITION_KINDS } from './quorum';
 import { PROPOSAL_STATUSES, RATINGS, STAGES } from './stages';
@@ -16,7 +17,14 @@ export const ZRecordStageSchema = z.strictObject({
   participants: z.array(ZText(40)).max(200).default([]),
   attendance: z.number().int().min(0).max(100_000).optional(),
   minutes: z.string().trim().max(5000).default(''),
-  attachments: z.array(z.string().min(1).max(200)).max(9).default([]),
+  /**
+   * Photos and files of this stage (meeting photos, minutes as PDF/Word/Excel), uploaded by the
+   * recorder with purpose stage_attachment; each is attached to this record only.
+   */
+  attachmentIds: z
+    .array(ZId)
+    .max(STAGE_ATTACHMENTS_MAX, `最多 ${STAGE_ATTACHMENTS_MAX} 个照片或文件`)
+    .default([]),
   outcome: z.enum(['passed', 'rejected']).default('passed'),
   outcomeNote: z.string().trim().max(500).optional(),
   /** The closed vote that carried this stage: its published outcome decides. */
@@ -24,13 +32,26 @@ export const ZRecordStageSchema = z.strictObject({
 });
 export type TRecordStage = z.infer<typeof ZRecordStageSchema>;
 
+export const ZStageAttachment = z.object({
+  id: ZId,
+  /** photo: shown as a thumbnail; file: a document opened by tapping. */
+  kind: z.enum(['photo', 'file']),
+  mime: z.string(),
+  /** The document's own name (photos: null). */
+  name: z.string().nullable(),
+  size: z.number().int(),
+  /** GET with the Authorization header (/api/media/{id}). */
+  url: z.string(),
+});
+export type TStageAttachment = z.infer<typeof ZStageAttachment>;
+
 export const ZStageRecord = z.object({
   stage: z.enum(STAGES),
   heldOn: z.string(),
   participants: z.array(z.string()),
   attendance: z.number().nullable(),
   minutes: z.string(),
-  attachments: z.array(z.string()),
+  attachments: z.array(ZStageAttachment),
   outcome: z.enum(['passed', 'rejected']),
   outcomeNote: z.string().nullable(),
   voteId: z.string().nullable(),
@@ -46,6 +67,8 @@ export const ZProposalSummary = z.object({
   doneStages: z.number().int(),
   nextStage: z.enum(STAGES).nullable(),
   createdAt: z.string(),
+  /** A petition whose text waits for the content check: only its author and the moderators see it. */
+  pendingCheck: z.boolean(),
 });
 export const ZProposalList = z.object({ items: z.array(ZProposalSummary) });
 
@@ -111,11 +134,46 @@ export const ZCommentSchema = z.strictObject({
 });
 export const ZHideCommentSchema = z.strictObject({ reason: ZText(200) });
 export const ZReportCommentSchema = z.strictObject({ reason: ZText(200) });
+
+/** A comment with open reports, as the moderators (cadres, supervisors) review it. */
+export const ZReportedComment = z.object({
+  commentId: ZId,
+  proposalId: ZId,
+  proposalTitle: z.string(),
+  kind: z.enum(['comment', 'question', 'answer']),
+  text: z.string(),
+  /** Masked (王**): the decision is about what was said. */
+  authorName: z.string(),
+  /** The moderator's own comment: someone else decides it. */
+  mine: z.boolean(),
+  /** Still waiting for the content check. */
+  pendingCheck: z.boolean(),
+  createdAt: z.string(),
+  /** Open reports (not yet settled by hiding or keeping). */
+  reports: z.number().int(),
+  reasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+  firstReportedAt: z.string(),
+});
+export type TReportedComment = z.infer<typeof ZReportedComment>;
+export const ZReportedCommentList = z.object({ items: z.array(ZReportedComment) });
+export const ZCommentModerated = z.object({
+  id: ZId,
+  hidden: z.boolean(),
+  /** Open reports this decision settled. */
+  settled: z.number().int(),
+});
 export const ZCreatePetitionSchema = z.strictObject({
   kind: z.enum(PETITION_KINDS),
   title: ZText(60),
   text: ZText(2000),
 });
+export const ZPetitionStarted = z.object({
+  proposalId: ZId,
+  /** False while the text waits for the content check: others can see and back it once it passes. */
+  visible: z.boolean(),
+  petition: ZPetitionView,
+});
+export type TPetitionStarted = z.infer<typeof ZPetitionStarted>;
 
 export const ZCreateMeetingSchema = z.strictObject({
   type: z.enum(MEETING_TYPES),
@@ -133,30 +191,60 @@ export const ZMeeting = z.object({
   proposalId: z.string().nullable(),
 });
 
+/** Limits of a custom single-choice vote (the cadre writes the choices). */
+export const VOTE_OPTIONS_MIN = 2;
+export const VOTE_OPTIONS_MAX = 10;
+export const VOTE_OPTION_LABEL_MAX = 30;
+
 export const ZOption = z.object({
-  key: z.string().regex(/^[a-z0-9_]{1,20}$/),
-  label: ZText(30),
+  key: z.string().regex(/^[a-z0-9_]{1,20}$/, '选项编号只能用小写字母、数字和下划线'),
+  label: z
+    .string()
+    .trim()
+    .min(1, '选项不能是空的')
+    .max(VOTE_OPTION_LABEL_MAX, `每个选项最多 ${VOTE_OPTION_LABEL_MAX} 个字`),
 });
+/** Two labels that read the same (spaces and letter case aside) are the same choice. */
+export const optionLabelKey = (label: string) => label.replace(/\s+/g, '').toLowerCase();
+
 export const ZCreateVoteSchema = z
   .strictObject({
     meetingId: ZId,
     question: ZText(200),
     kind: z.enum(['yes_no', 'single']),
-    /** Custom single choice only; yes_no votes get 同意/反对/弃权. */
-    options: z.array(ZOption).min(2).max(10).optional(),
+    /** Custom single choice only (2–10 distinct choices); yes_no votes get 同意/反对/弃权. */
+    options: z
+      .array(ZOption)
+      .min(VOTE_OPTIONS_MIN, `至少要有 ${VOTE_OPTIONS_MIN} 个选项`)
+      .max(VOTE_OPTIONS_MAX, `最多 ${VOTE_OPTIONS_MAX} 个选项`)
+      .optional(),
     ballotMode: z.enum(['open', 'secret']),
     liveTally: z.boolean().default(true),
     opensAt: ZIsoTime,
     closesAt: ZIsoTime,
   })
-  .refine(
-    (v) =>
-      v.kind === 'yes_no' || (v.options && new Set(v.options.map((o) => o.key)).size === v.options.length),
-    {
-      message: '请填写不重复的选项',
-      path: ['options'],
-    },
-  )
+  .superRefine((v, ctx) => {
+    if (v.kind === 'yes_no') {
+      if (v.options) {
+        ctx.addIssue({
+          code: 'custom',
+          message: '“同意/反对/弃权”的投票不用填写选项',
+          path: ['options'],
+        });
+      }
+      return;
+    }
+    if (!v.options) {
+      ctx.addIssue({ code: 'custom', message: '请填写选项', path: ['options'] });
+      return;
+    }
+    if (new Set(v.options.map((o) => o.key)).size !== v.options.length) {
+      ctx.addIssue({ code: 'custom', message: '选项编号不能重复', path: ['options'] });
+    }
+    if (new Set(v.options.map((o) => optionLabelKey(o.label))).size !== v.options.length) {
+      ctx.addIssue({ code: 'custom', message: '选项不能重复', path: ['options'] });
+    }
+  })
   .refine((v) => Date.parse(v.closesAt) > Date.parse(v.opensAt), {
     message: '结束时间要晚于开始时间',
     path: ['closesAt'],

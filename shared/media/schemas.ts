@@ -1,6 +1,7 @@
 /**
  * The media contract. Upload: `POST /api/villages/{villageId}/media`, multipart/form-data with
- * fields `purpose` (MEDIA_PURPOSES) and `file` (≤ 10 MB), optional header `Idempotency-Key`.
+ * fields `purpose` (MEDIA_PURPOSES), `file` (≤ 10 MB) and, for stage attachments, optionally
+ * `fileName` (the name to show; else the file part's own name), optional header `Idempotency-Key`.
  * Answer 201 (200 on an idempotent replay): TUploadedMedia. Serve: `GET /api/media/{id}`.
  */
 import { z } from 'zod';
@@ -19,6 +20,8 @@ export const ZUploadedMediaSchema = z.object({
   status: z.enum(MEDIA_STATUSES),
   /** Where to fetch it (with the Authorization header): /api/media/{id}. */
   url: z.string(),
+  /** The file's own name (stage attachments: "村民代表会议记录.pdf"); null for photos and voice. */
+  name: z.string().nullable(),
   createdAt: z.string(),
 });
 export type TUploadedMedia = z.infer<typeof ZUploadedMediaSchema>;

@@ -325,6 +325,17 @@ describe.skipIf(DB_UNAVAILABLE)('councils: proposals', () => {
 
   describe('petitions (联名提议)', () => {
     let reps: string[];
+    /** WeChat is unreachable here, so a petition waits for a reviewer: a cadre passes it. */
+    const pass = async (proposalId: string) => {
+      const cadre = await as(a.cadre);
+      const queue = await t.request('GET', `${base}/content-reviews`, { token: cadre });
+      const held = queue.body.items.find((i: { targetId: string }) => i.targetId === proposalId);
+      const res = await t.request('POST', `${base}/content-reviews/${held.id}/decide`, {
+        token: cadre,
+        body: { decision: 'pass' },
+      });
+      expect(res.status).toBe(200);
+    };
 
     beforeAll(async () => {
       reps = (
@@ -354,6 +365,8 @@ describe.skipIf(DB_UNAVAILABLE)('councils: proposals', () => {
       });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       const pid = res.body.proposalId as string;
+      expect(res.body.visible).toBe(false);
+      await pass(pid);
       const need = res.body.petition.required as number;
       expect(need).toBe(Math.ceil(reps.length / 5));
       expect(res.body.petition).toMatchObject({ backers: 1, base: reps.length, backedByMe: true });
@@ -404,6 +417,7 @@ describe.skipIf(DB_UNAVAILABLE)('councils: proposals', () => {
         body: { kind: 'representatives_meeting', title: '讨论修桥', text: '桥坏了' },
       });
       const pid = res.body.proposalId as string;
+      await pass(pid);
       for (const r of reps.slice(2, 1 + res.body.petition.required)) {
         await t.request('POST', `${base}/proposals/${pid}/backings`, { token: await as(r) });
       }

@@ -112,6 +112,16 @@ export const PAGES: E2EPage[] = [
     as: 'cadre',
   },
   {
+    name: 'council-petition-new',
+    path: (c) => `/subpackages/council/petition-new/index?${q({ villageId: c.villageId })}`,
+    as: 'cadre',
+  },
+  {
+    name: 'council-admin-reports',
+    path: (c) => `/subpackages/council-admin/reports/index?${q({ villageId: c.villageId })}`,
+    as: 'cadre',
+  },
+  {
     name: 'council-admin-paper',
     path: (c) => `/subpackages/council-admin/paper/index?${q({ villageId: c.villageId, id: c.openVoteId })}`,
     as: 'cadre',

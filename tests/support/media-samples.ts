@@ -2,6 +2,7 @@
  * Files for media tests, built byte by byte with the signatures real encoders write (the API reads
  * a file's type from its content, so these are what matter), plus helpers to upload them.
  */
+import { crc32 } from 'node:zlib';
 import type { TestApp } from './harness';
 
 const bytes = (...parts: (string | number[])[]) =>
@@ -27,6 +28,56 @@ const ftyp = (brand: string, compat: string[]) => {
   const body = bytes(brand, [0, 0, 0, 0], ...compat);
   return Buffer.concat([u32be(8 + body.length), bytes('ftyp'), body]);
 };
+
+const u16le = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(n);
+  return b;
+};
+/** A zip archive with its entries stored uncompressed: the container of .docx and .xlsx. */
+function storedZip(entries: [string, string][]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of entries) {
+    const data = Buffer.from(text, 'utf8');
+    const fname = Buffer.from(name, 'utf8');
+    const crc = crc32(data);
+    const sizes = [u32le(crc), u32le(data.length), u32le(data.length), u16le(fname.length)];
+    const local = Buffer.concat([
+      u32le(0x04034b50),
+      ...[20, 0, 0, 0, 0].map(u16le),
+      ...sizes,
+      u16le(0),
+      fname,
+      data,
+    ]);
+    centrals.push(
+      Buffer.concat([
+        u32le(0x02014b50),
+        ...[20, 20, 0, 0, 0, 0].map(u16le),
+        ...sizes,
+        ...[0, 0, 0, 0].map(u16le),
+        u32le(0),
+        u32le(offset),
+        fname,
+      ]),
+    );
+    locals.push(local);
+    offset += local.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = [u32le(0x06054b50), ...[0, 0, entries.length, entries.length].map(u16le), u32le(cd.length)];
+  return Buffer.concat([...locals, cd, ...end, u32le(offset), u16le(0)]);
+}
+const openXml = (main: string, part: [string, string], seed: number) =>
+  storedZip([
+    [
+      '[Content_Types].xml',
+      `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/${part[0]}" ContentType="${main}"/></Types>`,
+    ],
+    [part[0], `${part[1]}<!-- ${seed} -->`],
+  ]);
 
 let seq = 1;
 /** Each call gives a different file of that kind (a new seed), unless `seed` is given. */
@@ -82,6 +133,21 @@ export const sample = {
       4096,
       seed,
     ),
+  /** Documents a stage record may carry (minutes, a tally). */
+  pdf: (seed = seq++) =>
+    Buffer.from(`%PDF-1.4\n% 会议记录 ${seed}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`),
+  docx: (seed = seq++) =>
+    openXml(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml',
+      ['word/document.xml', '<w:document/>'],
+      seed,
+    ),
+  xlsx: (seed = seq++) =>
+    openXml(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml',
+      ['xl/workbook.xml', '<workbook/>'],
+      seed,
+    ),
   /** A Linux executable and a Windows one: what gets renamed to .jpg. */
   elf: () => padded(bytes([0x7f], 'ELF', [2, 1, 1, 0]), 4096, seq++),
   exe: () => padded(bytes('MZ', [0x90, 0, 3, 0, 0, 0, 4, 0]), 4096, seq++),
@@ -90,6 +156,8 @@ export const sample = {
 
 export type UploadOpts = {
   purpose?: string;
+  /** The `fileName` field (the name to show with a stage document). */
+  fileName?: string;
   body: Uint8Array;
   filename?: string;
   /** What the client claims; the API must ignore it. */
@@ -100,6 +168,7 @@ export type UploadOpts = {
 export function uploadForm(o: UploadOpts): FormData {
   const form = new FormData();
   if (o.purpose !== undefined) form.set('purpose', o.purpose);
+  if (o.fileName !== undefined) form.set('fileName', o.fileName);
   form.set(
     'file',
     new Blob([new Uint8Array(o.body)], { type: o.type ?? 'image/jpeg' }),

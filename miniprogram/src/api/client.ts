@@ -12,18 +12,22 @@
  *   so pages show `message` (Chinese) as is.
  */
 import Taro from '@tarojs/taro';
+import type { PetitionKind } from '@shared/councils/labels';
 import { ERROR_MESSAGES, type ErrorCode } from '@shared/errors';
 import type {
+  TCommentModerated,
   TCreateVote,
   TElectorList,
   TMeeting,
   TPaperBallot,
+  TPetitionStarted,
   TPetitionView,
   TProposalDetail,
   TProposalList,
   TReceipt,
   TReceiptCheck,
   TRecordStage,
+  TReportedCommentList,
   TVoteList,
   TVoteView,
   TAuditList,
@@ -391,9 +395,20 @@ export function createApi(client: ApiClient) {
           reason,
         }),
       hide: (villageId: string, commentId: string, reason: string) =>
-        client.post<{ hidden: boolean }>(`/villages/${v(villageId)}/comments/${v(commentId)}/hide`, {
+        client.post<TCommentModerated>(`/villages/${v(villageId)}/comments/${v(commentId)}/hide`, {
           reason,
         }),
+      /** Reported comments not yet settled (cadres, supervisors). */
+      reported: (villageId: string) =>
+        client.get<TReportedCommentList>(`/villages/${v(villageId)}/comment-reports`),
+      keep: (villageId: string, commentId: string) =>
+        client.post<TCommentModerated>(`/villages/${v(villageId)}/comments/${v(commentId)}/keep`),
+      /** 联名提议: start one (its author backs it at once). */
+      createPetition: (
+        villageId: string,
+        body: { kind: PetitionKind; title: string; text: string },
+        idempotencyKey?: string,
+      ) => client.post<TPetitionStarted>(`/villages/${v(villageId)}/petitions`, body, { idempotencyKey }),
       back: (villageId: string, id: string) =>
         client.post<TPetitionView>(`/villages/${v(villageId)}/proposals/${v(id)}/backings`),
       createMeeting: (

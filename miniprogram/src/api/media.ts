@@ -2,9 +2,10 @@
  * Photos and voice recordings: upload (multipart) and fetch (with the login header).
  *
  * Upload: `POST /api/villages/{villageId}/media`, fields `purpose` ('matter_photo' |
- * 'matter_voice') and `file` (≤ 10 MB; the server reads its type from the content). Answers
- * TUploadedMedia `{ id, purpose, mime, size, status, url, createdAt }`; put `id` into
- * `photoIds` / `voice.fileId` when raising a matter or resolving with photos.
+ * 'matter_voice' | 'stage_attachment'), `file` (≤ 10 MB; the server reads its type from the
+ * content) and for documents `fileName`. Answers TUploadedMedia `{ id, purpose, mime, size, status,
+ * url, name, createdAt }`; put `id` into `photoIds` / `voice.fileId` when raising a matter or
+ * resolving with photos, into `attachmentIds` when recording a 四议两公开 stage.
  * - weapp: Taro.uploadFile (wx.uploadFile) from the temp path chooseMedia / RecorderManager gave.
  * - h5: fetch with FormData, from a Blob (MediaRecorder) or a blob:/http URL (chooseImage).
  * Like every write, an upload carries an Idempotency-Key reused on every retry (network failure,
@@ -31,8 +32,10 @@ export type UploadRequest = {
   url: string;
   header: Record<string, string>;
   purpose: MediaPurpose;
-  /** File name sent with the part (the server ignores it; WeChat wants one). */
+  /** File name sent with the part (WeChat wants one; the server keeps it for stage documents). */
   name: string;
+  /** The name to show with a document, sent as the `fileName` field (wx.uploadFile names the part after its temp file). */
+  fileName?: string;
   source: UploadSource;
   timeout: number;
 };
@@ -83,7 +86,7 @@ export const taroUploadTransport: UploadTransport = async (req) => {
     filePath: req.source.filePath,
     name: 'file',
     fileName: req.name,
-    formData: { purpose: req.purpose },
+    formData: { purpose: req.purpose, ...(req.fileName ? { fileName: req.fileName } : {}) },
     header: req.header,
     timeout: req.timeout,
   } as Taro.uploadFile.Option);
@@ -95,7 +98,8 @@ export const fetchUploadTransport: UploadTransport = async (req) => {
   const blob = req.source.blob ?? (await (await fetch(req.source.filePath!)).blob());
   const form = new FormData();
   form.append('purpose', req.purpose);
-  form.append('file', blob, req.name);
+  if (req.fileName) form.append('fileName', req.fileName);
+  form.append('file', blob, req.fileName ?? req.name);
   const res = await fetch(req.url, {
     method: 'POST',
     headers: req.header,
@@ -144,12 +148,15 @@ export type UploadMediaInput = UploadSource & {
   size?: number;
   /** Reuse across separate calls (the user pressing 上传 again after a failure). */
   idempotencyKey?: string;
+  /** A document's own name (stage attachments), shown beside it. */
+  fileName?: string;
 };
 
 const FILE_NAMES: Record<MediaPurpose, string> = {
   matter_photo: 'photo',
   matter_voice: 'voice',
   ledger_voucher: 'voucher',
+  stage_attachment: 'attachment',
 };
 
 export function createMediaClient(o: MediaClientOptions) {
@@ -189,6 +196,7 @@ export function createMediaClient(o: MediaClientOptions) {
           header: { Accept: 'application/json', 'Idempotency-Key': key, ...authHeader() },
           purpose: input.purpose,
           name: FILE_NAMES[input.purpose],
+          ...(input.fileName ? { fileName: input.fileName } : {}),
           source,
           timeout: o.timeoutMs ?? 60_000,
         });

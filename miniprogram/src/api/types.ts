@@ -47,6 +47,7 @@ export type {
   TResult,
   TCreateVote,
   TRecordStage,
+  TPetitionStarted,
 } from '@shared/councils/schemas';
 import type {
   ZProposalList,
@@ -55,6 +56,8 @@ import type {
   ZVoteList,
   ZElectorList,
   ZPaperBallot,
+  ZReportedCommentList,
+  ZCommentModerated,
 } from '@shared/councils/schemas';
 export type TProposalList = z.infer<typeof ZProposalList>;
 export type TPetitionView = z.infer<typeof ZPetitionView>;
@@ -62,6 +65,9 @@ export type TMeeting = z.infer<typeof ZMeeting>;
 export type TVoteList = z.infer<typeof ZVoteList>;
 export type TElectorList = z.infer<typeof ZElectorList>;
 export type TPaperBallot = z.infer<typeof ZPaperBallot>;
+export type TReportedCommentList = z.infer<typeof ZReportedCommentList>;
+export type TReportedComment = TReportedCommentList['items'][number];
+export type TCommentModerated = z.infer<typeof ZCommentModerated>;
 export type { Role, VillageRole } from '@shared/roles';
 export type { NotifyKind } from '@shared/notices/rules';
 

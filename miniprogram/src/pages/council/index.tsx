@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { MEETING_TYPE_LABELS, ProposalStatus, stepLine } from '../../components/council';
 import { Gate } from '../../components/gate';
-import { Card, Empty, ErrorNote, LinkRow, Loading, PageTitle, Screen, Tag } from '../../components/ui';
+import { Btn, Card, Empty, ErrorNote, LinkRow, Loading, PageTitle, Screen, Tag } from '../../components/ui';
 import { formatDayTime } from '../../lib/format';
 import { PAGES, go } from '../../lib/nav';
 import { type VillageView, villagesOf } from '../../lib/roles';
@@ -47,6 +47,8 @@ function VillageCouncil({ village, shown }: { village: VillageView; shown: numbe
   const petitions = proposals.items.filter((p) => p.source === 'petition' && p.status === 'active');
   const others = proposals.items.filter((p) => p.source !== 'petition' || p.status !== 'active');
   const manage = village.roles.includes('cadre') || village.roles.includes('supervisor');
+  // 18+ villagers and representatives may start one (the server checks the roster).
+  const canPetition = village.roles.includes('villager') || village.roles.includes('representative');
   return (
     <View data-testid={`council-${villageId}`}>
       <Card title={`正在投票（${open.length}）`}>
@@ -82,16 +84,28 @@ function VillageCouncil({ village, shown }: { village: VillageView; shown: numbe
           </View>
         ))}
       </Card>
-      {petitions.length > 0 ? (
+      {petitions.length > 0 || canPetition ? (
         <Card title="联名提议">
           {petitions.map((p) => (
             <LinkRow
               key={p.id}
+              testId="petition-row"
               label={p.title}
-              value="看进度"
+              value={p.pendingCheck ? '审核中' : '看进度'}
               onClick={() => go(PAGES.councilPetition, { villageId, id: p.id })}
             />
           ))}
+          {canPetition ? (
+            <View className="actions">
+              <Btn
+                kind="secondary"
+                testId="new-petition"
+                onClick={() => go(PAGES.councilNewPetition, { villageId })}
+              >
+                发起联名提议
+              </Btn>
+            </View>
+          ) : null}
         </Card>
       ) : null}
       {closed.length > 0 ? (

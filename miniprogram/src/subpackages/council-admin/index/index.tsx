@@ -3,8 +3,8 @@
  * meeting and open its vote, and reach each vote's paper-ballot page and each proposal's next step.
  */
 import { Text, Textarea, View } from '@tarojs/components';
-import { useRouter } from '@tarojs/taro';
-import { useState } from 'react';
+import { useDidShow, useRouter } from '@tarojs/taro';
+import { useRef, useState } from 'react';
 import { api } from '../../../api';
 import { errorMessage } from '../../../api/client';
 import { MEETING_TYPE_LABELS, stepLine } from '../../../components/council';
@@ -23,8 +23,8 @@ import {
 import { PAGES, decodeParam, go } from '../../../lib/nav';
 import { villagesOf } from '../../../lib/roles';
 import { useLoad } from '../../../lib/use-load';
-
-const TYPES = Object.keys(MEETING_TYPE_LABELS) as (keyof typeof MEETING_TYPE_LABELS)[];
+import { NewVote } from './new-vote';
+import '../admin.scss';
 
 export default function CouncilAdminPage() {
   const { villageId = '', villageName = '' } = useRouter().params;
@@ -35,24 +35,56 @@ export default function CouncilAdminPage() {
         {(me) => {
           const v = villagesOf(me).find((x) => x.villageId === villageId);
           if (!v) return <Text className="muted">没有找到这个村。</Text>;
-          return <Admin villageId={villageId} cadre={v.roles.includes('cadre')} />;
+          return (
+            <Admin
+              villageId={villageId}
+              cadre={v.roles.includes('cadre')}
+              moderator={v.roles.includes('cadre') || v.roles.includes('supervisor')}
+            />
+          );
         }}
       </Gate>
     </Screen>
   );
 }
 
-function Admin({ villageId, cadre }: { villageId: string; cadre: boolean }) {
+function Admin({ villageId, cadre, moderator }: { villageId: string; cadre: boolean; moderator: boolean }) {
   const [n, setN] = useState(0);
-  const { data, error, loading, reload } = useLoad(
-    () => Promise.all([api.councils.votes(villageId), api.councils.proposals(villageId)]),
+  // Back from a page opened here (reports settled, a stage recorded): show the counts as they are now.
+  const shownOnce = useRef(false);
+  useDidShow(() => {
+    if (shownOnce.current) setN((x) => x + 1);
+    shownOnce.current = true;
+  });
+  const { data, error, reload } = useLoad(
+    () =>
+      Promise.all([
+        api.councils.votes(villageId),
+        api.councils.proposals(villageId),
+        moderator ? api.councils.reported(villageId) : Promise.resolve(null),
+      ]),
     `${villageId}/${n}`,
   );
   if (error) return <ErrorNote error={error} onRetry={reload} />;
-  if (loading || !data) return <Loading />;
-  const [votes, proposals] = data;
+  // Reloading after a form is sent keeps the forms (and their 已…了 notes) on screen.
+  if (!data) return <Loading />;
+  const [votes, proposals, reported] = data;
   return (
     <View>
+      {reported ? (
+        <Card title="被举报的意见">
+          <LinkRow
+            testId="go-reports"
+            label={
+              reported.items.length > 0
+                ? `有 ${reported.items.length} 条意见被举报，请处理`
+                : '现在没有待处理的举报'
+            }
+            value="查看"
+            onClick={() => go(PAGES.councilReports, { villageId })}
+          />
+        </Card>
+      ) : null}
       {cadre ? <NewProposal villageId={villageId} onDone={() => setN((x) => x + 1)} /> : null}
       {cadre ? (
         <NewVote
@@ -121,104 +153,6 @@ function NewProposal({ villageId, onDone }: { villageId: string; onDone: () => v
       <View className="actions">
         <Btn busy={busy} disabled={!title.trim() || !text.trim()} onClick={() => void save()}>
           建议题
-        </Btn>
-      </View>
-      {msg ? msg.ok ? <Note tone="success">{msg.text}</Note> : <ErrorNote error={msg.text} /> : null}
-    </Card>
-  );
-}
-
-function NewVote({
-  villageId,
-  proposals,
-  onDone,
-}: {
-  villageId: string;
-  proposals: { id: string; title: string }[];
-  onDone: () => void;
-}) {
-  const [type, setType] = useState<(typeof TYPES)[number]>('villagers_assembly');
-  const [question, setQuestion] = useState('');
-  const [hours, setHours] = useState('24');
-  const [secret, setSecret] = useState(true);
-  const [proposalId, setProposalId] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  const save = async () => {
-    setBusy(true);
-    try {
-      const now = Date.now();
-      const m = await api.councils.createMeeting(villageId, {
-        type,
-        title: `${MEETING_TYPE_LABELS[type]}：${question.slice(0, 40)}`,
-        heldAt: new Date(now).toISOString(),
-        ...(proposalId ? { proposalId } : {}),
-      });
-      await api.councils.createVote(villageId, {
-        meetingId: m.id,
-        question,
-        kind: 'yes_no',
-        ballotMode: secret ? 'secret' : 'open',
-        liveTally: true,
-        opensAt: new Date(now).toISOString(),
-        closesAt: new Date(now + Math.max(1, Number(hours) || 24) * 3600_000).toISOString(),
-      });
-      setQuestion('');
-      setMsg({ ok: true, text: '投票已开始，名单已确定，村民会收到通知。' });
-      onDone();
-    } catch (e) {
-      setMsg({ ok: false, text: errorMessage(e) });
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Card title="开会投票">
-      <Text className="field-label">会议类型</Text>
-      <View className="choice-row">
-        {TYPES.map((t) => (
-          <Btn key={t} small kind={type === t ? 'primary' : 'secondary'} onClick={() => setType(t)}>
-            {MEETING_TYPE_LABELS[t]}
-          </Btn>
-        ))}
-      </View>
-      <Field
-        label="表决事项"
-        name="question"
-        value={question}
-        onChange={setQuestion}
-        maxlength={200}
-        placeholder="是否同意……？"
-      />
-      <Field label="投票时长（小时）" name="hours" type="number" value={hours} onChange={setHours} />
-      <View className="choice-row">
-        <Btn small kind={secret ? 'primary' : 'secondary'} onClick={() => setSecret(true)}>
-          无记名
-        </Btn>
-        <Btn small kind={!secret ? 'primary' : 'secondary'} onClick={() => setSecret(false)}>
-          记名
-        </Btn>
-      </View>
-      {proposals.length > 0 ? (
-        <>
-          <Text className="field-label">关联议题（选填）</Text>
-          <View className="choice-row">
-            {proposals.map((p) => (
-              <Btn
-                key={p.id}
-                small
-                kind={proposalId === p.id ? 'primary' : 'secondary'}
-                onClick={() => setProposalId(proposalId === p.id ? null : p.id)}
-              >
-                {p.title}
-              </Btn>
-            ))}
-          </View>
-        </>
-      ) : null}
-      <View className="actions">
-        <Btn busy={busy} disabled={!question.trim()} onClick={() => void save()}>
-          开始投票（同意/反对/弃权）
         </Btn>
       </View>
       {msg ? msg.ok ? <Note tone="success">{msg.text}</Note> : <ErrorNote error={msg.text} /> : null}

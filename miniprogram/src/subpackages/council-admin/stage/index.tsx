@@ -10,6 +10,8 @@ import { Gate } from '../../../components/gate';
 import { Btn, Card, ErrorNote, Field, Loading, Note, Screen } from '../../../components/ui';
 import { beijingToday } from '../../../lib/format';
 import { useLoad } from '../../../lib/use-load';
+import '../admin.scss';
+import { type AttachmentItem, StageAttachments, attachmentsState } from './attachments';
 
 export default function StagePage() {
   const { villageId = '', id = '' } = useRouter().params;
@@ -20,7 +22,7 @@ export default function StagePage() {
   );
 }
 
-function StageForm({ villageId, proposalId }: { villageId: string; proposalId: string }) {
+export function StageForm({ villageId, proposalId }: { villageId: string; proposalId: string }) {
   const [n, setN] = useState(0);
   const { data, error, loading, reload } = useLoad(
     () => Promise.all([api.councils.proposal(villageId, proposalId), api.councils.votes(villageId)]),
@@ -32,6 +34,8 @@ function StageForm({ villageId, proposalId }: { villageId: string; proposalId: s
   const [minutes, setMinutes] = useState('');
   const [outcome, setOutcome] = useState<'passed' | 'rejected'>('passed');
   const [voteId, setVoteId] = useState<string | null>(null);
+  const [files, setFiles] = useState<AttachmentItem[]>([]);
+  const [pickError, setPickError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   if (error) return <ErrorNote error={error} onRetry={reload} />;
@@ -43,6 +47,7 @@ function StageForm({ villageId, proposalId }: { villageId: string; proposalId: s
   const closed = votes.items.filter(
     (v) => v.status === 'closed' && (rule.meetings as string[]).includes(v.meetingType),
   );
+  const uploads = attachmentsState(files);
   const save = async () => {
     setBusy(true);
     try {
@@ -54,10 +59,12 @@ function StageForm({ villageId, proposalId }: { villageId: string; proposalId: s
         ...(attendance ? { attendance: Number(attendance) } : {}),
         outcome,
         ...(voteId ? { voteId } : {}),
+        attachmentIds: uploads.ids,
       });
       setMsg({ ok: true, text: `已记录“${rule.label}”。` });
       setMinutes('');
       setVoteId(null);
+      setFiles([]);
       setN((x) => x + 1);
     } catch (e) {
       setMsg({ ok: false, text: errorMessage(e) });
@@ -92,6 +99,7 @@ function StageForm({ villageId, proposalId }: { villageId: string; proposalId: s
         <Text className="field-label">会议记录</Text>
         <Textarea
           className="textarea"
+          name="minutes"
           placeholder="会上说了什么、定了什么"
           value={minutes}
           maxlength={5000}
@@ -132,8 +140,22 @@ function StageForm({ villageId, proposalId }: { villageId: string; proposalId: s
             </Btn>
           </View>
         ) : null}
+        <StageAttachments
+          villageId={villageId}
+          items={files}
+          onChange={setFiles}
+          pickError={pickError}
+          onPickError={setPickError}
+        />
+        {uploads.uploading ? <Note>照片和文件还在上传，传完才能保存。</Note> : null}
+        {uploads.failed ? <Note tone="warn">有照片或文件没传上：请重传，或删掉它。</Note> : null}
         <View className="actions">
-          <Btn busy={busy} onClick={() => void save()}>
+          <Btn
+            testId="save-stage"
+            busy={busy}
+            disabled={uploads.uploading || uploads.failed}
+            onClick={() => void save()}
+          >
             保存这一步
           </Btn>
         </View>

@@ -3,7 +3,7 @@ import { Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { api } from '../../../api';
 import { Gate } from '../../../components/gate';
-import { Btn, ErrorNote, Loading, PageTitle, Screen } from '../../../components/ui';
+import { Btn, ErrorNote, Loading, Note, PageTitle, Screen } from '../../../components/ui';
 import { PAGES, go } from '../../../lib/nav';
 import { useLoad } from '../../../lib/use-load';
 import { PetitionCard } from './card';
@@ -27,6 +27,7 @@ function PetitionView({ villageId, proposalId }: { villageId: string; proposalId
   return (
     <View>
       <PageTitle sub={data.text}>{data.title}</PageTitle>
+      {data.pendingCheck ? <Note tone="warn">内容正在审核，通过后村里其他人才能看到并联名。</Note> : null}
       {data.petition ? (
         <PetitionCard
           villageId={villageId}

@@ -16,7 +16,9 @@ import { formatDayTime } from '../../../lib/format';
 import { PAGES, go } from '../../../lib/nav';
 import { proposalSpeech } from '../../../lib/speech-text';
 import { useLoad } from '../../../lib/use-load';
+import '../council-pages.scss';
 import { PetitionCard } from '../petition/card';
+import { StageFiles } from './stage-files';
 
 const RATING_WORDS = { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' } as const;
 
@@ -49,6 +51,7 @@ export function ProposalView({ villageId, proposalId }: { villageId: string; pro
         <ProposalStatus status={data.status} />
         {data.source === 'matter' ? <Tag>来自村民反映</Tag> : null}
         {data.source === 'petition' ? <Tag tone="warn">村民联名</Tag> : null}
+        {data.pendingCheck ? <Tag>内容审核中</Tag> : null}
       </View>
       <Text className="notice-title">{data.title}</Text>
       <Text style={{ display: 'block', margin: '8px 0 16px' }}>{data.text}</Text>
@@ -63,6 +66,7 @@ export function ProposalView({ villageId, proposalId }: { villageId: string; pro
           </View>
         ) : null}
       </Card>
+      <StageFiles stages={data.stages} />
       {data.petition ? (
         <PetitionCard
           villageId={villageId}
@@ -155,11 +159,6 @@ function Comments({
       setBusy(false);
     }
   };
-  const report = (id: string) =>
-    void api.councils
-      .report(villageId, id, '内容不当')
-      .then(() => setNote('已举报，村里会处理。'))
-      .catch((e: unknown) => setErr(errorMessage(e)));
   return (
     <Card title={`大家的意见（${data.comments.length}）`}>
       {data.comments.map((c) => (
@@ -173,11 +172,7 @@ function Comments({
             <Note tone="warn">{`这条意见已被隐藏，其他人看不到。原因：${c.hiddenReason ?? ''}`}</Note>
           ) : null}
           {!c.hidden && c.pendingCheck && c.mine ? <Text className="muted">审核中，只有您能看到</Text> : null}
-          {!c.mine ? (
-            <Text className="muted" onClick={() => report(c.id)}>
-              举报
-            </Text>
-          ) : null}
+          {!c.mine ? <ReportComment villageId={villageId} commentId={c.id} /> : null}
         </View>
       ))}
       <View className="choice-row">
@@ -203,5 +198,51 @@ function Comments({
       {note ? <Note tone="success">{note}</Note> : null}
       {err ? <ErrorNote error={err} /> : null}
     </Card>
+  );
+}
+
+const REPORT_REASONS = ['与议题无关', '含有别人的个人信息', '言语不文明', '广告'] as const;
+
+/** 举报: pick why, and it is sent; the cadres see it on their list of reported comments. */
+function ReportComment({ villageId, commentId }: { villageId: string; commentId: string }) {
+  const [open, setOpen] = useState(false);
+  const [state, setState] = useState<'idle' | 'busy' | 'done'>('idle');
+  const [err, setErr] = useState<string | null>(null);
+  const send = async (reason: string) => {
+    setState('busy');
+    setErr(null);
+    try {
+      await api.councils.report(villageId, commentId, reason);
+      setState('done');
+    } catch (e) {
+      setErr(errorMessage(e));
+      setState('idle');
+    }
+  };
+  if (state === 'done') return <Text className="muted">已举报，村干部会处理。</Text>;
+  if (!open) {
+    return (
+      <View>
+        <Btn small kind="plain" testId={`report-${commentId}`} onClick={() => setOpen(true)}>
+          举报
+        </Btn>
+      </View>
+    );
+  }
+  return (
+    <View data-testid={`report-reasons-${commentId}`}>
+      <Text className="field-label">为什么举报？</Text>
+      <View className="choice-row">
+        {REPORT_REASONS.map((r) => (
+          <Btn key={r} small kind="secondary" disabled={state === 'busy'} onClick={() => void send(r)}>
+            {r}
+          </Btn>
+        ))}
+        <Btn small kind="plain" disabled={state === 'busy'} onClick={() => setOpen(false)}>
+          不举报了
+        </Btn>
+      </View>
+      {err ? <ErrorNote error={err} /> : null}
+    </View>
   );
 }

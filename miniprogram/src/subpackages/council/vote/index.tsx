@@ -190,6 +190,7 @@ function OpenVote({
               'ballot-option',
               o.key === 'yes' && 'ballot-option-yes',
               o.key === 'no' && 'ballot-option-no',
+              o.label.length > 6 && 'ballot-option-long',
             )}
             hoverClass="btn-hover"
             data-testid={`option-${o.key}`}
