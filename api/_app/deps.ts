@@ -14,7 +14,11 @@ import type { Deps } from './context';
 
 export async function createDeps(config: Config): Promise<Deps> {
   const log = createLogger(config.logLevel, { service: 'api', version: config.version });
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.pgliteDir,
+    poolSize: config.databasePoolSize,
+  });
   if (config.autoMigrate) await database.migrate();
   if (config.seedDemo) {
     const { seeded } = await seedDemo(database.db);

@@ -22,6 +22,8 @@ const ZEnv = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /** Connections this instance keeps to Postgres (a long-running server may want more than a function). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).optional().default(10),
   PGLITE_DIR: z.string().optional().default('.data/pglite'),
   /** Apply migrations at start (always on for PGlite). For Postgres, deploys run `npm run db:migrate`. */
   AUTO_MIGRATE: bool,
@@ -104,7 +106,8 @@ const ZEnv = z.object({
   /** espeak output: auto (MP3 when lame is installed, else WAV) | wav | mp3. */
   SPEECH_ENCODE: z.enum(['auto', 'wav', 'mp3']).optional().default('auto'),
   SPEECH_LAME_BIN: z.string().optional().default('lame'),
-  SPEECH_MP3_KBPS: z.coerce.number().int().min(8).max(128).optional().default(32),
+  /** 16 kb/s mono at 16 kHz: the band of AMR-WB "HD voice" (lowpass ≈ 5.5 kHz), half the data of 32. */
+  SPEECH_MP3_KBPS: z.coerce.number().int().min(8).max(128).optional().default(16),
   SPEECH_TIMEOUT_MS: z.coerce.number().int().positive().optional().default(15_000),
   /** How long a signed audio URL stays valid (seconds). */
   SPEECH_URL_TTL_S: z.coerce.number().int().min(60).max(86_400).optional().default(900),
@@ -123,6 +126,7 @@ export type Config = {
   nodeEnv: string;
   production: boolean;
   databaseUrl?: string;
+  databasePoolSize: number;
   pgliteDir: string;
   autoMigrate: boolean;
   seedDemo: boolean;
@@ -238,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeEnv: e.NODE_ENV,
     production,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     pgliteDir: e.PGLITE_DIR,
     autoMigrate: e.AUTO_MIGRATE || !e.DATABASE_URL,
     seedDemo: e.SEED_DEMO,

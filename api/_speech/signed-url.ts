@@ -23,8 +23,33 @@ function keyOf(secret: string): Buffer {
   return key;
 }
 
-function sign(secret: string, file: string, exp: number): string {
+function computeSign(secret: string, file: string, exp: number): string {
   return createHmac('sha256', keyOf(secret)).update(`${file}:${exp}`).digest('base64url').slice(0, 32);
+}
+
+/**
+ * Signatures already computed, by secret, file and expiry: a notice read by 500 villagers is one
+ * URL (the expiry steps by 5 minutes), so its HMAC is computed once, not once per fetch. Bounded;
+ * the oldest entries go first.
+ */
+const signatures = new Map<Buffer, Map<string, string>>();
+const SIGNATURES_MAX = 5_000;
+
+function sign(secret: string, file: string, exp: number): string {
+  const key = keyOf(secret);
+  let known = signatures.get(key);
+  if (!known) {
+    known = new Map();
+    signatures.set(key, known);
+  }
+  const id = `${file}:${exp}`;
+  let sig = known.get(id);
+  if (sig === undefined) {
+    sig = computeSign(secret, file, exp);
+    if (known.size >= SIGNATURES_MAX) known.delete(known.keys().next().value as string);
+    known.set(id, sig);
+  }
+  return sig;
 }
 
 export function signAudioUrl(secret: string, file: string, ttlS: number, nowMs = Date.now()) {

@@ -9,6 +9,7 @@ declare module 'autocannon' {
     amount?: number;
     pipelining?: number;
     timeout?: number;
+    connectionRate?: number;
     method?: string;
     headers?: Record<string, string>;
     body?: string;

@@ -20,6 +20,11 @@ export type LoadOptions = {
    * Idempotency-Key per request. Absent: every request is the same.
    */
   setupRequest?: (req: RequestParams) => RequestParams;
+  /**
+   * Requests per second per connection (autocannon's connectionRate): an open pace, like people
+   * browsing, instead of each connection sending its next request the moment an answer arrives.
+   */
+  ratePerConnection?: number;
   /** Called after the warm-up, right before the measured run (to snapshot CPU counters…). */
   beforeMeasure?: () => void | Promise<void>;
 };
@@ -62,6 +67,7 @@ function run(opts: LoadOptions, durationS: number, onResponse?: (ms: number) => 
         headers: opts.headers,
         body: opts.body,
         timeout: opts.timeoutS ?? 10,
+        ...(opts.ratePerConnection ? { connectionRate: opts.ratePerConnection } : {}),
         ...(opts.setupRequest ? { requests: [{ setupRequest: opts.setupRequest }] } : {}),
       },
       (err, result) => (err ? reject(err) : resolve(result)),
