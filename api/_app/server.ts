@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { loadConfig } from '../_lib/config';
@@ -13,6 +14,7 @@ import { createDeps } from './deps';
 import { startNotifyLoop } from '../_notices/notify-job';
 import { startSweepLoop } from '../_matters/sweep';
 import { startCouncilSweepLoop } from '../_councils/votes';
+import { serveCachedAudio } from '../_speech/fast-audio';
 
 export async function startServer(opts: { port?: number; env?: Record<string, string | undefined> } = {}) {
   const config = loadConfig(opts.env ?? process.env);
@@ -27,9 +29,13 @@ export async function startServer(opts: { port?: number; env?: Record<string, st
     if (index) root.get('*', (c) => (c.req.path.startsWith('/api/') ? c.notFound() : c.html(index)));
   }
   const port = opts.port ?? Number(process.env.PORT ?? 3000);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: root.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => resolve(s));
+  // Cached speech audio goes out like a static file (api/_speech/fast-audio.ts); everything
+  // else, and every audio request it does not serve, through the app.
+  const listener = getRequestListener(root.fetch);
+  const server = createServer((req, res) => {
+    if (!serveCachedAudio(deps, req, res)) void listener(req, res);
   });
+  await new Promise<void>((resolve) => server.listen(port, process.env.HOST ?? '0.0.0.0', resolve));
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   deps.log('info', 'listening', {

@@ -183,13 +183,18 @@ function rememberAudio(storage: StoragePort, key: string, body: Uint8Array, cont
   }
 }
 
+/** The bytes of an audio file named by its URL, if this instance holds them in memory. */
+export function hotSpeechAudio(deps: Pick<Deps, 'storage'>, file: string) {
+  const [hash, ext] = file.split('.') as [string, string];
+  return hotOf(deps.storage).items.get(speechKey(hash, ext)) ?? null;
+}
+
 /** The bytes of an audio file named by its URL (`<hash>.<ext>`), or null. */
 export async function readSpeechAudio(deps: Deps, file: string) {
+  const cached = hotSpeechAudio(deps, file);
+  if (cached) return cached;
   const [hash, ext] = file.split('.') as [string, string];
   const key = speechKey(hash, ext);
-  const h = hotOf(deps.storage);
-  const cached = h.items.get(key);
-  if (cached) return cached;
   const obj = await deps.storage.get(key);
   if (!obj) return null;
   const value = { body: obj.body, contentType: obj.contentType || contentTypeOf(ext) };
