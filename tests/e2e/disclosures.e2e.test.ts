@@ -8,10 +8,10 @@
  * villages are late with their disclosures. Screenshots go to tests/e2e/screenshots/disclosures-*.png.
  */
 import { CHROMIUM, launchChromium } from './browser';
+import { receiptPng } from './images';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -31,54 +31,6 @@ if (missing) console.warn(`\n!!! tests/e2e/disclosures.e2e.test.ts SKIPPED: ${mi
 
 type DevUser = { id: string; displayName: string; roles: { role: string; villageName: string | null }[] };
 
-// A real PNG of a paper receipt (lines of print, a red stamp), so the browser decodes and shows it.
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-function receiptPng(w = 300, h = 400): Buffer {
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) {
-    const row = y * (w * 3 + 1);
-    for (let x = 0; x < w; x++) {
-      const i = row + 1 + x * 3;
-      let [r, g, b] = [236, 232, 220]; // the table behind the paper
-      const paper = x > 20 && x < w - 20 && y > 16 && y < h - 16;
-      if (paper) [r, g, b] = [252, 252, 248];
-      const printed = paper && x > 44 && x < w - 44 && y % 28 < 5 && y > 60 && y < h - 90;
-      if (printed) [r, g, b] = [70, 70, 80];
-      if (paper && y > 30 && y < 48 && x > 90 && x < w - 90) [r, g, b] = [40, 40, 50]; // the heading
-      const d = Math.hypot(x - w * 0.68, y - h * 0.8);
-      if (d < 46 && d > 38) [r, g, b] = [200, 30, 30]; // the stamp
-      raw[i] = r;
-      raw[i + 1] = g;
-      raw[i + 2] = b;
-    }
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 const inVillage = (u: DevUser, role: string) =>
   u.roles.some((r) => r.role === role && r.villageName === VILLAGE);
 

@@ -1,16 +1,6 @@
 /** Small real images for browser tests (a browser must decode them), drawn pixel by pixel. */
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 function chunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
@@ -48,5 +38,27 @@ export function meetingPng(w = 240, h = 180): Buffer {
     const head = [0.2, 0.35, 0.5, 0.65, 0.8].some((c) => Math.hypot(x - w * c, y - h * 0.48) < 10);
     if (head) return [40, 40, 40];
     return y > h * 0.72 ? [150, 150, 150] : [235, 230, 215];
+  });
+}
+
+/** A street lamp on a dusk sky, over a road (a matter's photo). */
+export function lampPng(w = 240, h = 180): Buffer {
+  return png(w, h, (x, y) => {
+    if (Math.hypot(x - w * 0.5, y - h * 0.2) < 12) return [70, 70, 70]; // the dead lamp
+    if (x > w * 0.48 && x < w * 0.52 && y > h * 0.2) return [30, 30, 30]; // the pole
+    if (y > h * 0.75) return [90, 90, 90]; // the road
+    return [40 + y / 3, 60 + y / 2, 120 + y / 3];
+  });
+}
+
+/** A paper receipt on a table: lines of print, a heading and a red stamp (a ledger voucher). */
+export function receiptPng(w = 300, h = 400): Buffer {
+  return png(w, h, (x, y) => {
+    const d = Math.hypot(x - w * 0.68, y - h * 0.8);
+    if (d < 46 && d > 38) return [200, 30, 30]; // the stamp
+    const paper = x > 20 && x < w - 20 && y > 16 && y < h - 16;
+    if (paper && y > 30 && y < 48 && x > 90 && x < w - 90) return [40, 40, 50]; // the heading
+    if (paper && x > 44 && x < w - 44 && y % 28 < 5 && y > 60 && y < h - 90) return [70, 70, 80]; // print
+    return paper ? [252, 252, 248] : [236, 232, 220];
   });
 }

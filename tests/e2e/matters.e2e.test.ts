@@ -9,11 +9,11 @@
  * showcase villager of that grid (dev login), and leaves elder mode as it found it.
  */
 import { CHROMIUM, launchChromium } from './browser';
+import { lampPng } from './images';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
@@ -34,52 +34,6 @@ type DevUser = { id: string; displayName: string; roles: { role: string; village
 
 const inVillage = (u: DevUser, role: string) =>
   u.roles.some((r) => r.role === role && r.villageName === VILLAGE);
-
-// A real PNG (a street lamp on a dusk sky), so the browser can decode and show the thumbnail.
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-function lampPng(w = 240, h = 180): Buffer {
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) {
-    const row = y * (w * 3 + 1);
-    raw[row] = 0;
-    for (let x = 0; x < w; x++) {
-      const i = row + 1 + x * 3;
-      let [r, g, b] = [40 + y / 3, 60 + y / 2, 120 + y / 3];
-      if (y > h * 0.75) [r, g, b] = [90, 90, 90]; // the road
-      if (x > w * 0.48 && x < w * 0.52 && y > h * 0.2) [r, g, b] = [30, 30, 30]; // the pole
-      if (Math.hypot(x - w * 0.5, y - h * 0.2) < 12) [r, g, b] = [70, 70, 70]; // the dead lamp
-      raw[i] = r;
-      raw[i + 1] = g;
-      raw[i + 2] = b;
-    }
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 describe.skipIf(missing !== null)('matters in a browser (h5)', () => {
   let browser: Browser;
