@@ -18,6 +18,7 @@ export async function createDeps(config: Config): Promise<Deps> {
     url: config.databaseUrl,
     dataDir: config.pgliteDir,
     poolSize: config.databasePoolSize,
+    prepare: config.databasePrepare,
   });
   if (config.autoMigrate) await database.migrate();
   if (config.seedDemo) {

@@ -43,16 +43,25 @@ export async function openDatabase(opts: {
   /** PGlite data folder; 'memory://' for an in-memory database (tests). */
   dataDir?: string;
   poolSize?: number;
+  /** Name repeated queries so PostgreSQL parses and plans them once per connection (default on;
+   *  off behind a transaction-mode pooler that cannot keep prepared statements). */
+  prepare?: boolean;
 }): Promise<Database> {
-  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10);
+  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10, opts.prepare ?? true);
   return openPglite(opts.dataDir ?? '.data/pglite');
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, prepare: boolean): Promise<Database> {
   const { default: pg } = await import('pg');
+  const { autoPrepareClient, statementNames } = await import('./auto-prepare');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    ...(prepare ? { Client: autoPrepareClient(statementNames()) } : {}),
+  });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
   const db = drizzle({ client: pool, schema, casing: 'snake_case' });

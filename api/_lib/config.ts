@@ -24,6 +24,13 @@ const ZEnv = z.object({
     .or(z.literal('').transform(() => undefined)),
   /** Connections this instance keeps to Postgres (a long-running server may want more than a function). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).optional().default(10),
+  /** Named prepared statements for repeated queries (api/_db/auto-prepare.ts). Set 0 behind a
+   *  transaction-mode pooler (PgBouncer before 1.21) that cannot keep them. */
+  DATABASE_PREPARE: z
+    .enum(['0', '1', 'true', 'false'])
+    .optional()
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
   PGLITE_DIR: z.string().optional().default('.data/pglite'),
   /** Apply migrations at start (always on for PGlite). For Postgres, deploys run `npm run db:migrate`. */
   AUTO_MIGRATE: bool,
@@ -127,6 +134,7 @@ export type Config = {
   production: boolean;
   databaseUrl?: string;
   databasePoolSize: number;
+  databasePrepare: boolean;
   pgliteDir: string;
   autoMigrate: boolean;
   seedDemo: boolean;
@@ -243,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     production,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databasePrepare: e.DATABASE_PREPARE,
     pgliteDir: e.PGLITE_DIR,
     autoMigrate: e.AUTO_MIGRATE || !e.DATABASE_URL,
     seedDemo: e.SEED_DEMO,

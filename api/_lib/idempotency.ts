@@ -2,24 +2,38 @@
  * Idempotency for authenticated writes. A request with an `Idempotency-Key` header is answered
  * once; a retry with the same key and body gets the stored response (header `Idempotent-Replay:
  * true`), a concurrent duplicate gets IDEMPOTENCY_IN_PROGRESS, a different body IDEMPOTENCY_MISMATCH.
- * Postgres decides (idempotency_keys); Redis only caches completed responses. A claim left by a
- * crashed request expires after STALE_MS so a retry can proceed. 5xx responses are not stored.
+ * Postgres alone keeps the records (idempotency_keys): a first attempt costs one INSERT before the
+ * handler and one UPDATE after it. (A Redis copy of each response cost every write a Redis round
+ * trip to save a rare retry one indexed read, so there is none.) A claim left by a crashed request
+ * expires after STALE_MS so a retry can proceed. 5xx responses are not stored.
  */
+import { createHash } from 'node:crypto';
 import { and, eq, isNull, lt } from 'drizzle-orm';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { idempotencyKeys } from '../_db/schema';
 import type { AppEnv } from '../_app/context';
-import { errorBody } from './errors';
+import { ApiError, errorBody } from './errors';
 
 const KEY_RE = /^[A-Za-z0-9_-]{8,100}$/;
 const STALE_MS = 60_000;
-const CACHE_TTL_S = 24 * 3600;
 
 type Stored = { status: number; bodyHash: string; body: unknown };
 
-async function sha256(text: string) {
-  const buf = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Buffer.from(buf).toString('hex');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The Idempotency-Key of a route that is idempotent by itself (its table keeps the key under a
+ * unique index, as bookings do) and so skips this middleware: undefined without one, and the same
+ * VALIDATION_FAILED as the middleware for a malformed one.
+ */
+export function ownIdempotencyKey(c: Context<AppEnv>): string | undefined {
+  const key = c.req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!KEY_RE.test(key)) {
+    throw new ApiError('VALIDATION_FAILED', 'Idempotency-Key 格式不对', { header: 'Idempotency-Key' });
+  }
+  return key;
 }
 
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
@@ -40,10 +54,11 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
       400,
     );
   }
-  const { db, redis } = c.get('deps');
+  const { db } = c.get('deps');
   const userId = c.get('auth').userId;
-  const raw = await c.req.raw.clone().text();
-  const bodyHash = await sha256(`${method} ${c.req.path}\n${raw}`);
+  // c.req.text() keeps the text: the route's validator parses that same copy, no second read.
+  const raw = await c.req.text();
+  const bodyHash = sha256(`${method} ${c.req.path}\n${raw}`);
 
   const replay = (s: Stored) => {
     if (s.bodyHash !== bodyHash) return c.json(errorBody({ code: 'IDEMPOTENCY_MISMATCH' }, requestId), 422);
@@ -59,11 +74,9 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
 
-  // The first attempt of a key (the common case) costs one INSERT and no Redis round trip.
+  // The first attempt of a key (the common case) costs one INSERT.
   let claimed = await claim();
   if (claimed.length === 0) {
-    const cached = await redis.idemGet(userId, key);
-    if (cached) return replay(cached);
     const [row] = await db.select().from(idempotencyKeys).where(where);
     if (row && row.status == null) {
       if (row.createdAt.getTime() > Date.now() - STALE_MS) {
@@ -84,6 +97,14 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     }
   }
 
+  // The body the route answers with, taken as it is handed to c.json (the error handler answers
+  // through c.json too), so it need not be read back out of the Response.
+  let answered: { body: unknown } | undefined;
+  const json = c.json;
+  c.json = ((body: unknown, ...rest: unknown[]) => {
+    answered = { body };
+    return (json as (...a: unknown[]) => Response)(body, ...rest);
+  }) as typeof c.json;
   try {
     await next();
   } catch (err) {
@@ -99,7 +120,6 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     await db.delete(idempotencyKeys).where(where);
     return;
   }
-  const body = await c.res.clone().json();
+  const body = answered ? answered.body : await c.res.clone().json();
   await db.update(idempotencyKeys).set({ status, responseBody: body }).where(where);
-  await redis.idemSet(userId, key, { status, bodyHash, body }, CACHE_TTL_S);
 });

@@ -60,9 +60,6 @@ export type RateLimitResult = {
   source: 'redis' | 'memory';
 };
 
-/** A completed response, cached so a retried write is answered without touching Postgres. */
-export type IdempotencyRecord = { status: number; bodyHash: string; body: unknown };
-
 export type RedisPort = {
   state(): { state: RedisState; lastError: string | null };
   /** Asks Redis now, even inside the breaker window; updates the state. false when not configured. */
@@ -76,9 +73,6 @@ export type RedisPort = {
   cacheSet(key: string, value: unknown, ttlS: number): Promise<boolean>;
   /** Deletes cache keys; false when skipped (the entries then expire by their TTL). */
   cacheDel(...keys: string[]): Promise<boolean>;
-  /** The cached response of an idempotent request (`idem:<scope>:<key>`), or undefined. */
-  idemGet(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
-  idemSet(scope: string, key: string, record: IdempotencyRecord, ttlS: number): Promise<boolean>;
   /**
    * A short lock shared by all instances (`lock:<name>`, SET NX PX): 'acquired' with a release
    * (deletes the key only while it is still ours), 'held' by another instance, or 'unavailable'
@@ -165,12 +159,6 @@ class BoundedMap<K, V> extends Map<K, V> {
     }
     return this;
   }
-}
-
-function isRecord(v: unknown): v is IdempotencyRecord {
-  if (typeof v !== 'object' || v === null) return false;
-  const r = v as Record<string, unknown>;
-  return typeof r.status === 'number' && typeof r.bodyHash === 'string' && 'body' in r;
 }
 
 export function createRedisPort(opts: RedisPortOptions): RedisPort {
@@ -290,7 +278,6 @@ export function createRedisPort(opts: RedisPortOptions): RedisPort {
     success ? 0 : Math.max(1, Math.ceil((reset - Date.now()) / 1000));
 
   const cacheKey = (key: string) => `${prefix}cache:${key}`;
-  const idemKey = (scope: string, key: string) => `${prefix}idem:${scope}:${key}`;
   const lockKey = (name: string) => `${prefix}lock:${name}`;
   const tallyKey = (voteId: string) => `${prefix}tally:${voteId}`;
   const ttl = (s: number) => Math.max(1, Math.ceil(s));
@@ -342,12 +329,6 @@ export function createRedisPort(opts: RedisPortOptions): RedisPort {
       if (keys.length === 0) return true;
       return (await attempt('cacheDel', (c) => c.del(...keys.map(cacheKey)))).ok;
     },
-
-    idemGet: async (scope, key) => {
-      const v = await getJson('idemGet', idemKey(scope, key));
-      return isRecord(v) ? v : undefined;
-    },
-    idemSet: (scope, key, record, ttlS) => setJson('idemSet', idemKey(scope, key), record, ttlS),
 
     lock: async (name, ttlMs) => {
       const key = lockKey(name);

@@ -4,7 +4,7 @@
  * Owns: the client (@upstash/redis over HTTP: Upstash on the Vercel path, serverless-redis-http in
  * front of any Redis when self-hosted; configured by UPSTASH_REDIS_REST_URL and
  * UPSTASH_REDIS_REST_TOKEN, both or neither), the registry of rate-limit policies, rate limiting,
- * JSON caches (`cache:*`), the idempotency fast path (`idem:*`) and short cross-instance locks
+ * JSON caches (`cache:*`), live vote tallies (`tally:*`) and short cross-instance locks
  * (`lock:*`, e.g. one WeChat access-token refresh for all instances). Anything else that wants Redis
  * (live tallies…) is added here, with its fallback, not called from elsewhere.
  *
@@ -16,7 +16,6 @@
  *   instances, never absent);
  * - cache reads miss and cache writes are skipped; a skipped invalidation leaves an entry until its
  *   TTL, so cache only what may be that stale;
- * - idempotency: Postgres holds the durable record and decides; Redis only answers retries faster;
  * - locks answer 'unavailable' and the caller acts alone (each instance then refreshes its own
  *   WeChat token: more token fetches, nothing wrong).
  * No method throws because of Redis.
@@ -24,7 +23,6 @@
 export { assertRateLimit } from './assert-rate-limit';
 export {
   createRedisPort,
-  type IdempotencyRecord,
   type RateLimitResult,
   type RedisLog,
   type RedisLogLevel,

@@ -25,7 +25,7 @@ import type { Db, Tx } from '../_db/client';
 import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
-import { type ServiceRow, findService, findServiceWithRules } from './catalogue';
+import { type ServiceRow, findService, rulesColumns, rulesOf } from './catalogue';
 import { tellRescheduled } from './notices';
 import { ensureSlot, passOn, specAt, takePlace } from './slots';
 
@@ -119,61 +119,61 @@ export async function book(
   c: Caller & { serviceId: string; requestKey?: string },
   input: TBook,
   now = new Date(),
-): Promise<Outcome<TBooking>> {
+): Promise<Outcome<TBooking & { replay?: true }>> {
   const startsAt = new Date(input.startsAt);
-  // The service with its rules, the slot's row if it has one, and a booking this same request
-  // made before, in one round trip. A full or cancelled slot is answered from this plain read,
-  // without a transaction or a lock, which keeps a rush on the last places short; the
-  // conditional UPDATE in takePlace still decides.
-  const [found, [known], [again]] = await Promise.all([
-    findServiceWithRules(db, c.villageId, c.serviceId, beijingDate(startsAt)),
-    db
-      .select()
-      .from(serviceSlots)
-      .where(
-        and(
-          eq(serviceSlots.serviceId, c.serviceId),
-          eq(serviceSlots.villageId, c.villageId),
-          eq(serviceSlots.startsAt, startsAt),
-        ),
-      ),
-    c.requestKey
-      ? db
-          .select()
-          .from(serviceBookings)
-          .where(and(eq(serviceBookings.userId, c.userId), eq(serviceBookings.requestKey, c.requestKey)))
-      : Promise.resolve([] as BookingRow[]),
-  ]);
+  // One plain read: the service with its rules, the slot's row if it has one, and the booking an
+  // earlier attempt of this same request made. A full or cancelled slot is answered from it
+  // without a lock; the statement below still decides.
+  const [found] = await db
+    .select({
+      service: services,
+      ...rulesColumns(beijingDate(startsAt)),
+      slot: sql<SlotBrief | string | null>`(select json_build_object('id', s.id, 'capacity', s.capacity,
+          'booked', s.booked, 'held', s.held, 'cancelled', s.cancelled)
+        from service_slots s where s.service_id = "services"."id" and s.starts_at = ${startsAt.toISOString()}::timestamptz)`,
+      againId: c.requestKey
+        ? sql<string | null>`(select b.id from service_bookings b
+            where b.user_id = ${c.userId} and b.request_key = ${c.requestKey} and b.service_id = "services"."id")`
+        : sql<null>`null`,
+    })
+    .from(services)
+    .where(and(eq(services.id, c.serviceId), eq(services.villageId, c.villageId), eq(services.active, true)));
   if (!found) return Err('NOT_FOUND');
-  const { service, rules } = found;
-  if (again && again.serviceId === service.id) return Ok(bookingView(again, service, now));
+  const { service } = found;
+  if (found.againId) return replayBooking(db, found.againId, service, now);
   if (!service.bookable) return Err('SERVICE_NOT_OFFERED', '这项服务不用预约，可以请村里代办');
   const refusal = bookingRefusal(startsAt, now);
   if (refusal) return Err(refusal);
-  const spec = findSlot(rules, startsAt);
+  const spec = findSlot(rulesOf(found), startsAt);
   if (!spec) return Err('SLOT_CLOSED');
+  const known = parseSlot(found.slot);
   if (known?.cancelled) return Err('SLOT_CLOSED');
   if (known && known.booked + known.held >= known.capacity) return Err('SLOT_FULL');
   const materials = new Set(service.materials);
-  const slot = known ?? (await ensureSlot(db, service, spec));
+  const slotId = known?.id ?? (await ensureSlot(db, service, spec)).id;
   for (let attempt = 0; ; attempt++) {
     try {
       // One statement, so the slot row is locked only while it runs (no transaction held open
-      // across round trips while others queue on the last places): take a place if one is free,
-      // insert the booking from that, and audit it. No place → nothing is written. The overlap
-      // constraint and the unique request key refuse the whole statement. Locks in the order
-      // every path takes them: the service (a retirement holding it makes this wait, then find
-      // it gone), then the slot.
+      // across round trips while others queue on the last places). Locks in the order every path
+      // takes them: the service (a retirement holding it makes this wait, then find it gone),
+      // then the slot, read as it is once locked. A place is taken only if one is free, the
+      // booking inserted from that, and audited. No place → nothing is written, and the locked
+      // slot row says why. The overlap constraint and the unique request key refuse the whole
+      // statement.
       const result = await db.execute(sql`
         with svc as (
           select id from services
           where id = ${service.id} and village_id = ${c.villageId} and active
           for key share),
+        slot as (
+          select id, capacity, booked, held, cancelled from service_slots
+          where id = ${slotId} and exists (select 1 from svc)
+          for no key update),
         took as (
-          update service_slots set booked = booked + 1
-          where id = ${slot.id} and not cancelled and booked + held < capacity
-            and exists (select 1 from svc)
-          returning id, starts_at, ends_at),
+          update service_slots t set booked = t.booked + 1
+          from slot
+          where t.id = slot.id and not slot.cancelled and slot.booked + slot.held < slot.capacity
+          returning t.id, t.starts_at, t.ends_at),
         b as (
           insert into service_bookings (village_id, service_id, slot_id, user_id, starts_at, ends_at,
             code, note, materials_checked, request_key)
@@ -185,17 +185,14 @@ export async function book(
         a as (
           insert into audit_log (actor_user_id, action, target_type, target_id, village_id, request_id, details)
           select ${c.userId}::uuid, 'service.book', 'service_booking', b.id::text, ${c.villageId}::uuid,
-            ${c.requestId}, ${JSON.stringify({ serviceId: service.id, startsAt: slot.startsAt.toISOString() })}::jsonb
+            ${c.requestId}, ${JSON.stringify({ serviceId: service.id, startsAt: startsAt.toISOString() })}::jsonb
           from b)
-        select id from b`);
-      const made = (result as unknown as { rows: { id: string }[] }).rows[0];
-      if (!made) {
-        if (!(await findService(db, c.villageId, service.id))) return Err('NOT_FOUND');
-        const [now_] = await db
-          .select({ cancelled: serviceSlots.cancelled })
-          .from(serviceSlots)
-          .where(eq(serviceSlots.id, slot.id));
-        return Err(now_?.cancelled ? 'SLOT_CLOSED' : 'SLOT_FULL');
+        select (select id from b) as id, (select cancelled from slot) as cancelled`);
+      const [made] = (result as unknown as { rows: { id: string | null; cancelled: boolean | null }[] }).rows;
+      if (!made?.id) {
+        // No slot row under the lock: the service is gone (retired meanwhile).
+        if (made?.cancelled == null) return Err('NOT_FOUND');
+        return Err(made.cancelled ? 'SLOT_CLOSED' : 'SLOT_FULL');
       }
       const [row] = await db.select().from(serviceBookings).where(eq(serviceBookings.id, made.id));
       return Ok(bookingView(row!, service, now));
@@ -206,16 +203,32 @@ export async function book(
       if (code === '23505' && constraintOf(e).includes('request_key') && c.requestKey) {
         // The same request, retried at the same moment: answer with the booking it made.
         const [first] = await db
-          .select()
+          .select({ id: serviceBookings.id })
           .from(serviceBookings)
           .where(and(eq(serviceBookings.userId, c.userId), eq(serviceBookings.requestKey, c.requestKey)));
-        if (first) return Ok(bookingView(first, service, now));
+        if (first) return replayBooking(db, first.id, service, now);
       }
       // A booking code already used in this village: draw another (rare; 900,000 codes).
       if (code === '23505' && constraintOf(e).includes('code') && attempt < 5) continue;
       throw e;
     }
   }
+}
+
+type SlotBrief = { id: string; capacity: number; booked: number; held: number; cancelled: boolean };
+const parseSlot = (v: SlotBrief | string | null): SlotBrief | null =>
+  typeof v === 'string' ? (JSON.parse(v) as SlotBrief) : v;
+
+/** A retry of a booking request (same Idempotency-Key): the booking it made, marked as a replay. */
+async function replayBooking(
+  db: Db,
+  id: string,
+  service: ServiceRow,
+  now: Date,
+): Promise<Outcome<TBooking & { replay?: true }>> {
+  const [row] = await db.select().from(serviceBookings).where(eq(serviceBookings.id, id));
+  if (!row) return Err('NOT_FOUND');
+  return Ok({ ...bookingView(row, service, now), replay: true });
 }
 
 /** Holds a service row (key share), active or not, before its slots and bookings are locked. */

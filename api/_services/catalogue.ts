@@ -68,6 +68,33 @@ export async function findService(
  * The service with its weekly hours and its exceptions from `fromDate` on, in one query (the
  * booking and calendar paths are hot: one round trip instead of three).
  */
+/** The service's weekly hours and its exceptions from `fromDate` on, as columns of a services select. */
+export function rulesColumns(fromDate: string) {
+  return {
+    hours: sql<TWeeklyHours[] | string>`coalesce((select json_agg(json_build_object('weekday', h.weekday,
+        'start', h.start, 'end', h."end", 'capacity', h.capacity)) from service_hours h
+        where h.service_id = "services"."id"), '[]'::json)`,
+    exceptions: sql<TServiceException[] | string>`coalesce((select json_agg(json_build_object('date', e.date,
+        'kind', e.kind, 'start', e.start, 'end', e."end", 'capacity', e.capacity, 'reason', e.reason))
+        from service_exceptions e where e.service_id = "services"."id" and e.date >= ${fromDate}), '[]'::json)`,
+  };
+}
+
+const parseJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+/** ServiceRules from a row selected with rulesColumns. */
+export function rulesOf(row: {
+  service: ServiceRow;
+  hours: TWeeklyHours[] | string;
+  exceptions: TServiceException[] | string;
+}): ServiceRules {
+  return {
+    hours: parseJson(row.hours),
+    exceptions: parseJson(row.exceptions),
+    slotMinutes: row.service.slotMinutes,
+  };
+}
+
 export async function findServiceWithRules(
   db: Q,
   villageId: string,
@@ -75,27 +102,11 @@ export async function findServiceWithRules(
   fromDate: string,
 ): Promise<{ service: ServiceRow; rules: ServiceRules } | undefined> {
   const [row] = await db
-    .select({
-      service: services,
-      hours: sql<TWeeklyHours[]>`coalesce((select json_agg(json_build_object('weekday', h.weekday,
-        'start', h.start, 'end', h."end", 'capacity', h.capacity)) from service_hours h
-        where h.service_id = "services"."id"), '[]'::json)`,
-      exceptions: sql<TServiceException[]>`coalesce((select json_agg(json_build_object('date', e.date,
-        'kind', e.kind, 'start', e.start, 'end', e."end", 'capacity', e.capacity, 'reason', e.reason))
-        from service_exceptions e where e.service_id = "services"."id" and e.date >= ${fromDate}), '[]'::json)`,
-    })
+    .select({ service: services, ...rulesColumns(fromDate) })
     .from(services)
     .where(and(eq(services.id, serviceId), eq(services.villageId, villageId), eq(services.active, true)));
   if (!row) return undefined;
-  const parse = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
-  return {
-    service: row.service,
-    rules: {
-      hours: parse(row.hours),
-      exceptions: parse(row.exceptions),
-      slotMinutes: row.service.slotMinutes,
-    },
-  };
+  return { service: row.service, rules: rulesOf(row) };
 }
 
 export type ServiceRules = { hours: TWeeklyHours[]; exceptions: TServiceException[]; slotMinutes: number };

@@ -40,8 +40,9 @@ import type { AppEnv } from '../_app/context';
 import { newRouter } from '../_app/router';
 import { requireAuth } from '../_auth/middleware';
 import { assertVillageRole } from '../_lib/access';
+import { Ok } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
-import { idempotency } from '../_lib/idempotency';
+import { idempotency, ownIdempotencyKey } from '../_lib/idempotency';
 import { rateLimit } from '../_lib/rate-limit';
 import {
   acceptOffer,
@@ -75,6 +76,8 @@ const write = {
   security: SECURED,
   middleware: [requireAuth, idempotency, rateLimit('write:default', 'user')],
 };
+/** Booking keeps its Idempotency-Key on the booking itself (unique per person): a retry finds it. */
+const bookWrite = { security: SECURED, middleware: [requireAuth, rateLimit('write:default', 'user')] };
 const tags = ['services'];
 
 const ZServiceParams = z.object({ villageId: ZId, serviceId: ZId });
@@ -172,8 +175,9 @@ const r = {
     method: 'post',
     path: '/villages/{villageId}/services/{serviceId}/bookings',
     tags,
-    summary: 'Book a slot (villagers). SLOT_FULL 已约满 when every place is taken',
-    ...write,
+    summary:
+      'Book a slot (villagers). SLOT_FULL 已约满 when every place is taken; a retry returns the same booking',
+    ...bookWrite,
     request: { params: ZServiceParams, body: jsonBody(ZBookSchema) },
     responses: { 201: json(ZBookingSchema), ...AUTH_ERRORS },
   }),
@@ -346,12 +350,16 @@ export function serviceRoutes() {
     .openapi(r.book, async (c) => {
       const { villageId, serviceId } = c.req.valid('param');
       assertVillageRole(c.get('auth'), villageId, BOOKERS);
-      const requestKey = c.req.header('idempotency-key');
-      return reply(
-        c,
-        await book(c.get('deps').db, { ...caller(c, villageId), serviceId, requestKey }, c.req.valid('json')),
-        201,
+      const requestKey = ownIdempotencyKey(c);
+      const out = await book(
+        c.get('deps').db,
+        { ...caller(c, villageId), serviceId, requestKey },
+        c.req.valid('json'),
       );
+      if (!out.ok) return reply(c, out);
+      const { replay, ...booking } = out.value;
+      if (replay) c.header('Idempotent-Replay', 'true');
+      return reply(c, Ok(booking), 201);
     })
     .openapi(r.waitlist, async (c) => {
       const { villageId, serviceId } = c.req.valid('param');

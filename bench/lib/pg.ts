@@ -55,6 +55,9 @@ export async function createTempDatabase(): Promise<TempDatabase> {
     }
     await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${name}"`);
+    // BENCH_PG_LOG=1: PostgreSQL logs every statement the run sends (its server log), to count
+    // the round trips a request makes.
+    if (process.env.BENCH_PG_LOG === '1') await c.query(`ALTER DATABASE "${name}" SET log_statement = 'all'`);
   });
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;

@@ -34,7 +34,7 @@ function p(sorted: number[], q: number) {
 }
 const round = (n: number) => Math.round(n * 100) / 100;
 
-async function setup(url: string) {
+export async function setup(url: string) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   onCleanup('close setup client', () => c.end());
@@ -77,7 +77,7 @@ async function setup(url: string) {
   return { client: c, villageId, serviceId, userIds: people.map((r) => r.id), starts };
 }
 
-async function login(base: string, userId: string, i: number): Promise<string> {
+export async function login(base: string, userId: string, i: number): Promise<string> {
   const res = await fetch(`${base}/api/auth/dev`, {
     method: 'POST',
     // One address per person: the dev login is rate-limited per IP.

@@ -170,6 +170,14 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
       expect((await slotRow(startsAt))!.booked).toBe(1);
     });
 
+    it('a malformed Idempotency-Key is refused before anything is written', async () => {
+      const startsAt = slotAt(2, '11:00');
+      const res = await book(people[6]!, startsAt, { headers: { 'idempotency-key': 'no spaces!' } });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Idempotency-Key 格式不对' });
+      expect(await t.db.select().from(serviceBookings).where(eq(serviceBookings.userId, people[6]!))).toHaveLength(0);
+    });
+
     it('a full slot answers SLOT_FULL 已约满 and stays at capacity', async () => {
       const startsAt = slotAt(3, '10:00');
       expect((await book(people[2]!, startsAt)).status).toBe(201);

@@ -1,5 +1,5 @@
 /**
- * Caches and the idempotency fast path through real Redis, and their no-op behaviour without it.
+ * Caches through real Redis, and their no-op behaviour without it.
  */
 import { Redis as IORedis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +16,6 @@ describe('not configured', () => {
     expect(await port.cacheSet('k', { a: 1 }, 60)).toBe(false);
     expect(await port.cacheGet('k')).toBeUndefined();
     expect(await port.cacheDel('k')).toBe(false);
-    expect(await port.idemSet('u', 'key-1', { status: 201, bodyHash: 'h', body: {} }, 60)).toBe(false);
-    expect(await port.idemGet('u', 'key-1')).toBeUndefined();
     expect(log.entries).toEqual([]);
   });
 });
@@ -72,17 +70,6 @@ describe.skipIf(!sharedRedisUp)('through Redis (Upstash protocol bridge)', () =>
     await io.set(`${P}cache:corrupt`, '{nope');
     expect(await port.cacheGet('corrupt')).toBeUndefined();
     expect(log.matching(/not JSON/)).toHaveLength(1);
-  });
-
-  it('idempotency records round-trip under idem:<scope>:<key>; malformed ones are ignored', async () => {
-    const rec = { status: 201, bodyHash: 'ab12', body: { id: 'h1', number: '东-3' } };
-    expect(await port.idemSet('user-1', 'key-0001', rec, 3600)).toBe(true);
-    expect(await port.idemGet('user-1', 'key-0001')).toEqual(rec);
-    expect(await port.idemGet('user-2', 'key-0001')).toBeUndefined();
-    expect(await io.ttl(`${P}idem:user-1:key-0001`)).toBeGreaterThan(3500);
-    await io.set(`${P}idem:user-1:bad`, JSON.stringify({ status: 'x' }));
-    expect(await port.idemGet('user-1', 'bad')).toBeUndefined();
-    expect(port.state()).toEqual({ state: 'up', lastError: null });
   });
 
   it('a Redis error reply is logged as a bug and does not open the breaker', async () => {
