@@ -14,7 +14,7 @@
  * bug, logged at error level, and does not open the breaker.
  */
 import { Ratelimit } from '@upstash/ratelimit';
-import { Redis } from '@upstash/redis';
+import type { Redis } from '@upstash/redis';
 import { createMemoryRatelimiter } from './memory-ratelimit';
 import {
   RATELIMIT_POLICIES,
@@ -22,6 +22,7 @@ import {
   type RatelimitPolicyName,
   ratelimitKeyPrefix,
 } from './ratelimit-policies';
+import { NodeRedis } from './requester';
 import { withScriptCompat } from './script-compat';
 
 export type RedisLogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -177,16 +178,7 @@ export function createRedisPort(opts: RedisPortOptions): RedisPort {
   let lastError: string | null = null;
   if (opts.url && opts.token) {
     try {
-      client = new Redis({
-        url: opts.url,
-        token: opts.token,
-        // One immediate retry (a stale keep-alive socket), inside the same per-request deadline.
-        retry: { retries: 1, backoff: () => 0 },
-        // A function: the client then throws on abort instead of resolving with "Aborted".
-        signal: () => AbortSignal.timeout(budget()),
-        automaticDeserialization: false,
-        enableTelemetry: false,
-      });
+      client = new NodeRedis({ url: opts.url, token: opts.token, deadline: budget });
       state = 'up';
     } catch (err) {
       state = 'down';

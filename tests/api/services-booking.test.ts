@@ -174,8 +174,13 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
       const startsAt = slotAt(2, '11:00');
       const res = await book(people[6]!, startsAt, { headers: { 'idempotency-key': 'no spaces!' } });
       expect(res.status).toBe(400);
-      expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Idempotency-Key 格式不对' });
-      expect(await t.db.select().from(serviceBookings).where(eq(serviceBookings.userId, people[6]!))).toHaveLength(0);
+      expect(res.body.error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: 'Idempotency-Key 格式不对',
+      });
+      expect(
+        await t.db.select().from(serviceBookings).where(eq(serviceBookings.userId, people[6]!)),
+      ).toHaveLength(0);
     });
 
     it('a full slot answers SLOT_FULL 已约满 and stays at capacity', async () => {
