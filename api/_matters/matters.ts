@@ -39,15 +39,12 @@ import {
 } from '../_media/attach';
 import type { Tx } from '../_db/client';
 import {
-  grids,
-  households,
   matterDecisions,
   matterEvents,
   matterFollowers,
   matters,
   mediationSessions,
   memberships,
-  residents,
   users,
 } from '../_db/schema';
 import { audit, auditInsert } from '../_lib/audit';
@@ -56,33 +53,63 @@ import { requestCouncilProposal } from './decision';
 import { type MatterRow, applyMove, eventLabel, moveEvent, notifyMove, workflowMatter } from './moves';
 import { notify, notifyCtes } from '../_notices/notify';
 import { type MatterViewer, fullAccess, publicAccess } from './scope';
-import { cadreOnDuty, clockFor, villageSettings } from './settings';
+import { type TVillageCategory, beijingWeekday, clockFor, settingsFrom, villageSettings } from './settings';
 
 const LIST_LIMIT = 100;
 
 // ---------------------------------------------------------------------------------------------
 // Raise
 
-/** The grid of the villager's household and its grid worker, if any. */
-async function householdGrid(deps: Pick<Deps, 'db'>, villageId: string, userId: string) {
-  const [row] = await deps.db
-    .select({ gridId: households.gridId, workerUserId: grids.workerUserId })
-    .from(residents)
-    .innerJoin(households, eq(households.id, residents.householdId))
-    .leftJoin(grids, eq(grids.id, households.gridId))
-    .where(and(eq(residents.villageId, villageId), eq(residents.userId, userId)));
-  return { gridId: row?.gridId ?? null, workerUserId: row?.workerUserId ?? null };
-}
-
-/** The first member holding this role in the village (when the duty roster names nobody for today). */
-async function firstWithRole(deps: Pick<Deps, 'db'>, villageId: string, role: 'cadre' | 'supervisor') {
-  const [m] = await deps.db
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .where(and(eq(memberships.villageId, villageId), eq(memberships.role, role)))
-    .orderBy(asc(memberships.createdAt), asc(memberships.id))
-    .limit(1);
-  return m?.userId ?? null;
+/**
+ * Everything raising a matter needs to know before it writes, in one round trip: the village's
+ * settings (categories, time limits), the author's grid and its grid worker, and the people who
+ * answer when the grid has none — the cadre on duty today, else the first cadre — or, for a
+ * matter about a cadre, the first supervisor.
+ */
+async function raiseContext(db: Deps['db'], villageId: string, authorUserId: string, now: Date) {
+  const result = await db.execute(sql`
+    select
+      (select json_build_object('categories', s.categories, 'timeLimits', s.time_limits)
+         from village_matter_settings s where s.village_id = ${villageId}) as settings,
+      home.grid_id, home.worker_user_id,
+      (select d.user_id from matter_duty d
+         join memberships m on m.user_id = d.user_id and m.village_id = d.village_id and m.role = 'cadre'
+         where d.village_id = ${villageId} and d.weekday = ${beijingWeekday(now)} limit 1) as duty_cadre,
+      (select m.user_id from memberships m where m.village_id = ${villageId} and m.role = 'cadre'
+         order by m.created_at, m.id limit 1) as first_cadre,
+      (select m.user_id from memberships m where m.village_id = ${villageId} and m.role = 'supervisor'
+         order by m.created_at, m.id limit 1) as first_supervisor
+    from (select 1) one
+    left join lateral (
+      select h.grid_id, g.worker_user_id from residents r
+        join households h on h.id = r.household_id
+        left join grids g on g.id = h.grid_id
+        where r.village_id = ${villageId} and r.user_id = ${authorUserId}
+        limit 1) home on true`);
+  const row = (
+    result as unknown as {
+      rows: {
+        settings:
+          | { categories: TVillageCategory[] | null; timeLimits: Record<string, number> }
+          | string
+          | null;
+        grid_id: string | null;
+        worker_user_id: string | null;
+        duty_cadre: string | null;
+        first_cadre: string | null;
+        first_supervisor: string | null;
+      }[];
+    }
+  ).rows[0]!;
+  const settings = typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings;
+  return {
+    settings: settingsFrom(settings),
+    gridId: row.grid_id,
+    workerUserId: row.worker_user_id,
+    dutyCadre: row.duty_cadre,
+    firstCadre: row.first_cadre,
+    firstSupervisor: row.first_supervisor,
+  };
 }
 
 export type RaiseInput = {
@@ -118,11 +145,9 @@ export async function raiseMatter(
     return Err('FORBIDDEN');
   }
 
-  // The village's settings (categories, time limits) and the author's grid, read side by side.
-  const [settings, home] = await Promise.all([
-    villageSettings(deps.db, v.villageId),
-    householdGrid(deps, v.villageId, authorUserId),
-  ]);
+  const now = new Date();
+  const context = await raiseContext(deps.db, v.villageId, authorUserId, now);
+  const { settings, gridId, workerUserId } = context;
   const categories = settings.categories.filter((c) => !c.hidden).map((c) => c.key);
   if (!categories.includes(input.category)) {
     return Err('VALIDATION_FAILED', '没有这个事项类别，请重新选择', {
@@ -130,17 +155,13 @@ export async function raiseMatter(
     });
   }
 
-  const { gridId, workerUserId } = home;
   if (onBehalfBy && (!gridId || !v.gridIds.includes(gridId))) {
     return Err('FORBIDDEN', '只能代本网格的村民反映');
   }
   const level: MatterLevel = input.aboutCadre ? 'village' : 'grid';
-  const now = new Date();
   const firstResponder = input.aboutCadre
-    ? await firstWithRole(deps, v.villageId, 'supervisor')
-    : (workerUserId ??
-      (await cadreOnDuty(deps.db, v.villageId, now)) ??
-      (await firstWithRole(deps, v.villageId, 'cadre')));
+    ? context.firstSupervisor
+    : (workerUserId ?? context.dutyCadre ?? context.firstCadre);
   const { timeLimits } = settings;
 
   const mediaRefs = {

@@ -31,6 +31,13 @@ export async function villageSettings(q: Q, villageId: string) {
     .select()
     .from(villageMatterSettings)
     .where(eq(villageMatterSettings.villageId, villageId));
+  return settingsFrom(row);
+}
+
+/** The settings from the village's row (categories, time limits), or the defaults without one. */
+export function settingsFrom(
+  row: { categories: TVillageCategory[] | null; timeLimits: unknown } | undefined | null,
+) {
   const categories: TVillageCategory[] = row?.categories ?? DEFAULT_CATEGORIES.map((c) => ({ ...c }));
   const overrides = (row?.timeLimits ?? {}) as Partial<TMatterTimeLimits>;
   return { categories, overrides, timeLimits: resolveTimeLimits(overrides) };
@@ -137,24 +144,6 @@ export async function dutyRoster(q: Q, villageId: string) {
     .where(eq(matterDuty.villageId, villageId))
     .orderBy(matterDuty.weekday);
   return rows;
-}
-
-/** The cadre on duty at `at` (Beijing weekday), if the roster names one who is still a cadre. */
-export async function cadreOnDuty(q: Q, villageId: string, at: Date): Promise<string | null> {
-  const [row] = await q
-    .select({ userId: matterDuty.userId })
-    .from(matterDuty)
-    .innerJoin(
-      memberships,
-      and(
-        eq(memberships.userId, matterDuty.userId),
-        eq(memberships.villageId, matterDuty.villageId),
-        eq(memberships.role, 'cadre'),
-      ),
-    )
-    .where(and(eq(matterDuty.villageId, villageId), eq(matterDuty.weekday, beijingWeekday(at))))
-    .limit(1);
-  return row?.userId ?? null;
 }
 
 export async function saveDuty(
