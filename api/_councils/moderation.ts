@@ -15,11 +15,13 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { TReportedComment } from '../../shared/councils/schemas';
 import { maskName } from '../../shared/format';
+import { clip } from '../../shared/notices/rules';
 import type { Deps } from '../_app/context';
 import { visibleTargetIds } from '../_content';
 import type { Db, Tx } from '../_db/client';
 import { commentReports, proposalComments } from '../_db/schema';
 import { audit } from '../_lib/audit';
+import { notify } from '../_notices/notify';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { type CouncilViewer, rowsOf } from './viewer';
 import { isModerator } from './visibility';
@@ -158,6 +160,19 @@ export async function hideComment(
       .set({ hiddenAt: now, hiddenBy: v.userId, hiddenReason: reason })
       .where(eq(proposalComments.id, c.id));
     const settled = await settle(tx, c.id, v.userId, 'hidden', now);
+    // The author hears of it, with the reason, unless they hid it themselves.
+    await notify(tx, {
+      kind: 'comment_hidden',
+      villageId: v.villageId,
+      audience: { type: 'users', userIds: [c.authorUserId] },
+      title: '你的意见被隐藏了',
+      summary: `原因：${clip(reason, 60)}`,
+      objectType: 'proposal',
+      objectId: c.proposalId,
+      page: `/subpackages/council/proposal/index?villageId=${v.villageId}&id=${c.proposalId}`,
+      fields: { title: '你的意见被隐藏了', status: '已隐藏', note: clip(reason) },
+      exclude: [v.userId],
+    });
     await audit(tx, {
       actorUserId: v.userId,
       action: 'comment.hide',

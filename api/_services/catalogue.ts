@@ -17,7 +17,6 @@ import { and, asc, eq, gt, gte, lt, ne, or, sql } from 'drizzle-orm';
 import {
   type TServiceException,
   type TWeeklyHours,
-  type Weekday,
   addDays,
   beijingDate,
   beijingInstant,
@@ -111,32 +110,17 @@ export async function findServiceWithRules(
 
 export type ServiceRules = { hours: TWeeklyHours[]; exceptions: TServiceException[]; slotMinutes: number };
 
-/** Weekly hours and the exceptions from `fromDate` on (older ones no longer matter). */
+/**
+ * Weekly hours and the exceptions from `fromDate` on (older ones no longer matter), in one query:
+ * it may run inside a transaction, where statements go one at a time.
+ */
 export async function loadRules(db: Q, service: ServiceRow, fromDate: string): Promise<ServiceRules> {
-  const [hours, exceptions] = await Promise.all([
-    db.select().from(serviceHours).where(eq(serviceHours.serviceId, service.id)),
-    db
-      .select()
-      .from(serviceExceptions)
-      .where(and(eq(serviceExceptions.serviceId, service.id), gte(serviceExceptions.date, fromDate))),
-  ]);
-  return {
-    hours: hours.map((h) => ({
-      weekday: h.weekday as Weekday,
-      start: h.start,
-      end: h.end,
-      capacity: h.capacity,
-    })),
-    exceptions: exceptions.map((e) => ({
-      date: e.date,
-      kind: e.kind,
-      start: e.start,
-      end: e.end,
-      capacity: e.capacity,
-      reason: e.reason,
-    })),
-    slotMinutes: service.slotMinutes,
-  };
+  const [row] = await db
+    .select({ service: services, ...rulesColumns(fromDate) })
+    .from(services)
+    .where(eq(services.id, service.id));
+  if (!row) return { hours: [], exceptions: [], slotMinutes: service.slotMinutes };
+  return { ...rulesOf(row), slotMinutes: service.slotMinutes };
 }
 
 const hasEveningHours = (hours: { start: string }[]) => hours.some((h) => minuteOfDay(h.start) >= 18 * 60);

@@ -73,10 +73,9 @@ export async function slotsOf(
   days: number,
   now: Date,
 ): Promise<TSlot[]> {
-  const [rules, rows] = await Promise.all([
-    loadRules(db, service, fromDate),
-    slotRows(db, service.villageId, service.id, fromDate, days),
-  ]);
+  // One after the other: `db` may be a transaction, which runs one statement at a time.
+  const rules = await loadRules(db, service, fromDate);
+  const rows = await slotRows(db, service.villageId, service.id, fromDate, days);
   return mergeSlots(generateSlots({ ...rules, fromDate, days }), rows, now);
 }
 

@@ -191,7 +191,10 @@ export const voteStorm: Scenario = {
                       ...req,
                       method: 'POST',
                       path,
-                      headers: { authorization: `Bearer ${tokens[voter]}`, 'content-type': 'application/json' },
+                      headers: {
+                        authorization: `Bearer ${tokens[voter]}`,
+                        'content-type': 'application/json',
+                      },
                       body: JSON.stringify({ option: options[voter % 3] }),
                     };
                   },
@@ -215,7 +218,9 @@ export const voteStorm: Scenario = {
       const warm = await openVote('压测预热：是否同意？', new Date(closesAt.getTime() + 3600_000));
       const warmed = await storm(warm.id, WARMUP, (i) => i);
       if (warmed.result.non2xx || warmed.result.errors) {
-        throw new Error(`warm-up casts failed: ${JSON.stringify(warmed.statuses)}, ${warmed.result.errors} errors`);
+        throw new Error(
+          `warm-up casts failed: ${JSON.stringify(warmed.statuses)}, ${warmed.result.errors} errors`,
+        );
       }
 
       const vote = await openVote('压测：是否同意？', closesAt);

@@ -23,6 +23,8 @@ export const NOTIFY_KINDS = [
   'waitlist_offered',
   /** A booking moved to another time (a receipt with the new time and the booking code). */
   'booking_rescheduled',
+  /** A moderator hid the reader's own comment on a proposal, with the reason. */
+  'comment_hidden',
 ] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
@@ -41,6 +43,7 @@ export const NOTIFY_KIND_LABELS: Record<NotifyKind, string> = {
   booking_cancelled: '预约被村里取消',
   waitlist_offered: '排队等到空位',
   booking_rescheduled: '预约改了时间',
+  comment_hidden: '我的意见被隐藏',
 };
 
 /** Beijing time has no daylight saving: UTC+8 all year. */

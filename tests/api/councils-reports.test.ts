@@ -146,6 +146,16 @@ describe.skipIf(DB_UNAVAILABLE)('councils: reported comments', () => {
       token: await as(a.supervisor),
     });
     expect(other.body.comments.some((c: { id: string }) => c.id === loud)).toBe(false);
+    // The author also hears of it in 消息, with the reason and a link to the proposal.
+    const inbox = await t.request('GET', '/api/inbox', { token: await as(a.villager) });
+    expect(inbox.body.items.find((i: { kind: string }) => i.kind === 'comment_hidden')).toMatchObject({
+      title: '你的意见被隐藏了',
+      summary: '原因：含有别人的电话号码',
+      objectType: 'proposal',
+      objectId: proposalId,
+    });
+    const moderator = await t.request('GET', '/api/inbox', { token: await as(a.cadre) });
+    expect(moderator.body.items.some((i: { kind: string }) => i.kind === 'comment_hidden')).toBe(false);
     // Keeping it now would contradict what is shown.
     await report(a.representative, loud, '与议题无关');
     expect((await list()).some((i) => i.commentId === loud)).toBe(false);

@@ -34,6 +34,7 @@ export const KIND_TAGS: Record<NotifyKind, string> = {
   booking_cancelled: '预约取消',
   waitlist_offered: '排队',
   booking_rescheduled: '预约改时间',
+  comment_hidden: '议事',
 };
 
 /** Entries about a booking, a cancelled slot or a waitlist place open 我的预约. */
