@@ -32,11 +32,19 @@ import type {
   TUpdateService,
 } from '../../shared/services/schemas';
 import type { Db, Tx } from '../_db/client';
-import { serviceExceptions, serviceHours, serviceSlots, serviceWaitlist, services } from '../_db/schema';
+import {
+  serviceBookings,
+  serviceExceptions,
+  serviceHours,
+  serviceSlots,
+  serviceWaitlist,
+  services,
+} from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { pgCode } from './bookings';
 import { cancelSlotTx } from './slot-cancel';
+import { serviceChanges, tellServiceChanged } from './notices';
 
 const SAME_NAME = '已经有同名的服务了';
 
@@ -380,6 +388,29 @@ export async function updateService(
       );
       if (Object.keys(changed).length > 0) {
         await tx.update(services).set(changed).where(eq(services.id, s.id));
+        // People with a booking still to come hear what changed that matters to them.
+        const lines = serviceChanges(changed as TUpdateService);
+        if (lines.length > 0) {
+          const booked = await tx
+            .selectDistinct({ userId: serviceBookings.userId })
+            .from(serviceBookings)
+            .where(
+              and(
+                eq(serviceBookings.serviceId, s.id),
+                eq(serviceBookings.status, 'booked'),
+                gt(serviceBookings.startsAt, new Date()),
+              ),
+            );
+          if (booked.length > 0) {
+            await tellServiceChanged(tx, {
+              villageId: c.villageId,
+              serviceId: s.id,
+              serviceName: s.name,
+              lines,
+              userIds: booked.map((b) => b.userId),
+            });
+          }
+        }
         await audit(tx, {
           actorUserId: c.userId,
           action: 'service.update',

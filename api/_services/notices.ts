@@ -5,7 +5,9 @@
  * - booking_cancelled: the village cancelled a booking or a waitlist place (slot cancelled, day
  *   closed, service retired), with the next free slots to move to;
  * - waitlist_offered: a freed place is held for the first on the waitlist for a short while;
- * - booking_rescheduled: a receipt of the new time and the booking code.
+ * - booking_rescheduled: a receipt of the new time and the booking code;
+ * - service_changed: a booked service changed what matters to someone coming (what to bring, who
+ *   serves, how long it takes, its name), so nobody makes the trip unprepared.
  * Each is written with notify() inside the caller's transaction.
  */
 import type { NotifyKind } from '../../shared/notices/rules';
@@ -124,5 +126,40 @@ export function tellRescheduled(tx: Tx, b: BookingRef, s: ServiceRef, from: Date
     page: bookingsPage(b.villageId),
     collapseKey: `service_booking:${b.id}:moved`,
     fields: { title: s.name, time: wechatTime(b.startsAt), place: PLACE, note: `预约码 ${b.code}` },
+  });
+}
+
+/** What changed, in the words a villager reads, one line per field that matters to them. */
+export function serviceChanges(changed: {
+  name?: string;
+  materials?: string[];
+  servedBy?: string;
+  durationMinutes?: number;
+}): string[] {
+  const lines: string[] = [];
+  if (changed.materials !== undefined) {
+    lines.push(changed.materials.length ? `要带的材料：${changed.materials.join('、')}` : '不用带材料了');
+  }
+  if (changed.servedBy !== undefined) lines.push(`接待人：${changed.servedBy}`);
+  if (changed.durationMinutes !== undefined) lines.push(`办理大约要 ${changed.durationMinutes} 分钟`);
+  if (changed.name !== undefined) lines.push(`名称改为：${changed.name}`);
+  return lines;
+}
+
+/** Everyone holding a booking still to come hears what changed (the caller's transaction). */
+export function tellServiceChanged(
+  tx: Tx,
+  c: { villageId: string; serviceId: string; serviceName: string; lines: string[]; userIds: string[] },
+) {
+  return notify(tx, {
+    kind: 'service_changed',
+    villageId: c.villageId,
+    audience: { type: 'users', userIds: c.userIds },
+    title: `你预约的「${c.serviceName}」有变化`,
+    summary: c.lines.join('；'),
+    objectType: 'service',
+    objectId: c.serviceId,
+    page: bookingsPage(c.villageId),
+    fields: { title: c.serviceName, note: c.lines[0] ?? '' },
   });
 }

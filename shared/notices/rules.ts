@@ -25,6 +25,8 @@ export const NOTIFY_KINDS = [
   'booking_rescheduled',
   /** A moderator hid the reader's own comment on a proposal, with the reason. */
   'comment_hidden',
+  /** A service the reader has booked changed what to bring, who serves, how long it takes or its name. */
+  'service_changed',
 ] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
@@ -44,6 +46,7 @@ export const NOTIFY_KIND_LABELS: Record<NotifyKind, string> = {
   waitlist_offered: '排队等到空位',
   booking_rescheduled: '预约改了时间',
   comment_hidden: '我的意见被隐藏',
+  service_changed: '预约的事项有变化',
 };
 
 /** Beijing time has no daylight saving: UTC+8 all year. */

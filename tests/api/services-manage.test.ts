@@ -8,7 +8,7 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, inboxEntries, serviceBookings, serviceWaitlist, services } from '../../api/_db/schema';
+import { auditLog, inboxEntries, memberships, serviceBookings, serviceWaitlist, services } from '../../api/_db/schema';
 import { expectRefusedForAllBut } from '../support/access';
 import { type Actors, loadActors } from '../support/actors';
 import { DB_UNAVAILABLE, TEST_DB, type TestApp, createTestApp } from '../support/harness';
@@ -87,6 +87,41 @@ describe.skipIf(DB_UNAVAILABLE)(`services: edit and retire (${TEST_DB})`, () => 
         name: { from: '老年证办理', to: '老年优待证办理' },
         servedBy: { from: '文书 李桂兰', to: '文书 王小红' },
       });
+    });
+
+    it('people with a booking to come hear what changed that matters to them (not the icon)', async () => {
+      // A second cadre of the village, so this test does not spend the first one's write budget.
+      const deputy = people[29]!;
+      await t.db.insert(memberships).values({ userId: deputy, role: 'cadre', villageId: a.village.id });
+      const id = await createTestService(t, a, { name: '高龄补贴申请', cadre: deputy });
+      const coming = people[10]!;
+      const alsoComing = people[11]!;
+      const cancelled = people[12]!;
+      expect((await book(coming, id, slotAt(3, '09:00'))).status).toBe(201);
+      expect((await book(alsoComing, id, slotAt(4, '09:00'))).status).toBe(201);
+      const gone = await book(cancelled, id, slotAt(3, '10:00'));
+      await t.request('POST', `${base}/bookings/${gone.body.id}/cancel`, {
+        token: await t.loginAs(cancelled),
+        headers: key(),
+      });
+      const changedKind = async (userId: string) =>
+        (await inbox(userId)).filter((e) => e.kind === 'service_changed' && e.objectId === id);
+
+      const changed = await patch(
+        id,
+        { icon: 'id', materials: ['身份证', '银行卡'], servedBy: '文书 王小红' },
+        await t.loginAs(deputy),
+      );
+      expect(changed.status).toBe(200);
+      const [entry] = await changedKind(coming);
+      expect(entry).toMatchObject({
+        title: '你预约的「高龄补贴申请」有变化',
+        summary: '要带的材料：身份证、银行卡；接待人：文书 王小红',
+        objectType: 'service',
+      });
+      expect(await changedKind(alsoComing)).toHaveLength(1);
+      expect(await changedKind(cancelled)).toEqual([]);
+      expect(await changedKind(deputy)).toEqual([]);
     });
 
     it('turning bookings off stops new bookings but keeps those already made', async () => {

@@ -128,21 +128,53 @@ describe('消息 (inbox)', () => {
     expect(Taro.showModal).not.toHaveBeenCalled();
   });
 
-  it('another kind is marked read and says 即将开放', async () => {
-    const other = {
+  it('a vote, a proposal and a disclosure open their pages; the entry is marked read', async () => {
+    const vote = { ...matter, id: 'e-vote', kind: 'vote_opened' as const, objectType: 'vote', objectId: 'v1' };
+    const hidden = {
       ...matter,
-      id: 'e-vote',
-      kind: 'vote_opened' as const,
-      objectType: 'vote',
-      objectId: 'v1',
+      id: 'e-hidden',
+      kind: 'comment_hidden' as const,
+      objectType: 'proposal',
+      objectId: 'p1',
+    };
+    const published = {
+      ...matter,
+      id: 'e-board',
+      kind: 'disclosure_published' as const,
+      objectType: 'disclosure',
+      objectId: 'd1',
     };
     const read = vi.fn(() => ok({ unread: 0 }));
     routeRequests({
-      'GET /inbox': () => ok({ items: [other], unread: 1 }),
+      'GET /inbox': () => ok({ items: [vote, hidden, published], unread: 3 }),
       'POST /inbox/e-vote/read': read,
+      'POST /inbox/e-hidden/read': read,
+      'POST /inbox/e-board/read': read,
     });
     render(<Inbox />);
     fireEvent.click(await screen.findByTestId('inbox-e-vote'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({
+      url: `/subpackages/council/vote/index?villageId=${VILLAGE_ID}&id=v1`,
+    });
+    fireEvent.click(screen.getByTestId('inbox-e-hidden'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({
+      url: `/subpackages/council/proposal/index?villageId=${VILLAGE_ID}&id=p1`,
+    });
+    fireEvent.click(screen.getByTestId('inbox-e-board'));
+    expect(Taro.switchTab).toHaveBeenCalledWith({ url: '/pages/disclosure/index' });
+    await waitFor(() => expect(read).toHaveBeenCalledTimes(3));
+    expect(Taro.showModal).not.toHaveBeenCalled();
+  });
+
+  it('an entry about something it cannot open yet is marked read and says 即将开放', async () => {
+    const other = { ...matter, id: 'e-x', kind: 'notice_published' as const, objectType: 'unknown', objectId: 'x' };
+    const read = vi.fn(() => ok({ unread: 0 }));
+    routeRequests({
+      'GET /inbox': () => ok({ items: [other], unread: 1 }),
+      'POST /inbox/e-x/read': read,
+    });
+    render(<Inbox />);
+    fireEvent.click(await screen.findByTestId('inbox-e-x'));
     expect(Taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '即将开放' }));
     await waitFor(() => expect(read).toHaveBeenCalledOnce());
     expect(Taro.navigateTo).not.toHaveBeenCalled();

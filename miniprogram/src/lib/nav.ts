@@ -36,6 +36,8 @@ export const PAGES = {
   matter: '/subpackages/matters/detail/index',
   matterInbox: '/subpackages/matters/inbox/index',
   townDisclosures: '/subpackages/disclosure-admin/town/index',
+  disclosureAdmin: '/subpackages/disclosure-admin/index/index',
+  disclosureReview: '/subpackages/disclosure-admin/review/index',
 } as const;
 
 const TAB_PAGES: ReadonlySet<string> = new Set([

@@ -35,10 +35,36 @@ export const KIND_TAGS: Record<NotifyKind, string> = {
   waitlist_offered: '排队',
   booking_rescheduled: '预约改时间',
   comment_hidden: '议事',
+  service_changed: '办事提醒',
 };
 
 /** Entries about a booking, a cancelled slot or a waitlist place open 我的预约. */
-const BOOKING_OBJECTS: ReadonlySet<string> = new Set(['service_booking', 'service_slot', 'service_waitlist']);
+const BOOKING_OBJECTS: ReadonlySet<string> = new Set([
+  'service_booking',
+  'service_slot',
+  'service_waitlist',
+  'service',
+]);
+
+/** Where an entry leads, by what it is about (notices and matters open above, marking them read). */
+function targetOf(e: TInboxEntry): { path: string; params?: Record<string, string> } | null {
+  const villageId = e.villageId;
+  if (BOOKING_OBJECTS.has(e.objectType) && villageId)
+    return { path: PAGES.myBookings, params: { villageId } };
+  if (e.objectType === 'proposal' && villageId) {
+    return { path: PAGES.councilProposal, params: { villageId, id: e.objectId } };
+  }
+  if (e.objectType === 'vote' && villageId)
+    return { path: PAGES.councilVote, params: { villageId, id: e.objectId } };
+  // Published: the public board. Otherwise a draft waiting for the reader (cadre or supervisor).
+  if (e.objectType === 'disclosure') {
+    return e.kind === 'disclosure_published'
+      ? { path: PAGES.disclosure }
+      : { path: PAGES.disclosureReview, params: { id: e.objectId } };
+  }
+  if (e.objectType === 'disclosure_period') return { path: PAGES.disclosureAdmin };
+  return null;
+}
 
 export default function InboxPage() {
   const [shown, setShown] = useState(0);
@@ -142,8 +168,9 @@ export function Inbox({ shown = 1 }: { shown?: number }) {
         .then((r) => showUnread(r.unread))
         .catch(() => undefined);
     }
-    if (BOOKING_OBJECTS.has(entry.objectType) && entry.villageId) {
-      go(PAGES.myBookings, { villageId: entry.villageId });
+    const target = targetOf(entry);
+    if (target) {
+      go(target.path, target.params);
       return;
     }
     void Taro.showModal({

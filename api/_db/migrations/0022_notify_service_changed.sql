@@ -1,0 +1,1 @@
+ALTER TYPE "public"."notify_kind" ADD VALUE 'service_changed';
