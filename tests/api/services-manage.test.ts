@@ -8,7 +8,14 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, inboxEntries, memberships, serviceBookings, serviceWaitlist, services } from '../../api/_db/schema';
+import {
+  auditLog,
+  inboxEntries,
+  memberships,
+  serviceBookings,
+  serviceWaitlist,
+  services,
+} from '../../api/_db/schema';
 import { expectRefusedForAllBut } from '../support/access';
 import { type Actors, loadActors } from '../support/actors';
 import { DB_UNAVAILABLE, TEST_DB, type TestApp, createTestApp } from '../support/harness';

@@ -129,7 +129,13 @@ describe('消息 (inbox)', () => {
   });
 
   it('a vote, a proposal and a disclosure open their pages; the entry is marked read', async () => {
-    const vote = { ...matter, id: 'e-vote', kind: 'vote_opened' as const, objectType: 'vote', objectId: 'v1' };
+    const vote = {
+      ...matter,
+      id: 'e-vote',
+      kind: 'vote_opened' as const,
+      objectType: 'vote',
+      objectId: 'v1',
+    };
     const hidden = {
       ...matter,
       id: 'e-hidden',
@@ -167,7 +173,13 @@ describe('消息 (inbox)', () => {
   });
 
   it('an entry about something it cannot open yet is marked read and says 即将开放', async () => {
-    const other = { ...matter, id: 'e-x', kind: 'notice_published' as const, objectType: 'unknown', objectId: 'x' };
+    const other = {
+      ...matter,
+      id: 'e-x',
+      kind: 'notice_published' as const,
+      objectType: 'unknown',
+      objectId: 'x',
+    };
     const read = vi.fn(() => ok({ unread: 0 }));
     routeRequests({
       'GET /inbox': () => ok({ items: [other], unread: 1 }),
