@@ -24,6 +24,8 @@ export type Database = {
   db: Db;
   kind: DbKind;
   migrate(): Promise<void>;
+  /** PGlite only: the whole data folder as a tarball (tests build one migrated, seeded template). */
+  dump?(): Promise<Blob>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 };
@@ -46,9 +48,11 @@ export async function openDatabase(opts: {
   /** Name repeated queries so PostgreSQL parses and plans them once per connection (default on;
    *  off behind a transaction-mode pooler that cannot keep prepared statements). */
   prepare?: boolean;
+  /** PGlite: start from this dumped data folder (Database.dump) instead of an empty one. */
+  loadDataDir?: Blob;
 }): Promise<Database> {
   if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10, opts.prepare ?? true);
-  return openPglite(opts.dataDir ?? '.data/pglite');
+  return openPglite(opts.dataDir ?? '.data/pglite', opts.loadDataDir);
 }
 
 async function openPostgres(url: string, poolSize: number, prepare: boolean): Promise<Database> {
@@ -81,7 +85,7 @@ async function openPostgres(url: string, poolSize: number, prepare: boolean): Pr
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
@@ -101,13 +105,14 @@ async function openPglite(dataDir: string): Promise<Database> {
     import('@electric-sql/pglite/contrib/pg_trgm'),
     import('@electric-sql/pglite/contrib/btree_gist'),
   ]);
-  const client = new PGlite(dataDir, { extensions: { pg_trgm, btree_gist } });
+  const client = new PGlite(dataDir, { extensions: { pg_trgm, btree_gist }, loadDataDir });
   await client.waitReady;
   const db = drizzle({ client, schema, casing: 'snake_case' });
   return {
     db: db as unknown as Db,
     kind: 'pglite',
     migrate: () => migrate(db, { migrationsFolder: migrationsFolder() }),
+    dump: () => client.dumpDataDir('none'),
     ping: async () => {
       try {
         await client.query('select 1');

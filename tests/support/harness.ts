@@ -4,7 +4,7 @@
  * county, the app wired to it, and helpers to sign in as any role.
  * TEST_DB=pglite|postgres picks the database (vitest projects run the suite on both).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -83,9 +83,18 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     drop = fresh.drop;
     database = await openDatabase({ url: fresh.url, poolSize: 5 });
   } else {
-    database = await openDatabase({ dataDir: 'memory://' });
-    await database.migrate();
-    await seedDemo(database.db);
+    const template = inject('pgliteTemplate');
+    if (template) {
+      // Migrated and seeded once per run (tests/support/global-setup.ts); each file loads a copy.
+      database = await openDatabase({
+        dataDir: 'memory://',
+        loadDataDir: new Blob([readFileSync(template)]),
+      });
+    } else {
+      database = await openDatabase({ dataDir: 'memory://' });
+      await database.migrate();
+      await seedDemo(database.db);
+    }
   }
   const log = createLogger('debug', { service: 'api-test' }, (l) => logLines.push(l));
   const redis = createRedisPort({ url: config.redis.url, token: config.redis.token, timeoutMs: 300, log });
