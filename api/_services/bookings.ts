@@ -144,7 +144,7 @@ export async function book(
   if (!service.bookable) return Err('SERVICE_NOT_OFFERED', '这项服务不用预约，可以请村里代办');
   const refusal = bookingRefusal(startsAt, now);
   if (refusal) return Err(refusal);
-  const spec = findSlot(rulesOf(found), startsAt);
+  const spec = findSlot(rulesOf(found, service.slotMinutes), startsAt);
   if (!spec) return Err('SLOT_CLOSED');
   const known = parseSlot(found.slot);
   if (known?.cancelled) return Err('SLOT_CLOSED');
@@ -203,10 +203,10 @@ export async function book(
       if (code === '23505' && constraintOf(e).includes('request_key') && c.requestKey) {
         // The same request, retried at the same moment: answer with the booking it made.
         const [first] = await db
-          .select({ id: serviceBookings.id })
+          .select()
           .from(serviceBookings)
           .where(and(eq(serviceBookings.userId, c.userId), eq(serviceBookings.requestKey, c.requestKey)));
-        if (first) return replayBooking(db, first.id, service, now);
+        if (first) return Ok({ ...bookingView(first, service, now), replay: true as const });
       }
       // A booking code already used in this village: draw another (rare; 900,000 codes).
       if (code === '23505' && constraintOf(e).includes('code') && attempt < 5) continue;

@@ -89,17 +89,12 @@ export function rulesColumns(fromDate: string) {
 
 const parseJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
-/** ServiceRules from a row selected with rulesColumns. */
-export function rulesOf(row: {
-  service: ServiceRow;
-  hours: TWeeklyHours[] | string;
-  exceptions: TServiceException[] | string;
-}): ServiceRules {
-  return {
-    hours: parseJson(row.hours),
-    exceptions: parseJson(row.exceptions),
-    slotMinutes: row.service.slotMinutes,
-  };
+/** ServiceRules from the columns of rulesColumns and the service's slot length. */
+export function rulesOf(
+  row: { hours: TWeeklyHours[] | string; exceptions: TServiceException[] | string },
+  slotMinutes: number,
+): ServiceRules {
+  return { hours: parseJson(row.hours), exceptions: parseJson(row.exceptions), slotMinutes };
 }
 
 export async function findServiceWithRules(
@@ -113,7 +108,7 @@ export async function findServiceWithRules(
     .from(services)
     .where(and(eq(services.id, serviceId), eq(services.villageId, villageId), eq(services.active, true)));
   if (!row) return undefined;
-  return { service: row.service, rules: rulesOf(row) };
+  return { service: row.service, rules: rulesOf(row, row.service.slotMinutes) };
 }
 
 export type ServiceRules = { hours: TWeeklyHours[]; exceptions: TServiceException[]; slotMinutes: number };
@@ -123,12 +118,9 @@ export type ServiceRules = { hours: TWeeklyHours[]; exceptions: TServiceExceptio
  * it may run inside a transaction, where statements go one at a time.
  */
 export async function loadRules(db: Q, service: ServiceRow, fromDate: string): Promise<ServiceRules> {
-  const [row] = await db
-    .select({ service: services, ...rulesColumns(fromDate) })
-    .from(services)
-    .where(eq(services.id, service.id));
+  const [row] = await db.select(rulesColumns(fromDate)).from(services).where(eq(services.id, service.id));
   if (!row) return { hours: [], exceptions: [], slotMinutes: service.slotMinutes };
-  return { ...rulesOf(row), slotMinutes: service.slotMinutes };
+  return rulesOf(row, service.slotMinutes);
 }
 
 const hasEveningHours = (hours: { start: string }[]) => hours.some((h) => minuteOfDay(h.start) >= 18 * 60);

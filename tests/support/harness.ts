@@ -52,6 +52,9 @@ async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void>
   };
 }
 
+/** The PGlite template, read once per test worker (a Blob is immutable: every app may load it). */
+let templateBlob: Blob | undefined;
+
 export type TestAppOptions = {
   db?: DbKind;
   env?: Record<string, string>;
@@ -86,10 +89,8 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     const template = inject('pgliteTemplate');
     if (template) {
       // Migrated and seeded once per run (tests/support/global-setup.ts); each file loads a copy.
-      database = await openDatabase({
-        dataDir: 'memory://',
-        loadDataDir: new Blob([readFileSync(template)]),
-      });
+      templateBlob ??= new Blob([readFileSync(template)]);
+      database = await openDatabase({ dataDir: 'memory://', loadDataDir: templateBlob });
     } else {
       database = await openDatabase({ dataDir: 'memory://' });
       await database.migrate();
