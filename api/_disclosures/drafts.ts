@@ -36,6 +36,7 @@ import type {
 import type { Role } from '../../shared/roles';
 import type { Deps } from '../_app/context';
 import type { Db, Tx } from '../_db/client';
+import { isUniqueViolation } from '../_db/errors';
 import { disclosureReviews, disclosureVersions, disclosures, users } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
@@ -180,11 +181,6 @@ export async function listDrafts(deps: Pick<Deps, 'db'>, viewer: DisclosureViewe
 
 // ---------------------------------------------------------------------------------------------
 // Writing
-
-const isUniqueViolation = (e: unknown) => {
-  const err = e as { code?: string; cause?: { code?: string } };
-  return err?.code === '23505' || err?.cause?.code === '23505';
-};
 
 function contentOf(input: TUpdateDraft) {
   return {

@@ -37,7 +37,7 @@ export const SECURED = [{ bearer: [] }];
  * Typed as `never` so a handler can return it whatever responses its route declares: the value
  * is validated by the operation's types and the route's declared schema documents it.
  */
-type AnyRouteResponse = never;
+export type AnyRouteResponse = never;
 
 /** Outcome → Response: the value as JSON with `status`, or the failure in the one error shape. */
 export function reply<T>(c: Context<AppEnv>, outcome: Outcome<T>, status: 200 | 201 = 200): AnyRouteResponse {

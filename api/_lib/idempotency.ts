@@ -6,19 +6,23 @@
  * handler and one UPDATE after it. (A Redis copy of each response cost every write a Redis round
  * trip to save a rare retry one indexed read, so there is none.) A claim left by a crashed request
  * expires after STALE_MS so a retry can proceed. 5xx responses are not stored.
+ *
+ * A route whose change is one statement or one transaction can instead write the record, answer
+ * included, inside that change (`atomicIdempotencyKey`, `idempotencyRecord`): no claim, no second
+ * write. A retry then fails on the unique index (`isIdempotencyConflict`), waiting first for an
+ * attempt still in flight, and is answered from the record (`storedAnswer`).
  */
 import { createHash } from 'node:crypto';
 import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { isUniqueViolation } from '../_db/errors';
 import { idempotencyKeys } from '../_db/schema';
 import type { AppEnv } from '../_app/context';
 import { ApiError, errorBody } from './errors';
 
 const KEY_RE = /^[A-Za-z0-9_-]{8,100}$/;
 const STALE_MS = 60_000;
-
-type Stored = { status: number; bodyHash: string; body: unknown };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -34,6 +38,53 @@ export function ownIdempotencyKey(c: Context<AppEnv>): string | undefined {
     throw new ApiError('VALIDATION_FAILED', 'Idempotency-Key 格式不对', { header: 'Idempotency-Key' });
   }
   return key;
+}
+
+/** What a route that records its own answer needs to write and to check the record. */
+export type AtomicKey = { userId: string; key: string; method: string; path: string; bodyHash: string };
+
+/**
+ * The caller's Idempotency-Key for a route that writes the record with its change, and the hash
+ * of the request (method, path and the validated body): undefined without a key, VALIDATION_FAILED
+ * for a malformed one.
+ */
+export function atomicIdempotencyKey(c: Context<AppEnv>, input: unknown): AtomicKey | undefined {
+  const key = ownIdempotencyKey(c);
+  if (key === undefined) return undefined;
+  const method = c.req.method;
+  const path = c.req.path;
+  const bodyHash = sha256(`${method} ${path}\n${JSON.stringify(input)}`);
+  return { userId: c.get('auth').userId, key, method, path, bodyHash };
+}
+
+/** The idempotency_keys row for an answered request, to insert in the same statement as the change. */
+export const idempotencyRecord = (k: AtomicKey, status: number, body: unknown) => ({
+  ...k,
+  status,
+  responseBody: body,
+});
+
+/** The insert of an idempotency record failed: this key was answered, or is being, already. */
+export const isIdempotencyConflict = (e: unknown) =>
+  isUniqueViolation(e, 'idempotency_keys_user_id_key_index');
+
+/** The answer to a request whose key is already recorded: the stored one, a mismatch, or in progress. */
+function answerFromRecord(c: Context<AppEnv>, row: typeof idempotencyKeys.$inferSelect, bodyHash: string) {
+  const requestId = c.get('requestId');
+  if (row.status == null) return c.json(errorBody({ code: 'IDEMPOTENCY_IN_PROGRESS' }, requestId), 409);
+  if (row.bodyHash !== bodyHash) return c.json(errorBody({ code: 'IDEMPOTENCY_MISMATCH' }, requestId), 422);
+  c.header('Idempotent-Replay', 'true');
+  return c.json(row.responseBody as object, row.status as 200);
+}
+
+/** The answer recorded for this key, or undefined when there is none. */
+export async function storedAnswer(c: Context<AppEnv>, k: AtomicKey): Promise<Response | undefined> {
+  const [row] = await c
+    .get('deps')
+    .db.select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.userId, k.userId), eq(idempotencyKeys.key, k.key)));
+  return row ? answerFromRecord(c, row, k.bodyHash) : undefined;
 }
 
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
@@ -60,12 +111,6 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const raw = await c.req.text();
   const bodyHash = sha256(`${method} ${c.req.path}\n${raw}`);
 
-  const replay = (s: Stored) => {
-    if (s.bodyHash !== bodyHash) return c.json(errorBody({ code: 'IDEMPOTENCY_MISMATCH' }, requestId), 422);
-    c.header('Idempotent-Replay', 'true');
-    return c.json(s.body as object, s.status as 200);
-  };
-
   const where = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
   const claim = () =>
     db
@@ -90,7 +135,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
       claimed = await claim();
       if (claimed.length === 0) return c.json(errorBody({ code: 'IDEMPOTENCY_IN_PROGRESS' }, requestId), 409);
     } else if (row) {
-      return replay({ status: row.status!, bodyHash: row.bodyHash, body: row.responseBody });
+      return answerFromRecord(c, row, bodyHash);
     } else {
       claimed = await claim();
       if (claimed.length === 0) return c.json(errorBody({ code: 'IDEMPOTENCY_IN_PROGRESS' }, requestId), 409);

@@ -39,6 +39,7 @@ import {
 } from '../_media/attach';
 import type { Tx } from '../_db/client';
 import {
+  idempotencyKeys,
   matterDecisions,
   matterEvents,
   matterFollowers,
@@ -49,6 +50,7 @@ import {
 } from '../_db/schema';
 import { audit, auditInsert } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
+import { type AtomicKey, idempotencyRecord } from '../_lib/idempotency';
 import { requestCouncilProposal } from './decision';
 import { type MatterRow, applyMove, eventLabel, moveEvent, notifyMove, workflowMatter } from './moves';
 import { notify, notifyCtes } from '../_notices/notify';
@@ -116,6 +118,8 @@ export type RaiseInput = {
   viewer: MatterViewer;
   requestId: string;
   input: TRaiseMatter;
+  /** The request's Idempotency-Key: its record (the route's 201 answer) is written with the matter. */
+  key?: AtomicKey;
 };
 
 export async function raiseMatter(
@@ -174,6 +178,8 @@ export async function raiseMatter(
   if (!mediaOk.ok) return mediaOk;
 
   const id = crypto.randomUUID();
+  const raised = { id, state: 'submitted' as MatterState, level };
+  const keyRow = p.key ? idempotencyRecord(p.key, 201, raised) : undefined;
   const isPublic = input.visibility === 'public';
   if (isPublic && input.text) {
     // Checked before saving; a 'review' verdict saves it but keeps it from others until passed.
@@ -242,26 +248,30 @@ export async function raiseMatter(
 
   if (mediaRefs.photoIds.length === 0 && !mediaRefs.voiceId) {
     // The common case, in one statement (atomic on its own, one round trip): the matter, its
-    // first timeline event, the audit entry and the first responder's notification.
+    // first timeline event, the audit entry, the first responder's notification and the answer
+    // recorded under the request's idempotency key (a retry fails on it, and nothing is written).
     const n = notice ? notifyCtes(notice) : undefined;
     // (.getSQL(): an embedded builder would be parenthesised as a subquery, which WITH refuses.)
     await deps.db.execute(sql`with raise_matter as (${deps.db.insert(matters).values(matterRow).getSQL()}),
       raise_event as (${deps.db.insert(matterEvents).values(eventRow).getSQL()}),
-      raise_audit as (${auditInsert(deps.db, auditRow).getSQL()})${n ? sql`, ${n.ctes}` : sql``}
+      raise_audit as (${auditInsert(deps.db, auditRow).getSQL()})${n ? sql`, ${n.ctes}` : sql``}${
+        keyRow ? sql`, raise_key as (${deps.db.insert(idempotencyKeys).values(keyRow).getSQL()})` : sql``
+      }
       select 1`);
-    return Ok({ id, state: 'submitted' as MatterState, level });
+    return Ok(raised);
   }
   // With photos or a voice recording: each is attached by compare-and-set, in one transaction.
-  const raised = await deps.db.transaction(async (tx) => {
+  const withMedia = await deps.db.transaction(async (tx) => {
+    if (keyRow) await tx.insert(idempotencyKeys).values(keyRow);
     await tx.insert(matters).values(matterRow);
     await attachMatterMedia(tx, { ...mediaRefs, matterId: id });
     await tx.insert(matterEvents).values(eventRow);
     await audit(tx, auditRow);
     if (notice) await notify(tx, notice);
-    return Ok({ id, state: 'submitted' as MatterState, level });
+    return Ok(raised);
   });
   await openMatterMediaChecks(deps, { ...mediaRefs, aboutCadre: input.aboutCadre });
-  return raised;
+  return withMedia;
 }
 
 // ---------------------------------------------------------------------------------------------

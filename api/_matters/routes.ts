@@ -4,9 +4,10 @@ import { ZRaiseMatterSchema, ZTakeMatterActionSchema } from '../../shared/matter
 import { ZVillageParams } from '../../shared/schemas/common';
 import { newRouter } from '../_app/router';
 import { requireAuth } from '../_auth/middleware';
-import { ApiError, Ok } from '../_lib/errors';
-import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
-import { idempotency } from '../_lib/idempotency';
+import type { Deps } from '../_app/context';
+import { ApiError, Err, Ok } from '../_lib/errors';
+import { AUTH_ERRORS, type AnyRouteResponse, SECURED, json, jsonBody, reply } from '../_lib/http';
+import { atomicIdempotencyKey, idempotency, isIdempotencyConflict, storedAnswer } from '../_lib/idempotency';
 import { rateLimit } from '../_lib/rate-limit';
 import {
   ZMatterDetailSchema,
@@ -16,7 +17,7 @@ import {
   ZRaisedMatterSchema,
 } from './contract';
 import { actOnMatter, listMatters, openMatter, raiseMatter } from './matters';
-import { isMember, viewerFor } from './scope';
+import { type MatterViewer, isMember, viewerFor } from './scope';
 
 const auth = { security: SECURED, middleware: [requireAuth] };
 const write = {
@@ -30,8 +31,9 @@ const raise = createRoute({
   tags: ['matters'],
   summary: 'Raise a matter (villagers; a grid worker on behalf of a villager of their grid)',
   security: SECURED,
-  // Per user here; per village in the handler, once the caller is known to belong to it.
-  middleware: [requireAuth, idempotency, rateLimit('matters:raise', 'user')] as const,
+  // Idempotent by its own record, written with the matter; rate limited in the handler, per user
+  // and, once the caller is known to belong to the village, per village.
+  middleware: [requireAuth] as const,
   request: { params: ZVillageParams, body: jsonBody(ZRaiseMatterSchema) },
   responses: { 201: json(ZRaisedMatterSchema), ...AUTH_ERRORS },
 });
@@ -63,27 +65,44 @@ const act = createRoute({
   responses: { 200: json(ZMatterMovedSchema), ...AUTH_ERRORS },
 });
 
+/** The per-user, then (for members) the per-village limit on raising; the refusal, if any. */
+async function raiseLimit(deps: Deps, viewer: MatterViewer) {
+  const user = await deps.redis.rateLimit('matters:raise', viewer.userId);
+  if (!user.success) return user;
+  if (!isMember(viewer)) return undefined;
+  const village = await deps.redis.rateLimit('matters:raise-village', viewer.villageId);
+  return village.success ? undefined : village;
+}
+
 export function matterRoutes() {
   return newRouter()
     .openapi(raise, async (c) => {
       const { villageId } = c.req.valid('param');
-      const viewer = await viewerFor(c.get('deps'), c.get('auth'), villageId);
-      const village = isMember(viewer)
-        ? await c.get('deps').redis.rateLimit('matters:raise-village', villageId)
-        : { success: true, retryAfterS: 0 };
-      if (!village.success) {
-        c.header('Retry-After', String(village.retryAfterS));
-        throw new ApiError('RATE_LIMITED', undefined, { retryAfterS: village.retryAfterS });
+      const input = c.req.valid('json');
+      const key = atomicIdempotencyKey(c, input);
+      const deps = c.get('deps');
+      const viewer = await viewerFor(deps, c.get('auth'), villageId);
+      const limited = await raiseLimit(deps, viewer);
+      // A retry is answered from its record, also once the limits are used up.
+      const stored = async () =>
+        (key ? await storedAnswer(c, key) : undefined) as AnyRouteResponse | undefined;
+      if (limited) {
+        const answer = await stored();
+        if (answer) return answer;
+        c.header('Retry-After', String(limited.retryAfterS));
+        throw new ApiError('RATE_LIMITED', undefined, { retryAfterS: limited.retryAfterS });
       }
-      return reply(
-        c,
-        await raiseMatter(c.get('deps'), {
-          viewer,
-          requestId: c.get('requestId'),
-          input: c.req.valid('json'),
-        }),
-        201,
-      );
+      let out: Awaited<ReturnType<typeof raiseMatter>>;
+      try {
+        out = await raiseMatter(deps, { viewer, requestId: c.get('requestId'), input, key });
+      } catch (e) {
+        if (!key || !isIdempotencyConflict(e)) throw e;
+        // Answered already, or being answered by the attempt the insert waited for.
+        return (await stored()) ?? reply(c, Err('IDEMPOTENCY_IN_PROGRESS'));
+      }
+      // Refused now (a category hidden since, say), but answered the first time: that answer stands.
+      if (!out.ok) return (await stored()) ?? reply(c, out);
+      return reply(c, out, 201);
     })
     .openapi(list, async (c) => {
       const { villageId } = c.req.valid('param');

@@ -22,6 +22,7 @@ import {
 } from '../../shared/services/rules';
 import type { TBook, TBooking, TMyBookings, TWaitlistEntry } from '../../shared/services/schemas';
 import type { Db, Tx } from '../_db/client';
+import { constraintOf, pgCode } from '../_db/errors';
 import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
@@ -42,20 +43,6 @@ class Refusal extends Error {
 const refuse = (code: Parameters<typeof Err>[0], message?: string): never => {
   throw new Refusal(Err(code, message));
 };
-
-/** The Postgres error code of a failed query (drizzle wraps the driver's error in `cause`). */
-export function pgCode(e: unknown): string | undefined {
-  const x = e as { code?: unknown; cause?: { code?: unknown } };
-  if (typeof x?.code === 'string') return x.code;
-  if (typeof x?.cause?.code === 'string') return x.cause.code;
-  return undefined;
-}
-const constraintOf = (e: unknown): string =>
-  String(
-    (e as { constraint?: string; cause?: { constraint?: string } })?.cause?.constraint ??
-      (e as { constraint?: string })?.constraint ??
-      '',
-  );
 
 async function run<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<Outcome<T>> {
   try {

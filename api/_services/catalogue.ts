@@ -42,7 +42,7 @@ import {
 } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
-import { pgCode } from './bookings';
+import { pgCode } from '../_db/errors';
 import { cancelSlotTx } from './slot-cancel';
 import { serviceChanges, tellServiceChanged } from './notices';
 

@@ -249,6 +249,12 @@ export const matters: Scenario = {
       const cpu = async () => ({
         server: await cpuSeconds(server.child.pid),
         pg: await cpuSecondsByName('postgres'),
+        bridge: bridge ? await cpuSeconds(bridge.child.pid) : undefined,
+        redis: await cpuSecondsByName('redis-server'),
+        load: (() => {
+          const u = process.cpuUsage();
+          return (u.user + u.system) / 1e6;
+        })(),
       });
       let before = await cpu();
       const raise = await runLoad({
@@ -320,6 +326,9 @@ export const matters: Scenario = {
         seed_ms: seeded.seedMs,
         raise_server_cpu_s: round(afterRaise.server, before.server),
         raise_postgres_cpu_s: round(afterRaise.pg, before.pg),
+        raise_bridge_cpu_s: round(afterRaise.bridge, before.bridge),
+        raise_redis_cpu_s: round(afterRaise.redis, before.redis),
+        raise_load_cpu_s: round(afterRaise.load, before.load),
         inbox_requests: inbox.requests,
         inbox_rps: inbox.rps,
         inbox_p50_ms: inbox.p50_ms,

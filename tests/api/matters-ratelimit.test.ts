@@ -1,8 +1,8 @@
 /**
  * Raising matters is rate limited from the registry: per user (matters:raise) and per village
  * (matters:raise-village). Refusals are 429 with Retry-After and write nothing; a retry with the
- * same idempotency key is answered from the record and costs no token; people outside the village
- * cannot spend its tokens.
+ * same idempotency key is answered from the record, also once the limit is used up; people outside
+ * the village cannot spend its tokens.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ describe.skipIf(DB_UNAVAILABLE)(`matters: raise rate limits (${TEST_DB})`, () =>
   const count = async (text: string) =>
     (await t.db.select().from(matters).where(eq(matters.text, text))).length;
 
-  it('per user: the 21st matter within the hour is refused with Retry-After; a replay costs nothing', async () => {
+  it('per user: the 21st matter within the hour is refused with Retry-After; a replay is still answered', async () => {
     const limit = RATELIMIT_POLICIES['matters:raise'].limit;
     expect(limit).toBe(20);
     const key = crypto.randomUUID();

@@ -95,14 +95,41 @@ describe.skipIf(DB_UNAVAILABLE)('matters', () => {
     expect((await t.db.select().from(matters)).length).toBe(before);
   });
 
-  it('a retry with the same idempotency key creates one matter', async () => {
+  it('a retry with the same idempotency key creates one matter, also when both arrive at once', async () => {
+    const count = async (text: string) =>
+      (await t.db.select().from(matters).where(eq(matters.text, text))).length;
     const key = crypto.randomUUID();
     const first = await raise(gridVillager, { text: '重试的事项' }, { 'idempotency-key': key });
     const second = await raise(gridVillager, { text: '重试的事项' }, { 'idempotency-key': key });
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
-    expect(second.body.id).toBe(first.body.id);
-    expect((await t.db.select().from(matters).where(eq(matters.text, '重试的事项'))).length).toBe(1);
+    expect(second.headers.get('idempotent-replay')).toBe('true');
+    expect(second.body).toEqual(first.body);
+    expect(await count('重试的事项')).toBe(1);
+    // The record is written with the matter: five copies sent at once make one matter, and every
+    // copy is answered with it (the later ones wait for the first to commit).
+    const racing = crypto.randomUUID();
+    const copies = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        raise(gridVillager, { text: '同时重发的事项' }, { 'idempotency-key': racing }),
+      ),
+    );
+    expect(copies.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(copies.map((r) => r.body.id)).size).toBe(1);
+    expect(await count('同时重发的事项')).toBe(1);
+    // The same key with another body is refused, and writes nothing.
+    const changed = await raise(gridVillager, { text: '换了内容的事项' }, { 'idempotency-key': key });
+    expect(changed.status).toBe(422);
+    expect(changed.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
+    expect(await count('换了内容的事项')).toBe(0);
+    // A malformed key is a clear 400.
+    const bad = await raise(gridVillager, { text: '坏钥匙' }, { 'idempotency-key': 'a b' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    // Someone else's key of the same value is theirs: no collision across users.
+    const other = await raise(a.representative, { text: '重试的事项' }, { 'idempotency-key': key });
+    expect(other.status).toBe(201);
+    expect(other.body.id).not.toBe(first.body.id);
   });
 
   it('a grid worker raises for a villager of their grid with consent', async () => {

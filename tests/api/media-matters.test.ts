@@ -83,6 +83,29 @@ describe.skipIf(DB_UNAVAILABLE)('media attached to matters', () => {
   };
 
   describe('raising with photos and a voice', () => {
+    it('a retry (same idempotency key) is answered from its record: one matter, the photo attached once', async () => {
+      // Not `author`: each attempt spends a token of the sender's hourly raise limit.
+      const sender = a.representative;
+      const photo = await upload(sender);
+      const key = crypto.randomUUID();
+      const send = async () =>
+        t.request('POST', base, {
+          token: await t.loginAs(sender),
+          headers: { 'idempotency-key': key },
+          body: { kind: 'complaint', category: 'roads', text: '带照片重发的事项', photoIds: [photo] },
+        });
+      const [x, y] = await Promise.all([send(), send()]);
+      const again = await send();
+      expect([x.status, y.status, again.status]).toEqual([201, 201, 201]);
+      expect(y.body.id).toBe(x.body.id);
+      expect(again.body.id).toBe(x.body.id);
+      expect(again.headers.get('idempotent-replay')).toBe('true');
+      const rows = await t.db.select().from(matters).where(eq(matters.text, '带照片重发的事项'));
+      expect(rows.map((m) => m.photoIds)).toEqual([[photo]]);
+      const attached = await t.db.select().from(media).where(eq(media.matterId, x.body.id));
+      expect(attached.map((m) => m.id)).toEqual([photo]);
+    });
+
     it('attaches the uploads in the same transaction; the author sees them', async () => {
       const photos = [await upload(author), await upload(author), await upload(author)];
       const voice = await upload(author, 'matter_voice');
