@@ -472,7 +472,7 @@ export const matters = pgTable(
   },
   (t) => [
     index().on(t.villageId, t.createdAt),
-    index().on(t.state, t.enteredAt),
+    // (No index on state: every query by state names the matter or its village first.)
     // 我的事项: the author's matters, newest first (keyset on created_at, id).
     index('matters_author_created_index').on(t.authorUserId, t.villageId, t.createdAt, t.id),
     // The responder inbox: a village's open matters by deadline (keyset on due_at, id).

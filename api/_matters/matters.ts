@@ -14,6 +14,7 @@
  *   visibility, or one the caller cannot see).
  */
 import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { maskName } from '../../shared/format';
 import { categoryLabel } from '../../shared/matters/kinds';
 import {
@@ -38,7 +39,9 @@ import {
   shownMediaIds,
 } from '../_media/attach';
 import type { Tx } from '../_db/client';
+import { preparedSql, rowTemplate, rowValues } from '../_db/prepared';
 import {
+  auditLog,
   idempotencyKeys,
   matterDecisions,
   matterEvents,
@@ -48,12 +51,12 @@ import {
   memberships,
   users,
 } from '../_db/schema';
-import { audit, auditInsert } from '../_lib/audit';
+import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { type AtomicKey, idempotencyRecord } from '../_lib/idempotency';
 import { requestCouncilProposal } from './decision';
 import { type MatterRow, applyMove, eventLabel, moveEvent, notifyMove, workflowMatter } from './moves';
-import { notify, notifyCtes } from '../_notices/notify';
+import { notify, notifyCtesTemplate, notifyTemplateValues } from '../_notices/notify';
 import { type MatterViewer, fullAccess, publicAccess } from './scope';
 import { type TVillageCategory, beijingWeekday, clockFor, settingsFrom, villageSettings } from './settings';
 
@@ -112,6 +115,41 @@ async function raiseContext(db: Deps['db'], villageId: string, authorUserId: str
     firstCadre: row.first_cadre,
     firstSupervisor: row.first_supervisor,
   };
+}
+
+type RaiseRows = {
+  matter: typeof matters.$inferInsert;
+  event: typeof matterEvents.$inferInsert;
+  audit: typeof auditLog.$inferInsert;
+  key: typeof idempotencyKeys.$inferInsert | undefined;
+};
+const raiseStatements = new Map<string, ReturnType<typeof preparedSql>>();
+
+/**
+ * The raise as one statement, built once per shape (whom the notification names, whether an
+ * idempotency record goes with it) from the first rows' keys, then only filled in.
+ */
+function raiseStatement(notice: { users: number; excluded: number } | undefined, sample: RaiseRows) {
+  const name = `${notice ? `${notice.users}/${notice.excluded}` : '-'} ${sample.key ? 'key' : '-'}`;
+  let statement = raiseStatements.get(name);
+  if (!statement) {
+    // (.getSQL(): an embedded builder would be parenthesised as a subquery, which WITH refuses.)
+    statement = preparedSql((db) => {
+      const insert = <T extends PgTable>(table: T, prefix: string, row: Record<string, unknown>) =>
+        db
+          .insert(table)
+          .values(rowTemplate(prefix, row) as never)
+          .getSQL();
+      return sql`with raise_matter as (${insert(matters, 'm_', sample.matter)}),
+      raise_event as (${insert(matterEvents, 'e_', sample.event)}),
+      raise_audit as (${insert(auditLog, 'a_', sample.audit)})${
+        notice ? sql`, ${notifyCtesTemplate('n_', notice)}` : sql``
+      }${sample.key ? sql`, raise_key as (${insert(idempotencyKeys, 'k_', sample.key)})` : sql``}
+      select 1`;
+    });
+    raiseStatements.set(name, statement);
+  }
+  return statement;
 }
 
 export type RaiseInput = {
@@ -250,14 +288,19 @@ export async function raiseMatter(
     // The common case, in one statement (atomic on its own, one round trip): the matter, its
     // first timeline event, the audit entry, the first responder's notification and the answer
     // recorded under the request's idempotency key (a retry fails on it, and nothing is written).
-    const n = notice ? notifyCtes(notice) : undefined;
-    // (.getSQL(): an embedded builder would be parenthesised as a subquery, which WITH refuses.)
-    await deps.db.execute(sql`with raise_matter as (${deps.db.insert(matters).values(matterRow).getSQL()}),
-      raise_event as (${deps.db.insert(matterEvents).values(eventRow).getSQL()}),
-      raise_audit as (${auditInsert(deps.db, auditRow).getSQL()})${n ? sql`, ${n.ctes}` : sql``}${
-        keyRow ? sql`, raise_key as (${deps.db.insert(idempotencyKeys).values(keyRow).getSQL()})` : sql``
-      }
-      select 1`);
+    const n = notice ? notifyTemplateValues('n_', notice) : undefined;
+    const rows = { matter: matterRow, event: eventRow, audit: auditRow, key: keyRow };
+    const shape = {
+      users: notice?.audience.type === 'users' ? notice.audience.userIds.length : 0,
+      excluded: notice?.exclude?.length ?? 0,
+    };
+    await raiseStatement(n ? shape : undefined, rows)(deps.db, {
+      ...rowValues(matters, 'm_', matterRow),
+      ...rowValues(matterEvents, 'e_', eventRow),
+      ...rowValues(auditLog, 'a_', auditRow),
+      ...(keyRow ? rowValues(idempotencyKeys, 'k_', keyRow) : {}),
+      ...n?.values,
+    });
     return Ok(raised);
   }
   // With photos or a voice recording: each is attached by compare-and-set, in one transaction.

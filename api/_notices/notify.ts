@@ -57,34 +57,108 @@ export function audienceQuery(a: Audience): SQL {
   }
 }
 
-/**
- * The notification as common table expressions (notify_audience, notify_inbox, notify_outbox), for
- * a caller that writes its change and its notification in one statement (`with <its CTEs>,
- * ${ctes} select …`): the statement is atomic on its own, so no transaction is needed.
- */
-export function notifyCtes(e: NotifyEvent): { eventId: string; ctes: SQL } {
-  const eventId = crypto.randomUUID();
-  const exclude = e.exclude?.length
+/** The values the notification CTEs are written with (`fields`: the subscribe-message fields as JSON text). */
+const VALUE_KEYS = [
+  'eventId',
+  'villageId',
+  'kind',
+  'title',
+  'summary',
+  'objectType',
+  'objectId',
+  'collapseKey',
+  'fields',
+  'page',
+  'urgent',
+] as const;
+type Values = Record<(typeof VALUE_KEYS)[number], unknown>;
+/** The event's own values, or placeholders for them. */
+type CteValues = Values & { audience: SQL; exclude: unknown[] };
+
+function ctesOf(v: CteValues): SQL {
+  const exclude = v.exclude.length
     ? sql`where a.user_id not in (${sql.join(
-        e.exclude.map((id) => sql`${id}::uuid`),
+        v.exclude.map((id) => sql`${id}::uuid`),
         sql`, `,
       )})`
     : sql``;
   // The audience resolved once, then inbox and outbox written from it; data-modifying CTEs all run.
-  const ctes = sql`notify_audience as materialized (select a.user_id from (${audienceQuery(e.audience)}) a ${exclude}),
+  return sql`notify_audience as materialized (select a.user_id from (${v.audience}) a ${exclude}),
     notify_inbox as (
       insert into inbox_entries (event_id, user_id, village_id, kind, title, summary, object_type, object_id)
-      select ${eventId}::uuid, r.user_id, ${e.villageId}::uuid, ${e.kind}, ${e.title}, ${e.summary}, ${e.objectType}, ${e.objectId}
+      select ${v.eventId}::uuid, r.user_id, ${v.villageId}::uuid, ${v.kind}, ${v.title}, ${v.summary}, ${v.objectType}, ${v.objectId}
       from notify_audience r
       on conflict do nothing
       returning 1),
     notify_outbox as (
       insert into outbox (event_id, user_id, kind, collapse_key, data, page, urgent)
-      select ${eventId}::uuid, r.user_id, ${e.kind}, ${e.collapseKey ?? `${e.objectType}:${e.objectId}`},
-        ${JSON.stringify(e.fields)}::jsonb, ${e.page}, ${e.urgent ?? false}
+      select ${v.eventId}::uuid, r.user_id, ${v.kind}, ${v.collapseKey},
+        ${v.fields}::jsonb, ${v.page}, ${v.urgent}
       from notify_audience r
       on conflict do nothing)`;
-  return { eventId, ctes };
+}
+
+function valuesOf(e: NotifyEvent, eventId: string): Values {
+  return {
+    eventId,
+    villageId: e.villageId,
+    kind: e.kind,
+    title: e.title,
+    summary: e.summary,
+    objectType: e.objectType,
+    objectId: e.objectId,
+    collapseKey: e.collapseKey ?? `${e.objectType}:${e.objectId}`,
+    fields: JSON.stringify(e.fields),
+    page: e.page,
+    urgent: e.urgent ?? false,
+  };
+}
+
+/**
+ * The notification as common table expressions (notify_audience, notify_inbox, notify_outbox), for
+ * a caller that writes its change and its notification in one statement (`with <its CTEs>,
+ * ${ctes} select …`): the statement is atomic on its own, so no transaction is needed.
+ */
+function notifyCtes(e: NotifyEvent): { eventId: string; ctes: SQL } {
+  const eventId = crypto.randomUUID();
+  return {
+    eventId,
+    ctes: ctesOf({ ...valuesOf(e, eventId), audience: audienceQuery(e.audience), exclude: e.exclude ?? [] }),
+  };
+}
+
+/**
+ * The same CTEs for a statement built once (api/_db/prepared.ts): every value is a placeholder
+ * named `${prefix}…`, for an event to named users (`users` of them, `excluded` left out);
+ * `notifyTemplateValues` gives an event's values for it.
+ */
+export function notifyCtesTemplate(prefix: string, shape: { users: number; excluded: number }): SQL {
+  const p = (k: string) => sql.placeholder(`${prefix}${k}`);
+  const users = Array.from({ length: shape.users }, (_, i) => p(`user${i}`) as unknown as string);
+  return ctesOf({
+    ...(Object.fromEntries(VALUE_KEYS.map((k) => [k, p(k)])) as Values),
+    audience: audienceQuery({ type: 'users', userIds: users }),
+    exclude: Array.from({ length: shape.excluded }, (_, i) => p(`exclude${i}`)),
+  });
+}
+
+/** The values of `e` (to named users) for `notifyCtesTemplate(prefix, …)`, and its new event id. */
+export function notifyTemplateValues(
+  prefix: string,
+  e: NotifyEvent,
+): { eventId: string; values: Record<string, unknown> } {
+  if (e.audience.type !== 'users')
+    throw new Error('notifyTemplateValues: only for an audience of named users');
+  const eventId = crypto.randomUUID();
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(valuesOf(e, eventId))) values[`${prefix}${k}`] = v;
+  e.audience.userIds.forEach((id, i) => {
+    values[`${prefix}user${i}`] = id;
+  });
+  (e.exclude ?? []).forEach((id, i) => {
+    values[`${prefix}exclude${i}`] = id;
+  });
+  return { eventId, values };
 }
 
 export async function notify(tx: Db | Tx, e: NotifyEvent): Promise<{ eventId: string; recipients: number }> {

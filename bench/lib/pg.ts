@@ -56,8 +56,11 @@ export async function createTempDatabase(): Promise<TempDatabase> {
     await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${name}"`);
     // BENCH_PG_LOG=1: PostgreSQL logs every statement the run sends (its server log), to count
-    // the round trips a request makes.
+    // the round trips a request makes; BENCH_PG_LOG=durations: every statement with its duration.
     if (process.env.BENCH_PG_LOG === '1') await c.query(`ALTER DATABASE "${name}" SET log_statement = 'all'`);
+    if (process.env.BENCH_PG_LOG === 'durations') {
+      await c.query(`ALTER DATABASE "${name}" SET log_min_duration_statement = 0`);
+    }
   });
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
