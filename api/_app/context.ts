@@ -35,8 +35,8 @@ export type Auth = {
   sessionId: string;
   displayName: string;
   memberships: AuthMembership[];
-  /** The profile as loaded with the session (GET /api/me answers with it). */
-  me: TMe;
+  /** The profile as loaded with the session, for reads only (GET /api/me answers with it). */
+  me?: TMe;
 };
 
 export type AppEnv = {

@@ -1,11 +1,15 @@
 /**
  * The signed-in user's profile, memberships (with names and the household-representative flag)
- * and open join requests — in ONE query, because requireAuth runs it on every request.
- * With a session id it also checks the session is live (not revoked, not expired).
+ * and open join requests, in one query (GET /api/me, and requireAuth for reads, which keeps it for
+ * a few seconds). With a session id it also checks the session is live (not revoked, not expired).
+ *
+ * `sessionAuth` is what a write is authorised with, loaded fresh for every write: the live session
+ * and the memberships' ids and roles, without the names, flags and join requests the profile shows.
  */
 import { sql } from 'drizzle-orm';
 import { maskPhone } from '../../shared/format';
 import type { TMe, TMembership } from '../../shared/schemas/me';
+import type { AuthMembership } from '../_app/context';
 import type { Db } from '../_db/client';
 
 type Row = {
@@ -55,4 +59,27 @@ export async function getMe(db: Db, userId: string, sessionId?: string): Promise
     memberships: parse(row.memberships),
     pendingJoins: parse(row.pending_joins),
   };
+}
+
+type AuthRow = { id: string; display_name: string; memberships: AuthMembership[] | string };
+
+/** The user and their memberships (ids and roles only) if the session is live, else null. */
+export async function sessionAuth(
+  db: Db,
+  userId: string,
+  sessionId: string,
+): Promise<{ id: string; displayName: string; memberships: AuthMembership[] } | null> {
+  const result = await db.execute(sql`
+    select u.id, u.display_name,
+      coalesce((
+        select json_agg(json_build_object(
+          'id', m.id, 'role', m.role, 'villageId', m.village_id, 'townId', m.town_id,
+          'countyId', m.county_id, 'gridId', m.grid_id
+        ) order by m.created_at, m.id)
+        from memberships m where m.user_id = u.id), '[]'::json) as memberships
+    from sessions s join users u on u.id = s.user_id
+    where s.id = ${sessionId} and s.user_id = ${userId} and s.revoked_at is null and s.expires_at > now()`);
+  const row = (result as unknown as { rows: AuthRow[] }).rows[0];
+  if (!row) return null;
+  return { id: row.id, displayName: row.display_name, memberships: parse(row.memberships) };
 }

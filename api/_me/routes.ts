@@ -33,7 +33,7 @@ const updateMeRoute = createRoute({
 
 export function meRoutes() {
   return newRouter()
-    .openapi(getMeRoute, async (c) => reply(c, Ok(c.get('auth').me)))
+    .openapi(getMeRoute, async (c) => reply(c, Ok(c.get('auth').me!))) // a read: requireAuth loaded the profile
     .openapi(updateMeRoute, async (c) => {
       const { db } = c.get('deps');
       const { userId } = c.get('auth');

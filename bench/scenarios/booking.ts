@@ -125,7 +125,10 @@ export const booking: Scenario = {
           execArgv: ['--import', 'tsx'],
           env: { ...process.env, BENCH_RACERS_CHILD: '1' },
         });
-        child.once('message', (m: { ok: boolean; out?: RaceOutput; err?: string }) => {
+        child.once('message', async (m: { ok: boolean; out?: RaceOutput; err?: string }) => {
+          // CPU of the server and PostgreSQL from the start of the race to its end (plus browsing).
+          raceCpu.server = round((await cpuSeconds(server.child.pid))! - before.server!);
+          raceCpu.pg = round((await cpuSecondsByName('postgres'))! - before.pg!);
           if (m.ok) resolve(m.out!);
           else reject(new Error(`racers failed: ${m.err}`));
         });
@@ -137,6 +140,7 @@ export const booking: Scenario = {
       });
 
     let racing: Promise<RaceOutput> | undefined;
+    const raceCpu: { server?: number; pg?: number } = {};
     const before: { server?: number; pg?: number } = {};
     const load = await runLoad({
       url: `${base}/slots?days=7`,
@@ -154,7 +158,7 @@ export const booking: Scenario = {
         racing = race();
       },
     });
-    const { bookingMs, readMs, answers, booked, raceMs } = await racing!;
+    const { bookingMs, readMs, answers, booked, raceMs, clientCpuS } = await racing!;
     const serverCpu = await cpuSeconds(server.child.pid);
 
     // Counted from the database, not from the answers.
@@ -199,6 +203,9 @@ export const booking: Scenario = {
       booking_answers: answers,
       booking_errors: bookingErrors,
       race_ms: Math.round(raceMs),
+      race_server_cpu_s: raceCpu.server ?? null,
+      race_postgres_cpu_s: raceCpu.pg ?? null,
+      race_client_cpu_s: round(clientCpuS),
       racers: tokens.length,
       places: starts.length,
       booked_answers: booked,

@@ -1,5 +1,7 @@
 /** Login: WeChat code2Session against the fake WeChat server, dev login, logout. */
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memberships, sessions } from '../../api/_db/schema';
 import { loadActors, type Actors } from '../support/actors';
 import { startFakeWechat } from '../support/fake-wechat';
 import { createTestApp, DB_UNAVAILABLE, type TestApp } from '../support/harness';
@@ -81,6 +83,28 @@ describe.skipIf(DB_UNAVAILABLE)('auth', () => {
     expect(issued.length).toBeGreaterThan(0);
     for (const body of seenBodies) for (const key of issued) expect(body).not.toContain(key);
     for (const line of t.logLines) for (const key of issued) expect(line).not.toContain(key);
+  });
+
+  it('a write is checked against the live session and the roles as they are now, not the read cache', async () => {
+    const res = await login(wx.state.issueCode('openid-live-check'));
+    const { token } = res.body;
+    const userId = res.body.user?.id ?? (await t.request('GET', '/api/me', { token })).body.id;
+    await t.db.insert(memberships).values({ userId, role: 'villager', villageId: a.village.id });
+    const raise = () =>
+      t.request('POST', `/api/villages/${a.village.id}/matters`, {
+        token,
+        body: { kind: 'suggestion', category: 'roads', text: '路边可以种些树' },
+      });
+    expect((await t.request('GET', '/api/me', { token })).body.memberships).toHaveLength(1);
+    expect((await raise()).status).toBe(201);
+    // The membership removed (by another instance, say): the next write is refused at once.
+    await t.db.delete(memberships).where(eq(memberships.userId, userId));
+    expect((await raise()).status).toBe(404);
+    // The session revoked elsewhere: writes are refused at once.
+    await t.db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.userId, userId));
+    const write = await t.request('PATCH', '/api/me', { token, body: { elderMode: true } });
+    expect(write.status).toBe(401);
+    expect(write.body.error.code).toBe('TOKEN_INVALID');
   });
 
   it('logout revokes the token', async () => {
