@@ -65,13 +65,15 @@ const act = createRoute({
   responses: { 200: json(ZMatterMovedSchema), ...AUTH_ERRORS },
 });
 
-/** The per-user, then (for members) the per-village limit on raising; the refusal, if any. */
-async function raiseLimit(deps: Deps, viewer: MatterViewer) {
-  const user = await deps.redis.rateLimit('matters:raise', viewer.userId);
-  if (!user.success) return user;
-  if (!isMember(viewer)) return undefined;
-  const village = await deps.redis.rateLimit('matters:raise-village', viewer.villageId);
-  return village.success ? undefined : village;
+/**
+ * The per-user and (for members of the village) the per-village limit on raising, in one Redis
+ * round trip; the refusal, if any. Outsiders never spend the village's tokens.
+ */
+function raiseLimit(deps: Deps, viewer: MatterViewer) {
+  return deps.redis.rateLimitAll([
+    { policy: 'matters:raise', identifier: viewer.userId },
+    ...(isMember(viewer) ? [{ policy: 'matters:raise-village' as const, identifier: viewer.villageId }] : []),
+  ]);
 }
 
 export function matterRoutes() {

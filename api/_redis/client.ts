@@ -67,6 +67,14 @@ export type RedisPort = {
   ping(): Promise<boolean>;
   /** Takes one token of `policy` for `identifier`. Never throws; falls back to memory. */
   rateLimit(policy: RatelimitPolicyName, identifier: string): Promise<RateLimitResult>;
+  /**
+   * Several limits in one round trip, each on the same counters as `rateLimit`: checked in order,
+   * and only when all allow is a token spent on each. The first refusal (with its policy), else
+   * undefined.
+   */
+  rateLimitAll(
+    checks: { policy: RatelimitPolicyName; identifier: string }[],
+  ): Promise<(RateLimitResult & { policy: RatelimitPolicyName }) | undefined>;
   /** JSON value under `cache:<key>`; undefined on a miss, a bad value or when Redis is unavailable. */
   cacheGet<T>(key: string): Promise<T | undefined>;
   /** Stores a JSON value for ttlS seconds; false when skipped. Invalidation may be skipped during an
@@ -96,6 +104,30 @@ export type RedisLock =
   | { state: 'acquired'; release(): Promise<void> }
   | { state: 'held' }
   | { state: 'unavailable' };
+
+/**
+ * @upstash/ratelimit's sliding window (its single-region script: the previous window's count
+ * weighted by how much of it still overlaps, plus the current window's) over several limits at
+ * once. KEYS: current and previous window key per limit; ARGV: now, then tokens and window (ms)
+ * per limit. Returns {0} when all allowed (one token spent on each), else {i, limit} for the first
+ * limit i (1-based) that refused, with nothing spent.
+ */
+const SLIDING_WINDOWS_SCRIPT = `local now = tonumber(ARGV[1])
+local n = #KEYS / 2
+for i = 1, n do
+  local tokens = tonumber(ARGV[2 * i])
+  local window = tonumber(ARGV[2 * i + 1])
+  local current = tonumber(redis.call('GET', KEYS[2 * i - 1]) or '0')
+  local previous = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
+  previous = math.floor((1 - (now % window) / window) * previous)
+  if previous + current >= tokens then return {i, tokens} end
+end
+for i = 1, n do
+  if redis.call('INCRBY', KEYS[2 * i - 1], 1) == 1 then
+    redis.call('PEXPIRE', KEYS[2 * i - 1], tonumber(ARGV[2 * i + 1]) * 2 + 1000)
+  end
+end
+return {0}`;
 
 /** Deletes the lock only if it still holds our token (it may have expired and been taken since). */
 const UNLOCK_SCRIPT =
@@ -248,6 +280,8 @@ export function createRedisPort(opts: RedisPortOptions): RedisPort {
   };
 
   const scriptRedis = client && withScriptCompat(client, log);
+  // EVALSHA, and EVAL once when Redis does not know the script yet.
+  const slidingWindows = client?.createScript<number[]>(SLIDING_WINDOWS_SCRIPT);
   const limiters = new Map<RatelimitPolicyName, Ratelimit>();
   const limiterFor = (name: RatelimitPolicyName, redis: Redis) => {
     let rl = limiters.get(name);
@@ -313,6 +347,59 @@ export function createRedisPort(opts: RedisPortOptions): RedisPort {
         retryAfterS: retryAfter(d.success, d.reset),
         source: 'memory',
       };
+    },
+
+    rateLimitAll: async (checks) => {
+      const now = Date.now();
+      const windows = checks.map((c) => {
+        const p = policies[c.policy];
+        const ms = p.windowS * 1000;
+        const window = Math.floor(now / ms);
+        // The keys @upstash/ratelimit uses for the same policy: `<prefix>:<identifier>:<window>`.
+        const base = `${prefix}${ratelimitKeyPrefix(c.policy)}:${c.identifier}`;
+        return {
+          ...c,
+          limit: p.limit,
+          ms,
+          keys: [`${base}:${window}`, `${base}:${window - 1}`],
+          reset: (window + 1) * ms,
+        };
+      });
+      // (attempt runs this only with a client, so the script exists.)
+      const r = await attempt('rateLimitAll', () =>
+        slidingWindows!.exec(
+          windows.flatMap((w) => w.keys),
+          [String(now), ...windows.flatMap((w) => [String(w.limit), String(w.ms)])],
+        ),
+      );
+      if (r.ok) {
+        const [refused] = r.value as number[];
+        if (!refused) return undefined;
+        const w = windows[refused - 1]!;
+        return {
+          policy: w.policy,
+          success: false,
+          limit: w.limit,
+          remaining: 0,
+          retryAfterS: retryAfter(false, w.reset),
+          source: 'redis',
+        };
+      }
+      // This instance's memory, in the same order (a refusal stops it; tokens already taken stay).
+      for (const w of windows) {
+        const d = memory.limit(`${w.policy}:${w.identifier}`, w.limit, w.ms);
+        if (!d.success) {
+          return {
+            policy: w.policy,
+            success: false,
+            limit: d.limit,
+            remaining: 0,
+            retryAfterS: retryAfter(false, d.reset),
+            source: 'memory',
+          };
+        }
+      }
+      return undefined;
     },
 
     cacheGet: async <T>(key: string) => (await getJson('cacheGet', cacheKey(key))) as T | undefined,

@@ -74,6 +74,26 @@ describe('not configured: memory, per instance', () => {
     expect(log.entries).toEqual([]);
   });
 
+  it('rateLimitAll without Redis: the same limits in memory, in order', async () => {
+    const port = createRedisPort({
+      log: recordingLog(),
+      policies: { 'matters:raise': strict, 'matters:raise-village': { ...strict, limit: 1 } },
+    });
+    const both = (user: string) =>
+      port.rateLimitAll([
+        { policy: 'matters:raise', identifier: user },
+        { policy: 'matters:raise-village', identifier: 'v' },
+      ]);
+    expect(await both('a')).toBeUndefined();
+    expect(await both('b')).toMatchObject({
+      policy: 'matters:raise-village',
+      success: false,
+      source: 'memory',
+    });
+    for (let i = 0; i < 3; i++) await port.rateLimit('matters:raise', 'c');
+    expect(await both('c')).toMatchObject({ policy: 'matters:raise', source: 'memory' });
+  });
+
   it('two instances count separately (the price of no Redis)', async () => {
     const log = recordingLog();
     const a = createRedisPort({ log, policies: { 'auth:login': strict } });
@@ -129,6 +149,44 @@ describe.skipIf(!sharedRedisUp)('through Redis (Upstash protocol bridge)', () =>
     // Other identifiers have their own budget.
     expect((await a.rateLimit('villages:join', 'user-2')).success).toBe(true);
     expect(a.state()).toEqual({ state: 'up', lastError: null });
+  });
+
+  it('rateLimitAll: several limits in one round trip, on the same counters as rateLimit', async () => {
+    const small = { limit: 2, windowS: 3600, algorithm: 'sliding-window' } as const;
+    const p = createRedisPort({
+      url: bridge.url,
+      token: bridge.token,
+      log: recordingLog(),
+      keyPrefix: P,
+      policies: { 'matters:raise': strict, 'matters:raise-village': small },
+    });
+    // The first call loads the script (EVALSHA refused, then EVAL); later ones are one EVALSHA.
+    expect(await p.rateLimitAll([{ policy: 'matters:raise', identifier: 'warm-up' }])).toBeUndefined();
+    const before = bridge.requests();
+    const both = (user: string) =>
+      p.rateLimitAll([
+        { policy: 'matters:raise', identifier: user },
+        { policy: 'matters:raise-village', identifier: 'village-1' },
+      ]);
+    expect(await both('u1')).toBeUndefined();
+    expect(bridge.requests() - before).toBe(1);
+    // rateLimit sees (and spends) the same village counter: its budget of 2 is now used up.
+    expect((await p.rateLimit('matters:raise-village', 'village-1')).success).toBe(true);
+    const refused = await both('u2');
+    expect(refused).toMatchObject({
+      policy: 'matters:raise-village',
+      success: false,
+      limit: 2,
+      source: 'redis',
+    });
+    expect(refused!.retryAfterS).toBeGreaterThan(0);
+    // A refusal spends nothing: u2 still has all 3 of its own.
+    for (let i = 0; i < 3; i++) expect((await p.rateLimit('matters:raise', 'u2')).success).toBe(true);
+    expect((await p.rateLimit('matters:raise', 'u2')).success).toBe(false);
+    // Checked in order: the first limit that refuses is the one reported.
+    expect(await both('u2')).toMatchObject({ policy: 'matters:raise', limit: 3 });
+    // Only the first limit: the village is not touched.
+    expect(await p.rateLimitAll([{ policy: 'matters:raise', identifier: 'u3' }])).toBeUndefined();
   });
 
   it('keys live under <prefix>rl:<area>:<action>:<identifier>', async () => {
