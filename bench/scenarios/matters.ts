@@ -2,7 +2,8 @@
  * `matters`: a county with 100,000 matters (50 extra villages × 2,000, bulk-inserted with SQL;
  * 5,000 villagers with households in 200 grids, a cadre and 4 grid workers per village), on the
  * built server with real PostgreSQL + Redis (through the bridge unless --no-redis):
- * - p99_ms: POST /api/villages/:id/matters (raise), 50 connections, 10 s; every request is a
+ * - p99_ms: POST /api/villages/:id/matters (raise), 50 connections, 10 s after 4 s of warm-up
+ *   (RAISE_WARMUP_S); every request is a
  *   different villager (tokens minted for bench sessions) with a fresh Idempotency-Key, so the
  *   per-user and per-village rate limits are exercised, not tripped;
  * - inbox_p99_ms: GET /api/villages/:id/matters/inbox (first page, 20), alternating the 50 cadres
@@ -27,6 +28,14 @@ const VILLAGES = 50;
 const MATTERS_PER_VILLAGE = 2000;
 const VILLAGERS_PER_VILLAGE = 100;
 const GRIDS_PER_VILLAGE = 4;
+/**
+ * Raising is measured after 4 s of raising (not the 2 s of other scenarios): traced per request,
+ * a just-started server was still getting faster 3 s into a 2 s-warmed run (p50 115 ms in the
+ * first second, 65–75 ms from the fifth on). A village's server is warm; cold start has its own
+ * scenario. `--warmup` overrides it. Ceiling: warm-up and run together must stay under each
+ * village's 200 raises an hour (matters:raise-village), i.e. under about 700 raises/s here.
+ */
+const RAISE_WARMUP_S = 4;
 const SESSION_SECRET = `bench-matters-${randomUUID()}-secret-0123456789`;
 
 type Person = { userId: string; villageId: string; token: string };
@@ -264,7 +273,7 @@ export const matters: Scenario = {
         method: 'POST',
         connections: args.connections ?? 50,
         durationS: args.durationS ?? 10,
-        warmupS: args.warmupS ?? 2,
+        warmupS: args.warmupS ?? RAISE_WARMUP_S,
         setupRequest: (req) => {
           const who = order[next++ % order.length]!.p;
           return {
