@@ -42,6 +42,7 @@ import type { Tx } from '../_db/client';
 import { preparedSql, rowTemplate, rowValues } from '../_db/prepared';
 import {
   auditLog,
+  contentChecks,
   idempotencyKeys,
   matterDecisions,
   matterEvents,
@@ -219,7 +220,8 @@ export async function raiseMatter(
   const raised = { id, state: 'submitted' as MatterState, level };
   const keyRow = p.key ? idempotencyRecord(p.key, 201, raised) : undefined;
   const isPublic = input.visibility === 'public';
-  if (isPublic && input.text) {
+  const textChecked = isPublic && !!input.text;
+  if (textChecked) {
     // Checked before saving; a 'review' verdict saves it but keeps it from others until passed.
     const checked = await checkText(deps, {
       villageId: v.villageId,
@@ -284,7 +286,7 @@ export async function raiseMatter(
       })
     : undefined;
 
-  if (mediaRefs.photoIds.length === 0 && !mediaRefs.voiceId) {
+  const raiseInOneStatement = async () => {
     // The common case, in one statement (atomic on its own, one round trip): the matter, its
     // first timeline event, the audit entry, the first responder's notification and the answer
     // recorded under the request's idempotency key (a retry fails on it, and nothing is written).
@@ -301,20 +303,36 @@ export async function raiseMatter(
       ...(keyRow ? rowValues(idempotencyKeys, 'k_', keyRow) : {}),
       ...n?.values,
     });
-    return Ok(raised);
+  };
+  // The content check was recorded for this matter id before the matter exists: if the matter is
+  // not written after all (a retry that lost to its first attempt, a failure), it goes too.
+  const dropCheck = async () => {
+    if (!textChecked) return;
+    await deps.db
+      .delete(contentChecks)
+      .where(and(eq(contentChecks.targetType, 'matter'), eq(contentChecks.targetId, id)))
+      .catch(() => {});
+  };
+  try {
+    if (mediaRefs.photoIds.length === 0 && !mediaRefs.voiceId) {
+      await raiseInOneStatement();
+      return Ok(raised);
+    }
+    // With photos or a voice recording: each is attached by compare-and-set, in one transaction.
+    await deps.db.transaction(async (tx) => {
+      if (keyRow) await tx.insert(idempotencyKeys).values(keyRow);
+      await tx.insert(matters).values(matterRow);
+      await attachMatterMedia(tx, { ...mediaRefs, matterId: id });
+      await tx.insert(matterEvents).values(eventRow);
+      await audit(tx, auditRow);
+      if (notice) await notify(tx, notice);
+    });
+  } catch (e) {
+    await dropCheck();
+    throw e;
   }
-  // With photos or a voice recording: each is attached by compare-and-set, in one transaction.
-  const withMedia = await deps.db.transaction(async (tx) => {
-    if (keyRow) await tx.insert(idempotencyKeys).values(keyRow);
-    await tx.insert(matters).values(matterRow);
-    await attachMatterMedia(tx, { ...mediaRefs, matterId: id });
-    await tx.insert(matterEvents).values(eventRow);
-    await audit(tx, auditRow);
-    if (notice) await notify(tx, notice);
-    return Ok(raised);
-  });
   await openMatterMediaChecks(deps, { ...mediaRefs, aboutCadre: input.aboutCadre });
-  return withMedia;
+  return Ok(raised);
 }
 
 // ---------------------------------------------------------------------------------------------

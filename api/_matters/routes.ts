@@ -94,6 +94,12 @@ export function matterRoutes() {
         c.header('Retry-After', String(limited.retryAfterS));
         throw new ApiError('RATE_LIMITED', undefined, { retryAfterS: limited.retryAfterS });
       }
+      // A public text is checked with WeChat before it is saved: a retry of an answered raise is
+      // answered from its record first, without asking again.
+      if (key && input.visibility === 'public' && input.text) {
+        const answer = await stored();
+        if (answer) return answer;
+      }
       let out: Awaited<ReturnType<typeof raiseMatter>>;
       try {
         out = await raiseMatter(deps, { viewer, requestId: c.get('requestId'), input, key });

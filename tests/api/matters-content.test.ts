@@ -62,4 +62,30 @@ describe.skipIf(DB_UNAVAILABLE)('matters: content safety of public text', () => 
     expect(res.status).toBe(201);
     expect(wx.state.requestsTo('msg_sec_check')).toHaveLength(0);
   });
+
+  it('a public matter retried with its key is checked once and leaves one check, also when the copies race', async () => {
+    const token = await t.loginAs(a.representative);
+    const key = crypto.randomUUID();
+    const send = () =>
+      t.request('POST', base, {
+        token,
+        headers: { 'idempotency-key': key },
+        body: { kind: 'suggestion', category: 'roads', text: '建议把村口的路修一修', visibility: 'public' },
+      });
+    const [x, y] = await Promise.all([send(), send()]);
+    expect([x.status, y.status]).toEqual([201, 201]);
+    expect(y.body.id).toBe(x.body.id);
+    const asked = wx.state.requestsTo('msg_sec_check').length;
+    const again = await send();
+    expect(again.body.id).toBe(x.body.id);
+    // The plain retry is answered from the record, without asking WeChat again.
+    expect(wx.state.requestsTo('msg_sec_check')).toHaveLength(asked);
+    const rows = await t.db.select().from(matters).where(eq(matters.text, '建议把村口的路修一修'));
+    expect(rows).toHaveLength(1);
+    // The racing copy's check, recorded for a matter that was never written, is gone.
+    const checks = await t.db.select().from(contentChecks).where(eq(contentChecks.targetType, 'matter'));
+    expect(checks.filter((c) => c.targetId === x.body.id)).toHaveLength(1);
+    const ids = new Set((await t.db.select({ id: matters.id }).from(matters)).map((m) => m.id));
+    expect(checks.filter((c) => !ids.has(c.targetId))).toEqual([]);
+  });
 });
