@@ -56,6 +56,7 @@ export async function race({ base, tokens, starts }: RaceInput): Promise<RaceOut
   let booked = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const trace: unknown[][] | undefined = process.env.BENCH_RACE_TRACE ? [] : undefined;
   await Promise.all(
     tokens.map(async (token) => {
       const headers = { Authorization: `Bearer ${token}` };
@@ -64,6 +65,7 @@ export async function race({ base, tokens, starts }: RaceInput): Promise<RaceOut
         const cal = await call(`${base}/slots?days=3`, { headers });
         const { items } = cal.body as { items: { startsAt: string; status: string }[] };
         readMs.push(performance.now() - t1);
+        trace?.push(['read', round, t1 - t0, performance.now() - t1]);
         if (cal.status !== 200) {
           answers[`slots ${cal.status}`] = (answers[`slots ${cal.status}`] ?? 0) + 1;
           return;
@@ -79,6 +81,7 @@ export async function race({ base, tokens, starts }: RaceInput): Promise<RaceOut
         });
         const body = res.body as { error?: { code: string } };
         bookingMs.push(performance.now() - t2);
+        trace?.push(['book', round, t2 - t0, performance.now() - t2, res.status]);
         const k = res.status === 201 ? 'booked' : `${res.status} ${body.error?.code}`;
         answers[k] = (answers[k] ?? 0) + 1;
         if (res.status === 201) {
@@ -90,6 +93,7 @@ export async function race({ base, tokens, starts }: RaceInput): Promise<RaceOut
     }),
   );
   const cpu = process.cpuUsage(cpu0);
+  if (trace) (await import('node:fs')).writeFileSync(process.env.BENCH_RACE_TRACE!, JSON.stringify(trace));
   return {
     bookingMs,
     readMs,

@@ -3,9 +3,10 @@
  * place each, two days ahead) while others browse the slot calendar at 50 connections.
  * - Each racer is its own client doing what the app does: read the calendar, tap a random free
  *   slot, and after 已约满 (SLOT_FULL) read the calendar again, until booked or nothing is free.
- * - Browsing: GET …/services/:id/slots?days=7 with a villager's token (autocannon, 50
- *   connections at 10 requests/s each — people browsing, not a flood; latency corrected for
- *   coordinated omission — --duration s after a warm-up); the race starts when the measured run does.
+ * - Browsing: GET …/services/:id/slots?days=7 with a villager's token, 500 requests/s evenly
+ *   spaced over at most 50 keep-alive connections (bench/lib/paced.ts) — people browsing, not a
+ *   flood; each latency counted from when the request was due — --duration s after a warm-up;
+ *   the race starts when the measured run does.
  * - overbooked: counted from the database after the run — active bookings beyond each slot's
  *   capacity, plus any slot whose counter exceeds it (both must be 0).
  * - p99_ms: the worst of the browsing, racers' calendar and booking-request p99s (each reported).
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { addDays, beijingDate, beijingInstant, generateSlots, weekdayOf } from '../../shared/services/rules';
 import type { RaceOutput } from '../lib/booking-racers';
-import { runLoad } from '../lib/load';
+import { runPaced } from '../lib/paced';
 import { createTempDatabase } from '../lib/pg';
 import { cpuSeconds, cpuSecondsByName, onCleanup } from '../lib/processes';
 import { startBridge } from '../lib/redis';
@@ -118,7 +119,7 @@ export const booking: Scenario = {
       throw new Error(`slots answered ${probe.status}: ${(await probe.text()).slice(0, 300)}`);
 
     // The racers run in a child process (bench/lib/booking-racers.ts) so their timings are not
-    // queued behind autocannon on this process's event loop.
+    // queued behind the browsing load on this process's event loop.
     const race = () =>
       new Promise<RaceOutput>((resolve, reject) => {
         const child = fork(fileURLToPath(new URL('../lib/booking-racers.ts', import.meta.url)), {
@@ -142,14 +143,15 @@ export const booking: Scenario = {
     let racing: Promise<RaceOutput> | undefined;
     const raceCpu: { server?: number; pg?: number } = {};
     const before: { server?: number; pg?: number } = {};
-    const load = await runLoad({
+    const connections = args.connections ?? 50;
+    const load = await runPaced({
       url: `${base}/slots?days=7`,
       headers: { Authorization: `Bearer ${browser}` },
-      connections: args.connections ?? 50,
-      // "Normal browsing": each of the 50 connections opens the calendar 10 times a second
-      // (500 reads/s, far more than a village makes). Flat out, autocannon took a whole core
-      // of this 2-core machine and the figures measured the machine's saturation, not booking.
-      ratePerConnection: BROWSE_RATE_PER_CONNECTION,
+      connections,
+      // "Normal browsing": 10 calendar reads a second for each of the 50 connections (500 reads/s,
+      // far more than a village makes), evenly spaced (bench/lib/paced.ts: autocannon's per-
+      // connection rate sent them as one burst of 500 at the top of every second).
+      rate: connections * BROWSE_RATE_PER_CONNECTION,
       durationS: args.durationS ?? 10,
       warmupS: args.warmupS ?? 2,
       beforeMeasure: async () => {

@@ -1,0 +1,117 @@
+/**
+ * An open, evenly paced load: request i is due at t0 + i / rate, spread over the second, and its
+ * latency is counted from when it was due — a request that waited for a free connection waited
+ * like a person would (no coordinated omission).
+ *
+ * Why not autocannon's `connectionRate`: autocannon lets each connection send its whole quota for
+ * the second back to back the moment its one-second timer resets, and the 50 connections' timers
+ * start together — so "10 requests a second on each of 50 connections" arrives as a burst of 500
+ * requests at the top of every second and then silence (seen in a server profile: ~30 % busy for
+ * 250 ms, then ~5 %). That is not how people browse.
+ */
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { LoadFigures } from './load';
+
+export type PacedOptions = {
+  url: string;
+  headers?: Record<string, string>;
+  /** Requests per second, evenly spaced. */
+  rate: number;
+  /** Keep-alive connections at most (a request due while all are busy waits for one). */
+  connections: number;
+  durationS: number;
+  warmupS?: number;
+  timeoutS?: number;
+  /** Called after the warm-up, right before the measured run. */
+  beforeMeasure?: () => void | Promise<void>;
+};
+
+type Tally = { times: number[]; errors: number; timeouts: number; codes: Record<string, number> };
+
+function phase(opts: PacedOptions, agent: http.Agent, durationS: number, tally?: Tally): Promise<number> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const total = Math.round(opts.rate * durationS);
+    const interval = 1000 / opts.rate;
+    let sent = 0;
+    let done = 0;
+    const finish = () => {
+      if (++done === total) resolve((performance.now() - t0) / 1000);
+    };
+    const fire = (due: number) => {
+      const req = http.get(opts.url, { agent, headers: opts.headers, timeout: (opts.timeoutS ?? 10) * 1000 });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (tally) {
+            tally.times.push(performance.now() - due);
+            const k = String(res.statusCode);
+            tally.codes[k] = (tally.codes[k] ?? 0) + 1;
+          }
+          finish();
+        });
+      });
+      let timedOut = false;
+      req.on('timeout', () => {
+        timedOut = true;
+        req.destroy(new Error('timeout'));
+      });
+      req.on('error', () => {
+        if (tally) tally[timedOut ? 'timeouts' : 'errors']++;
+        finish();
+      });
+    };
+    // A 1 ms tick sends everything that has fallen due (timers are not exact; the due time is).
+    const tick = setInterval(() => {
+      const now = performance.now();
+      while (sent < total && t0 + sent * interval <= now) fire(t0 + sent++ * interval);
+      if (sent === total) clearInterval(tick);
+    }, 1);
+    if (total === 0) resolve(0);
+  });
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Runs the paced load (warm-up, then the measured run) and reports the standard figures. */
+export async function runPaced(opts: PacedOptions): Promise<LoadFigures> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
+  try {
+    const warmupS = opts.warmupS ?? 2;
+    if (warmupS > 0) await phase(opts, agent, warmupS);
+    await opts.beforeMeasure?.();
+    const tally: Tally = { times: [], errors: 0, timeouts: 0, codes: {} };
+    const elapsedS = await phase(opts, agent, opts.durationS, tally);
+    const sorted = Float64Array.from(tally.times).sort();
+    const n = sorted.length;
+    const sum = sorted.reduce((a, b) => a + b, 0);
+    const non2xx = Object.entries(tally.codes)
+      .filter(([k]) => !k.startsWith('2'))
+      .reduce((a, [, v]) => a + v, 0);
+    return {
+      connections: opts.connections,
+      duration_s: round(elapsedS),
+      requests: n,
+      rps: round(n / elapsedS, 1),
+      p50_ms: round(percentile(sorted, 50)),
+      p95_ms: round(percentile(sorted, 95)),
+      p99_ms: round(percentile(sorted, 99)),
+      p999_ms: round(percentile(sorted, 99.9)),
+      max_ms: round(n ? sorted[n - 1]! : Number.NaN),
+      mean_ms: round(n ? sum / n : Number.NaN),
+      errors: tally.errors,
+      timeouts: tally.timeouts,
+      non_2xx: non2xx,
+      status_codes: tally.codes,
+      warmup_s: warmupS,
+    };
+  } finally {
+    agent.destroy();
+  }
+}
