@@ -13,7 +13,7 @@
  *   Future slots holding bookings or a waitlist are cancelled through cancelSlotTx, in the same
  *   transaction as the retirement; bookings already under way (started) are left to the desk.
  */
-import { and, asc, eq, gt, gte, lt, ne, or, sql } from 'drizzle-orm';
+import { type SQL, and, asc, eq, gt, gte, lt, ne, or, sql } from 'drizzle-orm';
 import {
   type TServiceException,
   type TWeeklyHours,
@@ -71,19 +71,29 @@ export async function findService(
   return row;
 }
 
-/**
- * The service with its weekly hours and its exceptions from `fromDate` on, in one query (the
- * booking and calendar paths are hot: one round trip instead of three).
- */
 /** The service's weekly hours and its exceptions from `fromDate` on, as columns of a services select. */
-export function rulesColumns(fromDate: string) {
+function rulesColumns(fromDate: string) {
+  const { hours, exceptions } = rulesSql(sql`"services"."id"`, sql`${fromDate}`);
   return {
-    hours: sql<TWeeklyHours[] | string>`coalesce((select json_agg(json_build_object('weekday', h.weekday,
+    hours: sql<TWeeklyHours[] | string>`${hours}`,
+    exceptions: sql<TServiceException[] | string>`${exceptions}`,
+  };
+}
+
+/** The same two columns (`hours`, `exceptions`) for the service whose id is `serviceId`, in raw SQL. */
+export function rulesColumnsOf(serviceId: SQL, fromDate: SQL): SQL {
+  const { hours, exceptions } = rulesSql(serviceId, fromDate);
+  return sql`${hours} as hours, ${exceptions} as exceptions`;
+}
+
+function rulesSql(serviceId: SQL, fromDate: SQL) {
+  return {
+    hours: sql`coalesce((select json_agg(json_build_object('weekday', h.weekday,
         'start', h.start, 'end', h."end", 'capacity', h.capacity)) from service_hours h
-        where h.service_id = "services"."id"), '[]'::json)`,
-    exceptions: sql<TServiceException[] | string>`coalesce((select json_agg(json_build_object('date', e.date,
+        where h.service_id = ${serviceId}), '[]'::json)`,
+    exceptions: sql`coalesce((select json_agg(json_build_object('date', e.date,
         'kind', e.kind, 'start', e.start, 'end', e."end", 'capacity', e.capacity, 'reason', e.reason))
-        from service_exceptions e where e.service_id = "services"."id" and e.date >= ${fromDate}), '[]'::json)`,
+        from service_exceptions e where e.service_id = ${serviceId} and e.date >= ${fromDate}), '[]'::json)`,
   };
 }
 
@@ -95,20 +105,6 @@ export function rulesOf(
   slotMinutes: number,
 ): ServiceRules {
   return { hours: parseJson(row.hours), exceptions: parseJson(row.exceptions), slotMinutes };
-}
-
-export async function findServiceWithRules(
-  db: Q,
-  villageId: string,
-  serviceId: string,
-  fromDate: string,
-): Promise<{ service: ServiceRow; rules: ServiceRules } | undefined> {
-  const [row] = await db
-    .select({ service: services, ...rulesColumns(fromDate) })
-    .from(services)
-    .where(and(eq(services.id, serviceId), eq(services.villageId, villageId), eq(services.active, true)));
-  if (!row) return undefined;
-  return { service: row.service, rules: rulesOf(row, row.service.slotMinutes) };
 }
 
 export type ServiceRules = { hours: TWeeklyHours[]; exceptions: TServiceException[]; slotMinutes: number };

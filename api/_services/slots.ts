@@ -8,7 +8,9 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import {
   BOOKING_HORIZON_DAYS,
+  type TServiceException,
   type TSlotSpec,
+  type TWeeklyHours,
   addDays,
   beijingClock,
   beijingDate,
@@ -19,10 +21,11 @@ import {
 } from '../../shared/services/rules';
 import type { TSlot } from '../../shared/services/schemas';
 import type { Db, Tx } from '../_db/client';
+import { preparedSql } from '../_db/prepared';
 import { serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { coalescedRead } from '../_lib/coalesce';
 import { Err, Ok, type Outcome } from '../_lib/errors';
-import { type ServiceRow, findServiceWithRules, loadRules } from './catalogue';
+import { type ServiceRow, loadRules, rulesColumnsOf, rulesOf } from './catalogue';
 import { offerPlace } from './notices';
 
 type Q = Db | Tx;
@@ -43,8 +46,11 @@ function slotRows(db: Q, villageId: string, serviceId: string, fromDate: string,
     );
 }
 
+/** What the calendar needs of a slot row: its start, places and whether it was cancelled. */
+type SlotState = { startsAt: Date; capacity: number; booked: number; held: number; cancelled: boolean };
+
 /** Generated slots merged with their rows: places left, full, cancelled. Started ones are left out. */
-function mergeSlots(specs: TSlotSpec[], rows: SlotRow[], now: Date): TSlot[] {
+function mergeSlots(specs: TSlotSpec[], rows: SlotState[], now: Date): TSlot[] {
   const byStart = new Map(rows.map((r) => [r.startsAt.getTime(), r]));
   return specs
     .filter((s) => s.startsAt > now)
@@ -104,6 +110,32 @@ const sharedSlots = coalescedRead(
     computeSlots(db, villageId, serviceId, from, days, new Date()),
 );
 
+/**
+ * The calendar's one statement, built once (api/_db/prepared.ts): the active service's slot length,
+ * weekly hours and exceptions from the first date on, and its slot rows in [lo, hi) as
+ * [epoch ms, capacity, booked, held, cancelled] — the hottest read of the API, at a fraction of the
+ * server CPU the drizzle builder and its row mapping took.
+ */
+const calendarStatement = preparedSql(
+  () => sql`select s.slot_minutes,
+      ${rulesColumnsOf(sql`s.id`, sql`${sql.placeholder('from')}`)},
+      coalesce((select json_agg(json_build_array((extract(epoch from t.starts_at) * 1000)::bigint,
+          t.capacity, t.booked, t.held, t.cancelled))
+        from service_slots t
+        where t.service_id = s.id and t.village_id = s.village_id
+          and t.starts_at >= ${sql.placeholder('lo')}::timestamptz
+          and t.starts_at < ${sql.placeholder('hi')}::timestamptz), '[]'::json) as slots
+    from services s
+    where s.id = ${sql.placeholder('serviceId')} and s.village_id = ${sql.placeholder('villageId')} and s.active`,
+);
+
+type CalendarRow = {
+  slot_minutes: number;
+  hours: TWeeklyHours[] | string;
+  exceptions: TServiceException[] | string;
+  slots: [number, number, number, number, boolean][] | string;
+};
+
 async function computeSlots(
   db: Db,
   villageId: string,
@@ -113,13 +145,27 @@ async function computeSlots(
   now: Date,
 ): Promise<Outcome<{ items: TSlot[] }>> {
   const today = beijingDate(now);
-  const [found, rows] = await Promise.all([
-    findServiceWithRules(db, villageId, serviceId, from),
-    slotRows(db, villageId, serviceId, from, days),
-  ]);
-  if (!found) return Err('NOT_FOUND');
+  const { rows } = await calendarStatement<CalendarRow>(db, {
+    serviceId,
+    villageId,
+    from,
+    lo: beijingInstant(from, 0).toISOString(),
+    hi: beijingInstant(addDays(from, days), 0).toISOString(),
+  });
+  const row = rows[0];
+  if (!row) return Err('NOT_FOUND');
   if (from > addDays(today, BOOKING_HORIZON_DAYS)) return Ok({ items: [] });
-  return Ok({ items: mergeSlots(generateSlots({ ...found.rules, fromDate: from, days }), rows, now) });
+  const slots: Exclude<CalendarRow['slots'], string> =
+    typeof row.slots === 'string' ? JSON.parse(row.slots) : row.slots;
+  const states = slots.map(([at, capacity, booked, held, cancelled]) => ({
+    startsAt: new Date(Number(at)),
+    capacity,
+    booked,
+    held,
+    cancelled,
+  }));
+  const rules = rulesOf(row, row.slot_minutes);
+  return Ok({ items: mergeSlots(generateSlots({ ...rules, fromDate: from, days }), states, now) });
 }
 
 /** The generated slot of this service starting at `startsAt`, or SLOT_CLOSED. */
