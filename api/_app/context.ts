@@ -6,7 +6,6 @@ import type { SpeechProvider } from '../_speech/port';
 import type { StoragePort } from '../_storage';
 import type { WechatClient } from '../_wechat/client';
 import type { Role } from '../../shared/roles';
-import type { TMe } from '../../shared/schemas/me';
 
 /** Everything a request may use; built once per process (per warm Vercel instance). */
 export type Deps = {
@@ -35,8 +34,6 @@ export type Auth = {
   sessionId: string;
   displayName: string;
   memberships: AuthMembership[];
-  /** The profile as loaded with the session, for reads only (GET /api/me answers with it). */
-  me?: TMe;
 };
 
 export type AppEnv = {

@@ -1,22 +1,29 @@
 /**
- * requireAuth: Bearer token → live session → c.var.auth (user, memberships; for reads also the
- * full profile GET /api/me answers with).
+ * requireAuth: Bearer token → live session → c.var.auth (user; memberships with their ids and
+ * roles, `sessionAuth` — the full profile is GET /api/me's own query).
  *
  * Reads (GET/HEAD) may reuse this instance's copy of the session for AUTH_CACHE_TTL_MS (default
  * 5 s): loading it is the one query every request pays. Writes always load the session fresh from
- * the database (ids and roles only, `sessionAuth`), so every change is authorised against current
- * roles, and a successful write clears the instance's copies (a role given, a logout, elder mode
- * changed are seen at once here). On other instances a revoked session or a changed role can
- * still be read for at most the TTL.
+ * the database, so every change is authorised against current roles. On other instances a revoked
+ * session or a changed role can still be read for at most the TTL.
+ *
+ * A successful write through `requireAuth` clears the instance's copies, so a role given, a logout
+ * or elder mode changed are seen at once here. Routes whose writes never change what a profile
+ * holds (sessions, memberships and roles, name, elder mode, join requests, household
+ * representatives — only the auth, me and villages modules write those) use
+ * `requireAuthNoProfileChange`: a booking or a raised matter then leaves every other villager's
+ * copy in place (before, each one made the next read of everybody on the instance load the
+ * profile again).
  */
 import { createMiddleware } from 'hono/factory';
-import type { TMe } from '../../shared/schemas/me';
 import type { AppEnv, Deps } from '../_app/context';
+import type { RatelimitPolicyName } from '../_redis';
 import { ApiError } from '../_lib/errors';
-import { getMe, sessionAuth } from '../_me/get-me';
+import { sessionAuth } from '../_me/get-me';
 import { verifyToken } from './tokens';
 
-type Cached = { me: TMe; at: number };
+type Live = NonNullable<Awaited<ReturnType<typeof sessionAuth>>>;
+type Cached = { live: Live; at: number };
 const MAX_ENTRIES = 10_000;
 /** Per app instance (keyed by its deps), so test apps never share sessions. */
 const caches = new WeakMap<Deps, Map<string, Cached>>();
@@ -30,23 +37,40 @@ function cacheOf(deps: Deps) {
   return cache;
 }
 
-export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header('authorization');
-  const token = header?.match(/^Bearer ([A-Za-z0-9._-]+)$/)?.[1];
-  if (!token) throw new ApiError('UNAUTHENTICATED');
-  const deps = c.get('deps');
-  const verified = verifyToken(deps.config.sessionSecret, token);
-  if (!verified.ok) throw new ApiError(verified.code);
-  const { sub, sid } = verified.claims;
-  const read = c.req.method === 'GET' || c.req.method === 'HEAD';
-  const ttl = deps.config.authCacheTtlMs;
-  const cache = cacheOf(deps);
-  const key = `${sid}:${sub}`;
-  if (!read) {
-    const live = await sessionAuth(deps.db, sub, sid);
+const authMiddleware = (writesMayChangeProfiles: boolean, limit?: RatelimitPolicyName) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const header = c.req.header('authorization');
+    const token = header?.match(/^Bearer ([A-Za-z0-9._-]+)$/)?.[1];
+    if (!token) throw new ApiError('UNAUTHENTICATED');
+    const deps = c.get('deps');
+    const verified = verifyToken(deps.config.sessionSecret, token);
+    if (!verified.ok) throw new ApiError(verified.code);
+    const { sub, sid } = verified.claims;
+    const read = c.req.method === 'GET' || c.req.method === 'HEAD';
+    const ttl = deps.config.authCacheTtlMs;
+    const cache = cacheOf(deps);
+    const key = `${sid}:${sub}`;
+    // A per-user limit is taken while the session is checked (one wait instead of two); a refused
+    // session has then spent one of its user's tokens.
+    const limiting = limit ? deps.redis.rateLimit(limit, sub) : undefined;
+    limiting?.catch(() => {}); // awaited below; not unhandled if the session check throws first
+    const hit = read && ttl > 0 ? cache.get(key) : undefined;
+    let live = hit && Date.now() - hit.at < ttl ? hit.live : null;
     if (!live) {
-      cache.delete(key);
-      throw new ApiError('TOKEN_INVALID');
+      live = await sessionAuth(deps.db, sub, sid);
+      if (!live) {
+        cache.delete(key);
+        throw new ApiError('TOKEN_INVALID');
+      }
+      if (read && ttl > 0) {
+        if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+        cache.set(key, { live, at: Date.now() });
+      }
+    }
+    const limited = await limiting;
+    if (limited && !limited.success) {
+      c.header('Retry-After', String(limited.retryAfterS));
+      throw new ApiError('RATE_LIMITED', undefined, { retryAfterS: limited.retryAfterS });
     }
     c.set('auth', {
       userId: live.id,
@@ -54,28 +78,16 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
       displayName: live.displayName,
       memberships: live.memberships,
     });
-  } else {
-    const hit = ttl > 0 ? cache.get(key) : undefined;
-    let me = hit && Date.now() - hit.at < ttl ? hit.me : null;
-    if (!me) {
-      me = await getMe(deps.db, sub, sid);
-      if (!me) {
-        cache.delete(key);
-        throw new ApiError('TOKEN_INVALID');
-      }
-      if (ttl > 0) {
-        if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-        cache.set(key, { me, at: Date.now() });
-      }
-    }
-    c.set('auth', {
-      userId: me.id,
-      sessionId: sid,
-      displayName: me.displayName,
-      memberships: me.memberships,
-      me,
-    });
-  }
-  await next();
-  if (!read && c.res.status < 400) cache.clear();
-});
+    await next();
+    if (writesMayChangeProfiles && !read && c.res.status < 400) cache.clear();
+  });
+
+/** Authenticates; a successful write clears this instance's session copies (see above). */
+export const requireAuth = authMiddleware(true);
+/** Authenticates, for routes whose writes never change a profile (see above). */
+export const requireAuthNoProfileChange = authMiddleware(false);
+/**
+ * requireAuthNoProfileChange and rateLimit(policy, 'user') in one step, for a hot write: the
+ * session query and the Redis call run at once instead of one after the other.
+ */
+export const requireAuthLimited = (policy: RatelimitPolicyName) => authMiddleware(false, policy);

@@ -15,7 +15,7 @@ import {
 import { ZErrorSchema, ZVillageParams } from '../../shared/schemas/common';
 import type { Deps } from '../_app/context';
 import { newRouter } from '../_app/router';
-import { requireAuth } from '../_auth/middleware';
+import { requireAuthNoProfileChange } from '../_auth/middleware';
 import { assertVillageRole } from '../_lib/access';
 import { Err, Ok, errorBody } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
@@ -26,10 +26,10 @@ import { applyMediaVerdict } from './media-verdict';
 import { decideContentReview, listContentReviews } from './reviews';
 
 const REVIEWERS = ['cadre', 'supervisor'] as const;
-const auth = { security: SECURED, middleware: [requireAuth] };
+const auth = { security: SECURED, middleware: [requireAuthNoProfileChange] };
 const write = {
   security: SECURED,
-  middleware: [requireAuth, idempotency, rateLimit('write:default', 'user')],
+  middleware: [requireAuthNoProfileChange, idempotency, rateLimit('write:default', 'user')],
 };
 
 /** Push events we act on, by `Event`; any other event is acknowledged and ignored. */

@@ -41,7 +41,7 @@ import {
 import { ZId, ZVillageParams } from '../../shared/schemas/common';
 import type { AppEnv } from '../_app/context';
 import { newRouter } from '../_app/router';
-import { requireAuth } from '../_auth/middleware';
+import { requireAuthNoProfileChange } from '../_auth/middleware';
 import { secretMatches } from './cron-auth';
 import { Err, Ok } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
@@ -75,12 +75,15 @@ import {
   runCouncilSweep,
 } from './votes';
 
-const auth = { security: SECURED, middleware: [requireAuth] };
+const auth = { security: SECURED, middleware: [requireAuthNoProfileChange] };
 const write = {
   security: SECURED,
-  middleware: [requireAuth, idempotency, rateLimit('write:default', 'user')],
+  middleware: [requireAuthNoProfileChange, idempotency, rateLimit('write:default', 'user')],
 };
-const cast = { security: SECURED, middleware: [requireAuth, rateLimit('councils:cast', 'user')] };
+const cast = {
+  security: SECURED,
+  middleware: [requireAuthNoProfileChange, rateLimit('councils:cast', 'user')],
+};
 
 const ZProposalParams = ZVillageParams.extend({ proposalId: ZId });
 const ZVoteParams = ZVillageParams.extend({ voteId: ZId });

@@ -30,7 +30,7 @@ import {
 import { ZId, ZVillageParams } from '../../shared/schemas/common';
 import type { AppEnv } from '../_app/context';
 import { newRouter } from '../_app/router';
-import { requireAuth } from '../_auth/middleware';
+import { requireAuthNoProfileChange } from '../_auth/middleware';
 import { assertVillageRole } from '../_lib/access';
 import { ApiError, Err, Ok } from '../_lib/errors';
 import { byteRangeResponse } from '../_lib/byte-range';
@@ -60,10 +60,10 @@ const ZVoucherParams = z.object({ villageId: ZId, disclosureId: ZId, mediaId: ZI
 const ZPowerItemParams = z.object({ villageId: ZId, itemId: ZId });
 const ZTownParams = z.object({ townId: ZId });
 
-const auth = { security: SECURED, middleware: [requireAuth] };
+const auth = { security: SECURED, middleware: [requireAuthNoProfileChange] };
 const write = {
   security: SECURED,
-  middleware: [requireAuth, idempotency, rateLimit('write:default', 'user')],
+  middleware: [requireAuthNoProfileChange, idempotency, rateLimit('write:default', 'user')],
 };
 const tags = ['disclosures'];
 

@@ -13,7 +13,7 @@ import {
 } from '../../shared/matters/schemas';
 import { ZVillageParams } from '../../shared/schemas/common';
 import { newRouter } from '../_app/router';
-import { requireAuth } from '../_auth/middleware';
+import { requireAuthNoProfileChange } from '../_auth/middleware';
 import { assertVillageRole } from '../_lib/access';
 import { Ok } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
@@ -32,10 +32,10 @@ import { follow, myMatters, responderInbox, similarMatters, townInbox } from './
 import { viewerFor } from './scope';
 import { dutyRoster, saveCategories, saveDuty, saveTimeLimits, villageSettings } from './settings';
 
-const auth = { security: SECURED, middleware: [requireAuth] };
+const auth = { security: SECURED, middleware: [requireAuthNoProfileChange] };
 const write = {
   security: SECURED,
-  middleware: [requireAuth, idempotency, rateLimit('write:default', 'user')],
+  middleware: [requireAuthNoProfileChange, idempotency, rateLimit('write:default', 'user')],
 };
 
 const inbox = createRoute({

@@ -10,7 +10,7 @@ import { ZGridVillagerListSchema } from '../../shared/matters/on-behalf';
 import { ZVillageParams } from '../../shared/schemas/common';
 import { newRouter } from '../_app/router';
 import type { Deps } from '../_app/context';
-import { requireAuth } from '../_auth/middleware';
+import { requireAuthNoProfileChange } from '../_auth/middleware';
 import { grids, households, memberships, residents } from '../_db/schema';
 import { assertVillageRole } from '../_lib/access';
 import { Ok } from '../_lib/errors';
@@ -22,7 +22,7 @@ const list = createRoute({
   tags: ['matters'],
   summary: 'Villagers of the grids I serve (for raising a matter on their behalf, 代办)',
   security: SECURED,
-  middleware: [requireAuth],
+  middleware: [requireAuthNoProfileChange],
   request: { params: ZVillageParams },
   responses: { 200: json(ZGridVillagerListSchema), ...AUTH_ERRORS },
 });

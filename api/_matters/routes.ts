@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { ZRaiseMatterSchema, ZTakeMatterActionSchema } from '../../shared/matters/schemas';
 import { ZVillageParams } from '../../shared/schemas/common';
 import { newRouter } from '../_app/router';
-import { requireAuth } from '../_auth/middleware';
+import { requireAuthNoProfileChange } from '../_auth/middleware';
 import type { Deps } from '../_app/context';
 import { ApiError, Err, Ok } from '../_lib/errors';
 import { AUTH_ERRORS, type AnyRouteResponse, SECURED, json, jsonBody, reply } from '../_lib/http';
@@ -19,10 +19,10 @@ import {
 import { actOnMatter, listMatters, openMatter, raiseMatter } from './matters';
 import { type MatterViewer, isMember, viewerFor } from './scope';
 
-const auth = { security: SECURED, middleware: [requireAuth] };
+const auth = { security: SECURED, middleware: [requireAuthNoProfileChange] };
 const write = {
   security: SECURED,
-  middleware: [requireAuth, idempotency, rateLimit('write:default', 'user')],
+  middleware: [requireAuthNoProfileChange, idempotency, rateLimit('write:default', 'user')],
 };
 
 const raise = createRoute({
@@ -33,7 +33,7 @@ const raise = createRoute({
   security: SECURED,
   // Idempotent by its own record, written with the matter; rate limited in the handler, per user
   // and, once the caller is known to belong to the village, per village.
-  middleware: [requireAuth] as const,
+  middleware: [requireAuthNoProfileChange] as const,
   request: { params: ZVillageParams, body: jsonBody(ZRaiseMatterSchema) },
   responses: { 201: json(ZRaisedMatterSchema), ...AUTH_ERRORS },
 });

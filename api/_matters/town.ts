@@ -8,7 +8,7 @@ import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { ZTownVillageListSchema } from '../../shared/matters/town';
 import { newRouter } from '../_app/router';
 import type { Deps } from '../_app/context';
-import { requireAuth } from '../_auth/middleware';
+import { requireAuthNoProfileChange } from '../_auth/middleware';
 import { matters, towns, villages } from '../_db/schema';
 import { ApiError, Ok } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, reply } from '../_lib/http';
@@ -19,7 +19,7 @@ const list = createRoute({
   tags: ['matters'],
   summary: 'Villages of my towns with the matters waiting at the town (town officers)',
   security: SECURED,
-  middleware: [requireAuth],
+  middleware: [requireAuthNoProfileChange],
   responses: { 200: json(ZTownVillageListSchema), ...AUTH_ERRORS },
 });
 

@@ -11,6 +11,7 @@ import { maskPhone } from '../../shared/format';
 import type { TMe, TMembership } from '../../shared/schemas/me';
 import type { AuthMembership } from '../_app/context';
 import type { Db } from '../_db/client';
+import { preparedSql } from '../_db/prepared';
 
 type Row = {
   id: string;
@@ -63,14 +64,12 @@ export async function getMe(db: Db, userId: string, sessionId?: string): Promise
 
 type AuthRow = { id: string; display_name: string; memberships: AuthMembership[] | string };
 
-/** The user and their memberships (ids and roles only) if the session is live, else null. */
-export async function sessionAuth(
-  db: Db,
-  userId: string,
-  sessionId: string,
-): Promise<{ id: string; displayName: string; memberships: AuthMembership[] } | null> {
-  const result = await db.execute(sql`
-    select u.id, u.display_name,
+/**
+ * The session check every write (and every read the instance has no copy for) makes, built once
+ * (api/_db/prepared.ts): building it with drizzle each time cost more server CPU than running it.
+ */
+const sessionStatement = preparedSql(
+  () => sql`select u.id, u.display_name,
       coalesce((
         select json_agg(json_build_object(
           'id', m.id, 'role', m.role, 'villageId', m.village_id, 'townId', m.town_id,
@@ -78,8 +77,18 @@ export async function sessionAuth(
         ) order by m.created_at, m.id)
         from memberships m where m.user_id = u.id), '[]'::json) as memberships
     from sessions s join users u on u.id = s.user_id
-    where s.id = ${sessionId} and s.user_id = ${userId} and s.revoked_at is null and s.expires_at > now()`);
-  const row = (result as unknown as { rows: AuthRow[] }).rows[0];
+    where s.id = ${sql.placeholder('sessionId')}::uuid and s.user_id = ${sql.placeholder('userId')}::uuid
+      and s.revoked_at is null and s.expires_at > now()`,
+);
+
+/** The user and their memberships (ids and roles only) if the session is live, else null. */
+export async function sessionAuth(
+  db: Db,
+  userId: string,
+  sessionId: string,
+): Promise<{ id: string; displayName: string; memberships: AuthMembership[] } | null> {
+  const { rows } = await sessionStatement<AuthRow>(db, { sessionId, userId });
+  const row = rows[0];
   if (!row) return null;
   return { id: row.id, displayName: row.display_name, memberships: parse(row.memberships) };
 }

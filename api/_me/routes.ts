@@ -5,7 +5,7 @@ import { newRouter } from '../_app/router';
 import { requireAuth } from '../_auth/middleware';
 import { users } from '../_db/schema';
 import { audit } from '../_lib/audit';
-import { Err, Ok } from '../_lib/errors';
+import { ApiError, Err, Ok } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
 import { idempotency } from '../_lib/idempotency';
 import { getMe } from './get-me';
@@ -33,7 +33,13 @@ const updateMeRoute = createRoute({
 
 export function meRoutes() {
   return newRouter()
-    .openapi(getMeRoute, async (c) => reply(c, Ok(c.get('auth').me!))) // a read: requireAuth loaded the profile
+    .openapi(getMeRoute, async (c) => {
+      // Always read fresh: names, roles and join requests as they are now, on every instance.
+      const { userId, sessionId } = c.get('auth');
+      const me = await getMe(c.get('deps').db, userId, sessionId);
+      if (!me) throw new ApiError('TOKEN_INVALID');
+      return reply(c, Ok(me));
+    })
     .openapi(updateMeRoute, async (c) => {
       const { db } = c.get('deps');
       const { userId } = c.get('auth');

@@ -29,7 +29,7 @@ import { VILLAGE_ROLES } from '../../shared/roles';
 import { ZErrorSchema, ZVillageParams } from '../../shared/schemas/common';
 import type { AppEnv } from '../_app/context';
 import { newRouter } from '../_app/router';
-import { requireAuth } from '../_auth/middleware';
+import { requireAuthNoProfileChange } from '../_auth/middleware';
 import { assertVillageRole } from '../_lib/access';
 import { ApiError, Err, Ok } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, reply } from '../_lib/http';
@@ -119,7 +119,7 @@ const upload = createRoute({
     '(≤ 10 MB; its type is read from the content); for stage attachments optionally `fileName`, the name to show. ' +
     'Optional `Idempotency-Key`: the same key and file answer the same media (200, Idempotent-Replay: true).',
   security: SECURED,
-  middleware: [requireAuth],
+  middleware: [requireAuthNoProfileChange],
   request: { params: ZVillageParams },
   responses: {
     201: json(ZUploadedMediaSchema, 'Saved; status pending_check until the content check passes'),
@@ -137,7 +137,7 @@ const fetchOne = createRoute({
   tags: ['media'],
   summary: 'The file: for its uploader and whoever may read the matter or proposal it belongs to',
   security: SECURED,
-  middleware: [requireAuth],
+  middleware: [requireAuthNoProfileChange],
   request: { params: ZMediaParams },
   responses: { 200: { description: 'The bytes, with their detected Content-Type' }, ...AUTH_ERRORS },
 });
@@ -149,7 +149,7 @@ const link = createRoute({
   summary:
     'A short-lived signed link to the file, for audio players that cannot send headers (same access as the file)',
   security: SECURED,
-  middleware: [requireAuth],
+  middleware: [requireAuthNoProfileChange],
   request: { params: ZMediaParams },
   responses: { 200: json(ZMediaLinkSchema), ...AUTH_ERRORS },
 });

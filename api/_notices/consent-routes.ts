@@ -6,7 +6,7 @@ import {
   ZSubscribeTemplatesSchema,
 } from '../../shared/notices/schemas';
 import { newRouter } from '../_app/router';
-import { requireAuth } from '../_auth/middleware';
+import { requireAuthNoProfileChange } from '../_auth/middleware';
 import { Ok } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
 import { idempotency } from '../_lib/idempotency';
@@ -19,7 +19,7 @@ const templates = createRoute({
   tags: ['inbox'],
   summary: 'Subscribe-message templates per kind (which to ask consent for, and whether long-term)',
   security: SECURED,
-  middleware: [requireAuth],
+  middleware: [requireAuthNoProfileChange],
   responses: { 200: json(ZSubscribeTemplatesSchema), ...AUTH_ERRORS },
 });
 
@@ -29,7 +29,7 @@ const list = createRoute({
   tags: ['inbox'],
   summary: 'My subscribe-message consents',
   security: SECURED,
-  middleware: [requireAuth],
+  middleware: [requireAuthNoProfileChange],
   responses: { 200: json(ZConsentsSchema), ...AUTH_ERRORS },
 });
 
@@ -39,7 +39,7 @@ const record = createRoute({
   tags: ['inbox'],
   summary: 'Record what wx.requestSubscribeMessage answered, per template id',
   security: SECURED,
-  middleware: [requireAuth, idempotency, rateLimit('write:default', 'user')],
+  middleware: [requireAuthNoProfileChange, idempotency, rateLimit('write:default', 'user')],
   request: { body: jsonBody(ZRecordConsentSchema) },
   responses: { 200: json(ZConsentsSchema), ...AUTH_ERRORS },
 });

@@ -17,7 +17,7 @@ import {
 import { z } from 'zod';
 import { VILLAGE_ROLES } from '../../shared/roles';
 import { newRouter } from '../_app/router';
-import { requireAuth } from '../_auth/middleware';
+import { requireAuthNoProfileChange } from '../_auth/middleware';
 import { assertVillageRole } from '../_lib/access';
 import { Ok } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
@@ -26,10 +26,10 @@ import { rateLimit } from '../_lib/rate-limit';
 import { getNotifySettings, listInbox, markRead, unreadCount, updateNotifySettings } from './inbox';
 import { listNotices, openNotice, publishNotice } from './notices';
 
-const auth = { security: SECURED, middleware: [requireAuth] };
+const auth = { security: SECURED, middleware: [requireAuthNoProfileChange] };
 const write = {
   security: SECURED,
-  middleware: [requireAuth, idempotency, rateLimit('write:default', 'user')],
+  middleware: [requireAuthNoProfileChange, idempotency, rateLimit('write:default', 'user')],
 };
 
 const list = createRoute({

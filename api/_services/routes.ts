@@ -38,7 +38,7 @@ import {
 } from '../../shared/services/schemas';
 import type { AppEnv } from '../_app/context';
 import { newRouter } from '../_app/router';
-import { requireAuth } from '../_auth/middleware';
+import { requireAuthLimited, requireAuthNoProfileChange } from '../_auth/middleware';
 import { assertVillageRole } from '../_lib/access';
 import { Ok } from '../_lib/errors';
 import { AUTH_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
@@ -71,13 +71,13 @@ import { listSlots } from './slots';
 const BOOKERS: readonly Role[] = ['villager'];
 const STAFF: readonly Role[] = ['cadre'];
 
-const auth = { security: SECURED, middleware: [requireAuth] };
+const auth = { security: SECURED, middleware: [requireAuthNoProfileChange] };
 const write = {
   security: SECURED,
-  middleware: [requireAuth, idempotency, rateLimit('write:default', 'user')],
+  middleware: [requireAuthNoProfileChange, idempotency, rateLimit('write:default', 'user')],
 };
 /** Booking keeps its Idempotency-Key on the booking itself (unique per person): a retry finds it. */
-const bookWrite = { security: SECURED, middleware: [requireAuth, rateLimit('write:default', 'user')] };
+const bookWrite = { security: SECURED, middleware: [requireAuthLimited('write:default')] };
 const tags = ['services'];
 
 const ZServiceParams = z.object({ villageId: ZId, serviceId: ZId });

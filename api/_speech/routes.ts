@@ -22,7 +22,7 @@ import {
 } from '../../shared/speech/schemas';
 import type { AppEnv } from '../_app/context';
 import { newRouter } from '../_app/router';
-import { requireAuth } from '../_auth/middleware';
+import { requireAuthNoProfileChange } from '../_auth/middleware';
 import { byteRangeResponse } from '../_lib/byte-range';
 import { ApiError, Ok } from '../_lib/errors';
 import { AUTH_ERRORS, PUBLIC_ERRORS, SECURED, json, jsonBody, reply } from '../_lib/http';
@@ -38,7 +38,10 @@ const audioContent = {
     'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) },
   },
 };
-const synth = { security: SECURED, middleware: [requireAuth, rateLimit('speech:synthesize', 'user')] };
+const synth = {
+  security: SECURED,
+  middleware: [requireAuthNoProfileChange, rateLimit('speech:synthesize', 'user')],
+};
 
 const post = createRoute({
   method: 'post',

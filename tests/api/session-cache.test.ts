@@ -2,6 +2,7 @@
  * The per-instance session copy: reads may reuse it for AUTH_CACHE_TTL_MS, writes always re-check
  * the database. Two app instances on one database stand for two serverless instances.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/_app/app';
 import { loadActors, type Actors } from '../support/actors';
@@ -40,8 +41,9 @@ describe.skipIf(DB_UNAVAILABLE)('session copy per instance', () => {
     expect(await call(t.app, 'POST', '/api/auth/logout', token)).toBe(200);
     expect(await call(t.app, 'GET', '/api/me', token)).toBe(401); // the instance that logged out knows at once
     expect(await call(other, 'PATCH', '/api/me', token, { elderMode: true })).toBe(401); // writes re-check
+    expect(await call(other, 'GET', '/api/me', token)).toBe(401); // the profile is always read fresh
     await new Promise((r) => setTimeout(r, 350));
-    expect(await call(other, 'GET', '/api/me', token)).toBe(401);
+    expect(await call(other, 'GET', '/api/me/notify-settings', token)).toBe(401);
   });
 
   it('a role given on this instance is seen by the next read here', async () => {
@@ -56,5 +58,25 @@ describe.skipIf(DB_UNAVAILABLE)('session copy per instance', () => {
     expect(give.status).toBe(200);
     const after = await t.request('GET', '/api/me', { token: villager });
     expect(after.body.memberships.some((m: { role: string }) => m.role === 'representative')).toBe(true);
+  });
+
+  it('a write that changes no profile leaves the other copies here; one that may change a profile clears them', async () => {
+    const watcher = (await t.request('POST', '/api/auth/dev', { body: { userId: a.villager } })).body.token;
+    expect(await call(t.app, 'GET', '/api/me/notify-settings', watcher)).toBe(200); // copied on this instance
+    // Revoked behind this instance's back (as another instance's logout would).
+    await t.db.execute(
+      sql`update sessions set revoked_at = now() where user_id = ${a.villager} and revoked_at is null`,
+    );
+    // Someone else's notification settings (the notices module never changes a profile).
+    const other = await t.loginAs(a.party_member);
+    const put = await t.request('PUT', '/api/me/notify-settings', {
+      token: other,
+      body: { quietHours: false },
+    });
+    expect(put.status).toBe(200);
+    expect(await call(t.app, 'GET', '/api/me/notify-settings', watcher)).toBe(200); // the copy, within the TTL
+    // A profile change (elder mode, through the me module) clears every copy on this instance.
+    expect(await call(t.app, 'PATCH', '/api/me', other, { elderMode: true })).toBe(200);
+    expect(await call(t.app, 'GET', '/api/me/notify-settings', watcher)).toBe(401);
   });
 });
