@@ -19,14 +19,18 @@ import {
   bookingRefusal,
   findSlot,
   isEvening,
+  type TServiceException,
+  type TSlotSpec,
+  type TWeeklyHours,
 } from '../../shared/services/rules';
 import type { TBook, TBooking, TMyBookings, TWaitlistEntry } from '../../shared/services/schemas';
 import type { Db, Tx } from '../_db/client';
 import { constraintOf, pgCode } from '../_db/errors';
+import { preparedSql } from '../_db/prepared';
 import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
-import { type ServiceRow, findService, rulesColumns, rulesOf } from './catalogue';
+import { type ServiceRow, findService, rulesColumnsOf, rulesOf } from './catalogue';
 import { tellRescheduled } from './notices';
 import { ensureSlot, passOn, specAt, takePlace } from './slots';
 
@@ -55,7 +59,22 @@ async function run<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<Outcome<T>>
   }
 }
 
-export function bookingView(b: BookingRow, s: ServiceRow, now: Date): TBooking {
+/** What a booking's view needs of its row and of its service. */
+type BookingFields = Pick<
+  BookingRow,
+  | 'id'
+  | 'code'
+  | 'startsAt'
+  | 'endsAt'
+  | 'status'
+  | 'note'
+  | 'materialsChecked'
+  | 'cancelReason'
+  | 'createdAt'
+>;
+type ServiceFields = Pick<ServiceRow, 'id' | 'name' | 'icon' | 'servedBy' | 'materials' | 'cutoffMinutes'>;
+
+export function bookingView(b: BookingFields, s: ServiceFields, now: Date): TBooking {
   return {
     id: b.id,
     code: b.code,
@@ -101,6 +120,124 @@ async function validSlot(db: Q, service: ServiceRow, startsAt: Date, now: Date) 
   return specAt(db, service, startsAt);
 }
 
+/**
+ * The booking's first read, built once (api/_db/prepared.ts): the active service with what a
+ * booking needs of it and its rules, the slot's row if it has one, and the booking an earlier
+ * attempt of this same request made.
+ */
+const bookingRead = preparedSql(
+  () => sql`select s.id, s.name, s.icon, s.served_by, s.materials, s.bookable, s.slot_minutes,
+      s.cutoff_minutes, ${rulesColumnsOf(sql`s.id`, sql`${sql.placeholder('date')}`)},
+      (select json_build_object('id', t.id, 'capacity', t.capacity, 'booked', t.booked, 'held', t.held,
+          'cancelled', t.cancelled)
+        from service_slots t where t.service_id = s.id and t.starts_at = ${sql.placeholder('startsAt')}::timestamptz) as slot,
+      (select b.id from service_bookings b
+        where b.user_id = ${sql.placeholder('userId')}::uuid and b.request_key = ${sql.placeholder('requestKey')}
+          and b.service_id = s.id) as again_id
+    from services s
+    where s.id = ${sql.placeholder('serviceId')} and s.village_id = ${sql.placeholder('villageId')} and s.active`,
+);
+type BookingReadRow = {
+  id: string;
+  name: string;
+  icon: ServiceRow['icon'];
+  served_by: string;
+  materials: string[] | string;
+  bookable: boolean;
+  slot_minutes: number;
+  cutoff_minutes: number;
+  hours: TWeeklyHours[] | string;
+  exceptions: TServiceException[] | string;
+  slot: SlotBrief | string | null;
+  again_id: string | null;
+};
+
+/**
+ * The slot row of a generated slot, created on first use, in one round trip. Empty only when
+ * another request created it after this statement's snapshot was taken (then read it again).
+ */
+const slotIdStatement = preparedSql(
+  () => sql`with made as (
+      insert into service_slots (service_id, village_id, starts_at, ends_at, capacity)
+      values (${sql.placeholder('serviceId')}::uuid, ${sql.placeholder('villageId')}::uuid,
+        ${sql.placeholder('startsAt')}::timestamptz, ${sql.placeholder('endsAt')}::timestamptz,
+        ${sql.placeholder('capacity')}::int)
+      on conflict (service_id, starts_at) do nothing
+      returning id)
+    select id from made
+    union all
+    select id from service_slots
+    where service_id = ${sql.placeholder('serviceId')}::uuid and starts_at = ${sql.placeholder('startsAt')}::timestamptz
+    limit 1`,
+);
+
+async function slotIdFor(db: Db, serviceId: string, villageId: string, spec: TSlotSpec): Promise<string> {
+  const values = {
+    serviceId,
+    villageId,
+    startsAt: spec.startsAt.toISOString(),
+    endsAt: spec.endsAt.toISOString(),
+    capacity: spec.capacity,
+  };
+  for (;;) {
+    const { rows } = await slotIdStatement<{ id: string }>(db, values);
+    if (rows[0]) return rows[0].id;
+  }
+}
+
+/**
+ * The booking as one statement, built once. Locks in the order every path takes them: the
+ * service (a retirement holding it makes this wait, then find it gone), then the slot, read as it
+ * is once locked. A place is taken only if one is free, the booking inserted from that, and
+ * audited. No place → nothing is written, and the locked slot row says why. The overlap
+ * constraint and the unique request key refuse the whole statement.
+ */
+const bookingStatement = preparedSql(
+  () => sql`with svc as (
+      select id from services
+      where id = ${sql.placeholder('serviceId')}::uuid and village_id = ${sql.placeholder('villageId')}::uuid
+        and active
+      for key share),
+    slot as (
+      select id, capacity, booked, held, cancelled from service_slots
+      where id = ${sql.placeholder('slotId')}::uuid and exists (select 1 from svc)
+      for no key update),
+    took as (
+      update service_slots t set booked = t.booked + 1
+      from slot
+      where t.id = slot.id and not slot.cancelled and slot.booked + slot.held < slot.capacity
+      returning t.id, t.starts_at, t.ends_at),
+    b as (
+      insert into service_bookings (village_id, service_id, slot_id, user_id, starts_at, ends_at,
+        code, note, materials_checked, request_key)
+      select ${sql.placeholder('villageId')}::uuid, ${sql.placeholder('serviceId')}::uuid, took.id,
+        ${sql.placeholder('userId')}::uuid, took.starts_at, took.ends_at, ${sql.placeholder('code')},
+        ${sql.placeholder('note')}, ${sql.placeholder('materialsChecked')}::jsonb, ${sql.placeholder('requestKey')}
+      from took
+      returning id, code, starts_at, ends_at, status, note, materials_checked, cancel_reason, created_at),
+    a as (
+      insert into audit_log (actor_user_id, action, target_type, target_id, village_id, request_id, details)
+      select ${sql.placeholder('userId')}::uuid, 'service.book', 'service_booking', b.id::text,
+        ${sql.placeholder('villageId')}::uuid, ${sql.placeholder('requestId')}, ${sql.placeholder('details')}::jsonb
+      from b)
+    select b.*, (select cancelled from slot) as slot_cancelled
+    from (select 1) one left join b on true`,
+);
+type BookingStatementRow = {
+  id: string | null;
+  code: string;
+  starts_at: string | Date;
+  ends_at: string | Date;
+  status: BookingRow['status'];
+  note: string;
+  materials_checked: string[] | string;
+  cancel_reason: string | null;
+  created_at: string | Date;
+  slot_cancelled: boolean | null;
+};
+
+const parseJsonValue = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
 export async function book(
   db: Db,
   c: Caller & { serviceId: string; requestKey?: string },
@@ -108,81 +245,71 @@ export async function book(
   now = new Date(),
 ): Promise<Outcome<TBooking & { replay?: true }>> {
   const startsAt = new Date(input.startsAt);
-  // One plain read: the service with its rules, the slot's row if it has one, and the booking an
-  // earlier attempt of this same request made. A full or cancelled slot is answered from it
-  // without a lock; the statement below still decides.
-  const [found] = await db
-    .select({
-      service: services,
-      ...rulesColumns(beijingDate(startsAt)),
-      slot: sql<SlotBrief | string | null>`(select json_build_object('id', s.id, 'capacity', s.capacity,
-          'booked', s.booked, 'held', s.held, 'cancelled', s.cancelled)
-        from service_slots s where s.service_id = "services"."id" and s.starts_at = ${startsAt.toISOString()}::timestamptz)`,
-      againId: c.requestKey
-        ? sql<string | null>`(select b.id from service_bookings b
-            where b.user_id = ${c.userId} and b.request_key = ${c.requestKey} and b.service_id = "services"."id")`
-        : sql<null>`null`,
-    })
-    .from(services)
-    .where(and(eq(services.id, c.serviceId), eq(services.villageId, c.villageId), eq(services.active, true)));
-  if (!found) return Err('NOT_FOUND');
-  const { service } = found;
-  if (found.againId) return replayBooking(db, found.againId, service, now);
-  if (!service.bookable) return Err('SERVICE_NOT_OFFERED', '这项服务不用预约，可以请村里代办');
+  // One plain read. A full or cancelled slot is answered from it without a lock; the statement
+  // below still decides.
+  const { rows: found } = await bookingRead<BookingReadRow>(db, {
+    date: beijingDate(startsAt),
+    startsAt: startsAt.toISOString(),
+    userId: c.userId,
+    requestKey: c.requestKey ?? null,
+    serviceId: c.serviceId,
+    villageId: c.villageId,
+  });
+  const f = found[0];
+  if (!f) return Err('NOT_FOUND');
+  const service: ServiceFields = {
+    id: f.id,
+    name: f.name,
+    icon: f.icon,
+    servedBy: f.served_by,
+    materials: parseJsonValue(f.materials),
+    cutoffMinutes: f.cutoff_minutes,
+  };
+  if (f.again_id) return replayBooking(db, f.again_id, service, now);
+  if (!f.bookable) return Err('SERVICE_NOT_OFFERED', '这项服务不用预约，可以请村里代办');
   const refusal = bookingRefusal(startsAt, now);
   if (refusal) return Err(refusal);
-  const spec = findSlot(rulesOf(found, service.slotMinutes), startsAt);
+  const spec = findSlot(rulesOf(f, f.slot_minutes), startsAt);
   if (!spec) return Err('SLOT_CLOSED');
-  const known = parseSlot(found.slot);
+  const known = parseSlot(f.slot);
   if (known?.cancelled) return Err('SLOT_CLOSED');
   if (known && known.booked + known.held >= known.capacity) return Err('SLOT_FULL');
   const materials = new Set(service.materials);
-  const slotId = known?.id ?? (await ensureSlot(db, service, spec)).id;
+  const slotId = known?.id ?? (await slotIdFor(db, service.id, c.villageId, spec));
   for (let attempt = 0; ; attempt++) {
     try {
       // One statement, so the slot row is locked only while it runs (no transaction held open
-      // across round trips while others queue on the last places). Locks in the order every path
-      // takes them: the service (a retirement holding it makes this wait, then find it gone),
-      // then the slot, read as it is once locked. A place is taken only if one is free, the
-      // booking inserted from that, and audited. No place → nothing is written, and the locked
-      // slot row says why. The overlap constraint and the unique request key refuse the whole
-      // statement.
-      const result = await db.execute(sql`
-        with svc as (
-          select id from services
-          where id = ${service.id} and village_id = ${c.villageId} and active
-          for key share),
-        slot as (
-          select id, capacity, booked, held, cancelled from service_slots
-          where id = ${slotId} and exists (select 1 from svc)
-          for no key update),
-        took as (
-          update service_slots t set booked = t.booked + 1
-          from slot
-          where t.id = slot.id and not slot.cancelled and slot.booked + slot.held < slot.capacity
-          returning t.id, t.starts_at, t.ends_at),
-        b as (
-          insert into service_bookings (village_id, service_id, slot_id, user_id, starts_at, ends_at,
-            code, note, materials_checked, request_key)
-          select ${c.villageId}::uuid, ${service.id}::uuid, took.id, ${c.userId}::uuid, took.starts_at,
-            took.ends_at, ${bookingCode()}, ${input.note},
-            ${JSON.stringify(input.materialsChecked.filter((m) => materials.has(m)))}::jsonb, ${c.requestKey ?? null}
-          from took
-          returning id),
-        a as (
-          insert into audit_log (actor_user_id, action, target_type, target_id, village_id, request_id, details)
-          select ${c.userId}::uuid, 'service.book', 'service_booking', b.id::text, ${c.villageId}::uuid,
-            ${c.requestId}, ${JSON.stringify({ serviceId: service.id, startsAt: startsAt.toISOString() })}::jsonb
-          from b)
-        select (select id from b) as id, (select cancelled from slot) as cancelled`);
-      const [made] = (result as unknown as { rows: { id: string | null; cancelled: boolean | null }[] }).rows;
+      // across round trips while others queue on the last places).
+      const { rows } = await bookingStatement<BookingStatementRow>(db, {
+        serviceId: service.id,
+        villageId: c.villageId,
+        slotId,
+        userId: c.userId,
+        code: bookingCode(),
+        note: input.note,
+        materialsChecked: JSON.stringify(input.materialsChecked.filter((m) => materials.has(m))),
+        requestKey: c.requestKey ?? null,
+        requestId: c.requestId,
+        details: JSON.stringify({ serviceId: service.id, startsAt: startsAt.toISOString() }),
+      });
+      const made = rows[0];
       if (!made?.id) {
         // No slot row under the lock: the service is gone (retired meanwhile).
-        if (made?.cancelled == null) return Err('NOT_FOUND');
-        return Err(made.cancelled ? 'SLOT_CLOSED' : 'SLOT_FULL');
+        if (made?.slot_cancelled == null) return Err('NOT_FOUND');
+        return Err(made.slot_cancelled ? 'SLOT_CLOSED' : 'SLOT_FULL');
       }
-      const [row] = await db.select().from(serviceBookings).where(eq(serviceBookings.id, made.id));
-      return Ok(bookingView(row!, service, now));
+      const row: BookingFields = {
+        id: made.id,
+        code: made.code,
+        startsAt: new Date(made.starts_at),
+        endsAt: new Date(made.ends_at),
+        status: made.status,
+        note: made.note,
+        materialsChecked: parseJsonValue(made.materials_checked),
+        cancelReason: made.cancel_reason,
+        createdAt: new Date(made.created_at),
+      };
+      return Ok(bookingView(row, service, now));
     } catch (e) {
       const code = pgCode(e);
       // The overlap constraint: this person already holds a booking at that time.
@@ -210,7 +337,7 @@ const parseSlot = (v: SlotBrief | string | null): SlotBrief | null =>
 async function replayBooking(
   db: Db,
   id: string,
-  service: ServiceRow,
+  service: ServiceFields,
   now: Date,
 ): Promise<Outcome<TBooking & { replay?: true }>> {
   const [row] = await db.select().from(serviceBookings).where(eq(serviceBookings.id, id));

@@ -7,6 +7,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, serviceBookings, serviceSlots, services } from '../../api/_db/schema';
+import { RATELIMIT_POLICIES } from '../../api/_redis';
 import { cancelBooking, reschedule } from '../../api/_services/bookings';
 import { beijingDate } from '../../shared/services/rules';
 import { expectRefusedForAllBut } from '../support/access';
@@ -303,6 +304,26 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
         body: { startsAt: slotAt(2, '10:00') },
       });
       expect(badId.status).toBe(400);
+    });
+    it('booking is rate limited per person: past the limit a 429 with Retry-After, nothing written', async () => {
+      const [busy] = await plainVillagers(t.db, a.village.id, 1, [a.villager, ...people]);
+      const { limit } = RATELIMIT_POLICIES['write:default'];
+      const token = await t.loginAs(busy!);
+      const gone = `${base}/services/${crypto.randomUUID()}/bookings`; // every request spends a token
+      const startsAt = slotAt(2, '09:00');
+      for (let i = 0; i < limit; i++) {
+        const r = await t.request('POST', gone, { token, headers: key(), body: { startsAt } });
+        expect(r.status).toBe(404);
+      }
+      const over = await book(busy!, startsAt);
+      expect(over.status).toBe(429);
+      expect(over.body.error.code).toBe('RATE_LIMITED');
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      const mine = await t.db.select().from(serviceBookings).where(eq(serviceBookings.userId, busy!));
+      expect(mine).toHaveLength(0);
+      // A revoked session is refused as such (401), not as limited.
+      await t.request('POST', '/api/auth/logout', { token });
+      expect((await t.request('POST', gone, { token, headers: key(), body: { startsAt } })).status).toBe(401);
     });
   });
 
