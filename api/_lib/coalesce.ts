@@ -58,3 +58,50 @@ export function coalescedRead<O extends object, V, A extends unknown[] = []>(
     return promise;
   };
 }
+
+/**
+ * The same rule for lookups by many keys (e.g. sessions by id): requests that arrive while a
+ * lookup is in flight gather, and their keys go out together in one lookup when it settles. A
+ * request alone is sent at once; a burst of N costs about two lookups instead of N; and no
+ * request is answered from a lookup sent before it arrived. `read` answers with what it found,
+ * by key (a key it did not find resolves to undefined).
+ */
+export function batchedLookup<O extends object, V>(
+  read: (owner: O, keys: string[]) => Promise<Map<string, V>>,
+) {
+  type Waiter = { key: string; resolve: (v: V | undefined) => void; reject: (e: unknown) => void };
+  type State = { inflight: boolean; waiting: Waiter[] };
+  const states = new WeakMap<O, State>();
+
+  function send(owner: O, state: State) {
+    const batch = state.waiting;
+    state.waiting = [];
+    state.inflight = true;
+    read(owner, [...new Set(batch.map((w) => w.key))])
+      .then(
+        (found) => {
+          for (const w of batch) w.resolve(found.get(w.key));
+        },
+        (e) => {
+          for (const w of batch) w.reject(e);
+        },
+      )
+      .finally(() => {
+        state.inflight = false;
+        if (state.waiting.length > 0) send(owner, state);
+      });
+  }
+
+  return (owner: O, key: string): Promise<V | undefined> => {
+    let state = states.get(owner);
+    if (!state) {
+      state = { inflight: false, waiting: [] };
+      states.set(owner, state);
+    }
+    const s = state;
+    return new Promise<V | undefined>((resolve, reject) => {
+      s.waiting.push({ key, resolve, reject });
+      if (!s.inflight) send(owner, s);
+    });
+  };
+}

@@ -12,6 +12,7 @@ import type { TMe, TMembership } from '../../shared/schemas/me';
 import type { AuthMembership } from '../_app/context';
 import type { Db } from '../_db/client';
 import { preparedSql } from '../_db/prepared';
+import { batchedLookup } from '../_lib/coalesce';
 
 type Row = {
   id: string;
@@ -66,10 +67,12 @@ type AuthRow = { id: string; display_name: string; memberships: AuthMembership[]
 
 /**
  * The session check every write (and every read the instance has no copy for) makes, built once
- * (api/_db/prepared.ts): building it with drizzle each time cost more server CPU than running it.
+ * (api/_db/prepared.ts), for a batch of sessions: requests arriving together share one lookup
+ * (batchedLookup, api/_lib/coalesce.ts) — 200 villagers opening the calendar at the same moment
+ * make a few lookups, not 200 — and none is answered by a lookup sent before it arrived.
  */
-const sessionStatement = preparedSql(
-  () => sql`select u.id, u.display_name,
+const sessionsStatement = preparedSql(
+  () => sql`select s.id as session_id, u.id, u.display_name,
       coalesce((
         select json_agg(json_build_object(
           'id', m.id, 'role', m.role, 'villageId', m.village_id, 'townId', m.town_id,
@@ -77,9 +80,17 @@ const sessionStatement = preparedSql(
         ) order by m.created_at, m.id)
         from memberships m where m.user_id = u.id), '[]'::json) as memberships
     from sessions s join users u on u.id = s.user_id
-    where s.id = ${sql.placeholder('sessionId')}::uuid and s.user_id = ${sql.placeholder('userId')}::uuid
-      and s.revoked_at is null and s.expires_at > now()`,
+    where s.id = any(${sql.placeholder('ids')}::uuid[]) and s.revoked_at is null and s.expires_at > now()`,
 );
+type SessionRow = AuthRow & { session_id: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const liveSessions = batchedLookup(async (db: Db, ids: string[]) => {
+  // An array literal of checked uuids (one text parameter: the same on PostgreSQL and PGlite).
+  const { rows } = await sessionsStatement<SessionRow>(db, { ids: `{${ids.join(',')}}` });
+  return new Map(rows.map((r) => [r.session_id, r]));
+});
 
 /** The user and their memberships (ids and roles only) if the session is live, else null. */
 export async function sessionAuth(
@@ -87,8 +98,9 @@ export async function sessionAuth(
   userId: string,
   sessionId: string,
 ): Promise<{ id: string; displayName: string; memberships: AuthMembership[] } | null> {
-  const { rows } = await sessionStatement<AuthRow>(db, { sessionId, userId });
-  const row = rows[0];
-  if (!row) return null;
+  // Only a uuid may join a batch: one malformed id would fail everybody's lookup.
+  if (!UUID.test(sessionId)) return null;
+  const row = await liveSessions(db, sessionId);
+  if (!row || row.id !== userId) return null;
   return { id: row.id, displayName: row.display_name, memberships: parse(row.memberships) };
 }

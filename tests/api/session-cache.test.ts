@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/_app/app';
+import { signToken } from '../../api/_auth/tokens';
 import { loadActors, type Actors } from '../support/actors';
 import { createTestApp, DB_UNAVAILABLE, type TestApp } from '../support/harness';
 
@@ -78,5 +79,33 @@ describe.skipIf(DB_UNAVAILABLE)('session copy per instance', () => {
     // A profile change (elder mode, through the me module) clears every copy on this instance.
     expect(await call(t.app, 'PATCH', '/api/me', other, { elderMode: true })).toBe(200);
     expect(await call(t.app, 'GET', '/api/me/notify-settings', watcher)).toBe(401);
+  });
+
+  it('sessions checked together in one lookup are each answered for themselves', async () => {
+    const login = async (userId: string) =>
+      (await t.request('POST', '/api/auth/dev', { body: { userId } })).body.token as string;
+    const [one, two, revoked] = [await login(a.villager), await login(a.party_member), await login(a.cadre)];
+    await t.request('POST', '/api/auth/logout', { token: revoked });
+    // A token for one person naming another person's live session (as if the secret had leaked).
+    const { sid } = JSON.parse(Buffer.from(two.split('.')[1]!, 'base64url').toString());
+    const crossed = await signToken(
+      t.deps.config.sessionSecret,
+      a.villager,
+      sid,
+      new Date(Date.now() + 3_600_000),
+    );
+    const notUuid = await signToken(
+      t.deps.config.sessionSecret,
+      a.villager,
+      'x',
+      new Date(Date.now() + 3_600_000),
+    );
+    // Writes (never from a copy), all at once: each gets its own answer.
+    const statuses = await Promise.all(
+      [one, two, revoked, crossed, notUuid, one].map((tk) =>
+        call(t.app, 'PUT', '/api/me/notify-settings', tk, { quietHours: true }),
+      ),
+    );
+    expect(statuses).toEqual([200, 200, 401, 401, 401, 200]);
   });
 });

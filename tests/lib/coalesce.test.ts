@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coalescedRead } from '../../api/_lib/coalesce';
+import { batchedLookup, coalescedRead } from '../../api/_lib/coalesce';
 
 /** A fake store whose reads the test releases by hand, recording what each read saw. */
 function store() {
@@ -60,5 +60,70 @@ describe('coalescedRead', () => {
     fail = false;
     expect(await Promise.all([get(a, 'x'), get(b, 'x'), get(a, 'y')])).toEqual(['a/x', 'b/x', 'a/y']);
     expect(calls).toEqual(['a/x', 'a/x', 'b/x', 'a/y']);
+  });
+});
+
+describe('batchedLookup', () => {
+  /** A fake table whose lookups the test releases by hand, recording the keys each was sent. */
+  function table() {
+    const rows = new Map<string, number>([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    const lookups: { keys: string[]; release: () => void; fail: (e: Error) => void }[] = [];
+    const read = (_owner: object, keys: string[]) =>
+      new Promise<Map<string, number>>((resolve, reject) => {
+        const seen = new Map(keys.filter((k) => rows.has(k)).map((k) => [k, rows.get(k)!]));
+        lookups.push({ keys, release: () => resolve(seen), fail: reject });
+      });
+    return { rows, lookups, read };
+  }
+
+  it('sends a lone request at once, and gathers the keys that arrive meanwhile into one lookup', async () => {
+    const t = table();
+    const get = batchedLookup(t.read);
+    const owner = {};
+    const first = get(owner, 'a');
+    expect(t.lookups.map((l) => l.keys)).toEqual([['a']]);
+    const rest = [get(owner, 'b'), get(owner, 'c'), get(owner, 'b'), get(owner, 'zz')];
+    expect(t.lookups).toHaveLength(1);
+    t.lookups[0]!.release();
+    expect(await first).toBe(1);
+    await tick();
+    expect(t.lookups[1]!.keys).toEqual(['b', 'c', 'zz']); // each key once
+    t.lookups[1]!.release();
+    expect(await Promise.all(rest)).toEqual([2, 3, 2, undefined]);
+  });
+
+  it('never answers a request with a lookup sent before it arrived', async () => {
+    const t = table();
+    const get = batchedLookup(t.read);
+    const owner = {};
+    const early = get(owner, 'a');
+    t.rows.set('a', 10); // changed while the first lookup is in flight…
+    const late = get(owner, 'a'); // …so this request waits for a lookup of its own
+    t.lookups[0]!.release();
+    expect(await early).toBe(1);
+    await tick();
+    t.lookups[1]!.release();
+    expect(await late).toBe(10);
+  });
+
+  it('a failed lookup fails only its own requests; the next batch goes out; owners are apart', async () => {
+    const t = table();
+    const get = batchedLookup(t.read);
+    const [x, y] = [{}, {}];
+    const a = get(x, 'a');
+    const b = get(x, 'b');
+    const other = get(y, 'c');
+    expect(t.lookups).toHaveLength(2); // one per owner, at once
+    t.lookups[0]!.fail(new Error('db down'));
+    await expect(a).rejects.toThrow('db down');
+    await tick();
+    t.lookups[2]!.release();
+    expect(await b).toBe(2);
+    t.lookups[1]!.release();
+    expect(await other).toBe(3);
   });
 });
