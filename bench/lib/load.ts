@@ -91,28 +91,53 @@ export async function runLoad(opts: LoadOptions): Promise<LoadFigures> {
     }
     times[n++] = ms;
   });
-  const sorted = times.slice(0, n).sort();
-  let sum = 0;
-  for (const t of sorted) sum += t;
   const statusCodes = Object.fromEntries(
     Object.entries(result.statusCodeStats).map(([k, v]) => [k, v.count]),
   );
   const elapsedS = (result.finish.getTime() - result.start.getTime()) / 1000 || result.duration;
-  return {
+  return loadFigures(times.slice(0, n), {
     connections: opts.connections,
-    duration_s: round(elapsedS),
+    elapsedS,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes,
+    warmupS,
+  });
+}
+
+/** The standard figures from every measured response time (ms, any order) and the run's counts. */
+export function loadFigures(
+  times: Float64Array,
+  run: {
+    connections: number;
+    elapsedS: number;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    statusCodes: Record<string, number>;
+    warmupS: number;
+  },
+): LoadFigures {
+  const sorted = times.sort();
+  const n = sorted.length;
+  let sum = 0;
+  for (const t of sorted) sum += t;
+  return {
+    connections: run.connections,
+    duration_s: round(run.elapsedS),
     requests: n,
-    rps: round(n / elapsedS, 1),
+    rps: round(n / run.elapsedS, 1),
     p50_ms: round(percentile(sorted, 50)),
     p95_ms: round(percentile(sorted, 95)),
     p99_ms: round(percentile(sorted, 99)),
     p999_ms: round(percentile(sorted, 99.9)),
     max_ms: round(n ? sorted[n - 1]! : Number.NaN),
     mean_ms: round(n ? sum / n : Number.NaN),
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non_2xx: result.non2xx,
-    status_codes: statusCodes,
-    warmup_s: warmupS,
+    errors: run.errors,
+    timeouts: run.timeouts,
+    non_2xx: run.non2xx,
+    status_codes: run.statusCodes,
+    warmup_s: run.warmupS,
   };
 }

@@ -11,7 +11,7 @@
  * It speaks through the lean client of raw-http.ts (a fraction of node:http's CPU per request).
  */
 import { performance } from 'node:perf_hooks';
-import type { LoadFigures } from './load';
+import { type LoadFigures, loadFigures } from './load';
 import { RawClient } from './raw-http';
 
 export type PacedOptions = {
@@ -74,13 +74,6 @@ function phase(opts: PacedOptions, client: RawClient, durationS: number, tally?:
   });
 }
 
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 /** Runs the paced load (warm-up, then the measured run) and reports the standard figures. */
 export async function runPaced(opts: PacedOptions): Promise<LoadFigures> {
   const client = new RawClient(new URL(opts.url).origin, opts.connections);
@@ -90,29 +83,18 @@ export async function runPaced(opts: PacedOptions): Promise<LoadFigures> {
     await opts.beforeMeasure?.();
     const tally: Tally = { times: [], errors: 0, timeouts: 0, codes: {} };
     const elapsedS = await phase(opts, client, opts.durationS, tally);
-    const sorted = Float64Array.from(tally.times).sort();
-    const n = sorted.length;
-    const sum = sorted.reduce((a, b) => a + b, 0);
     const non2xx = Object.entries(tally.codes)
       .filter(([k]) => !k.startsWith('2'))
       .reduce((a, [, v]) => a + v, 0);
-    return {
+    return loadFigures(Float64Array.from(tally.times), {
       connections: opts.connections,
-      duration_s: round(elapsedS),
-      requests: n,
-      rps: round(n / elapsedS, 1),
-      p50_ms: round(percentile(sorted, 50)),
-      p95_ms: round(percentile(sorted, 95)),
-      p99_ms: round(percentile(sorted, 99)),
-      p999_ms: round(percentile(sorted, 99.9)),
-      max_ms: round(n ? sorted[n - 1]! : Number.NaN),
-      mean_ms: round(n ? sum / n : Number.NaN),
+      elapsedS,
       errors: tally.errors,
       timeouts: tally.timeouts,
-      non_2xx: non2xx,
-      status_codes: tally.codes,
-      warmup_s: warmupS,
-    };
+      non2xx,
+      statusCodes: tally.codes,
+      warmupS,
+    });
   } finally {
     client.close();
   }
