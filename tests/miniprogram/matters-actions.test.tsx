@@ -225,6 +225,13 @@ describe('action bodies follow the workflow’s note rule', () => {
 });
 
 describe('a matter’s page', () => {
+  // The fixtures are dated 3 December 2026; the page words a deadline against the clock.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-03T02:00:00.000Z'));
+  });
+  afterEach(() => vi.useRealTimers());
+
   it('shows where it is, the timeline in words, and acts: 上报 needs a reason', async () => {
     const moved = vi.fn((_: unknown) => ok({ id: MATTER_ID, state: 'submitted', level: 'village' }));
     let current = detail({ actions: ['accept', 'escalate'] });
