@@ -120,6 +120,10 @@ export class RawClient {
       if (!c.closed) return c;
     }
     if (this.open >= this.connections) return undefined;
+    return this.connect();
+  }
+
+  private connect(): Connection {
     this.open++;
     return new Connection(
       this.host,
@@ -138,6 +142,25 @@ export class RawClient {
     const next = this.queue.shift();
     if (next) c.send(next);
     else this.idle.push(c);
+  }
+
+  /**
+   * Opens `n` connections and sends `path` once on each, so they are set up and accepted by the
+   * server before they are needed; they then wait in the pool.
+   */
+  async preconnect(n: number, path: string): Promise<void> {
+    // One after another, as phones opening the app would; each joins the idle pool when answered.
+    for (let i = 0; i < n; i++) {
+      const c = this.connect();
+      await new Promise<RawResponse>((resolve, reject) =>
+        c.send({
+          head: `GET ${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\n\r\n`,
+          body: '',
+          resolve,
+          reject,
+        }),
+      );
+    }
   }
 
   /** Closes every connection. */

@@ -160,7 +160,15 @@ export const booking: Scenario = {
         racing = race();
       },
     });
-    const { bookingMs, readMs, answers, booked, raceMs, clientCpuS } = await racing!;
+    const {
+      bookingMs,
+      readMs,
+      answers,
+      booked,
+      raceMs,
+      clientCpuS,
+      connections: raceConnections,
+    } = await racing!;
     const serverCpu = await cpuSeconds(server.child.pid);
 
     // Counted from the database, not from the answers.
@@ -208,6 +216,7 @@ export const booking: Scenario = {
       race_server_cpu_s: raceCpu.server ?? null,
       race_postgres_cpu_s: raceCpu.pg ?? null,
       race_client_cpu_s: round(clientCpuS),
+      race_connections: raceConnections,
       racers: tokens.length,
       places: starts.length,
       booked_answers: booked,
