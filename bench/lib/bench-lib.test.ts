@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { serviceAvailable } from '../../tests/support/services';
 import { measureWeapp } from '../scenarios/size';
 import { runLoad } from './load';
+import { runPaced } from './paced';
+import { RawClient } from './raw-http';
 import { createTempDatabase } from './pg';
 import { runCleanups } from './processes';
 import { type ResultFile, checkBudgets, machine, updateResultsMd } from './results';
@@ -156,6 +158,85 @@ describe('load', () => {
       expect(f.p99_ms).toBeLessThanOrEqual(f.max_ms);
       expect(f.rps).toBeGreaterThan(0);
     } finally {
+      server.close();
+    }
+  });
+});
+
+describe('paced load and the raw client', () => {
+  it('sends at an even pace, never more connections than allowed, and counts statuses', async () => {
+    const arrivals: number[] = [];
+    const sockets = new Set<unknown>();
+    const server = http.createServer((req, res) => {
+      arrivals.push(performance.now());
+      sockets.add(req.socket);
+      res.statusCode = arrivals.length % 4 === 0 ? 404 : 200;
+      res.end(JSON.stringify({ n: arrivals.length, text: '已约满' }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const f = await runPaced({
+        url: `http://127.0.0.1:${port}/x?y=1`,
+        rate: 200,
+        connections: 3,
+        durationS: 1,
+        warmupS: 0,
+      });
+      expect(f.requests).toBe(200);
+      expect(f.status_codes['404']).toBe(50);
+      expect(f.non_2xx).toBe(50);
+      expect(f.errors).toBe(0);
+      expect(sockets.size).toBeLessThanOrEqual(3);
+      // Even: no 100 ms of the second holds more than a third of the requests (a burst would).
+      const t0 = arrivals[0]!;
+      const perTenth = new Array(11).fill(0);
+      for (const t of arrivals) perTenth[Math.min(10, Math.floor((t - t0) / 100))]++;
+      expect(Math.max(...perTenth)).toBeLessThan(67);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('RawClient: keep-alive reuse, bodies cut by Content-Length (UTF-8), requests queued for a free connection', async () => {
+    const sockets = new Set<unknown>();
+    const server = http.createServer((req, res) => {
+      sockets.add(req.socket);
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ method: req.method, url: req.url, body, auth: req.headers.authorization }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const client = new RawClient(`http://127.0.0.1:${port}`, 2);
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          client.request(
+            'POST',
+            `/p/${i}`,
+            { Authorization: 'Bearer t' },
+            JSON.stringify({ 名: `村民${i}` }),
+          ),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(new Array(10).fill(200));
+      expect(JSON.parse(answers[7]!.body)).toEqual({
+        method: 'POST',
+        url: '/p/7',
+        body: JSON.stringify({ 名: '村民7' }),
+        auth: 'Bearer t',
+      });
+      expect(sockets.size).toBe(2);
+      await client.preconnect(1, '/warm');
+      expect(sockets.size).toBe(3);
+    } finally {
+      client.close();
       server.close();
     }
   });
