@@ -27,6 +27,7 @@ import type { TBook, TBooking, TMyBookings, TWaitlistEntry } from '../../shared/
 import type { Db, Tx } from '../_db/client';
 import { constraintOf, pgCode } from '../_db/errors';
 import { preparedSql } from '../_db/prepared';
+import { batchedLookup } from '../_lib/coalesce';
 import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
@@ -121,22 +122,29 @@ async function validSlot(db: Q, service: ServiceRow, startsAt: Date, now: Date) 
 }
 
 /**
- * The booking's first read, built once (api/_db/prepared.ts): the active service with what a
- * booking needs of it and its rules, the slot's row if it has one, and the booking an earlier
- * attempt of this same request made.
+ * The booking's first read, built once (api/_db/prepared.ts), for a batch of bookings: for each,
+ * the active service with what a booking needs of it and its rules, the slot's row if it has one,
+ * and the booking an earlier attempt of this same request made. Bookings arriving at the same moment
+ * (a slot opening at 8:00) share one read (batchedLookup: never a read sent before they arrived).
  */
-const bookingRead = preparedSql(
-  () => sql`select s.id, s.name, s.icon, s.served_by, s.materials, s.bookable, s.slot_minutes,
-      s.cutoff_minutes, ${rulesColumnsOf(sql`s.id`, sql`${sql.placeholder('date')}`)},
+const bookingReads = preparedSql(
+  () => sql`select q.k, s.id, s.name, s.icon, s.served_by, s.materials, s.bookable, s.slot_minutes,
+      s.cutoff_minutes, ${rulesColumnsOf(sql`s.id`, sql`q.date`)},
       (select json_build_object('id', t.id, 'capacity', t.capacity, 'booked', t.booked, 'held', t.held,
           'cancelled', t.cancelled)
-        from service_slots t where t.service_id = s.id and t.starts_at = ${sql.placeholder('startsAt')}::timestamptz) as slot,
+        from service_slots t where t.service_id = s.id and t.starts_at = q.starts_at) as slot,
       (select b.id from service_bookings b
-        where b.user_id = ${sql.placeholder('userId')}::uuid and b.request_key = ${sql.placeholder('requestKey')}
-          and b.service_id = s.id) as again_id
-    from services s
-    where s.id = ${sql.placeholder('serviceId')} and s.village_id = ${sql.placeholder('villageId')} and s.active`,
+        where b.user_id = q.user_id and b.request_key = q.request_key and b.service_id = s.id) as again_id
+    from json_to_recordset(${sql.placeholder('items')}::json)
+      as q(k text, service_id uuid, village_id uuid, starts_at timestamptz, user_id uuid, request_key text,
+        date text)
+    join services s on s.id = q.service_id and s.village_id = q.village_id and s.active`,
 );
+const bookingRead = batchedLookup(async (db: Db, keys: string[]) => {
+  const items = keys.map((k) => ({ k, ...(JSON.parse(k) as object) }));
+  const { rows } = await bookingReads<BookingReadRow & { k: string }>(db, { items: JSON.stringify(items) });
+  return new Map(rows.map((r) => [r.k, r]));
+});
 type BookingReadRow = {
   id: string;
   name: string;
@@ -247,15 +255,17 @@ export async function book(
   const startsAt = new Date(input.startsAt);
   // One plain read. A full or cancelled slot is answered from it without a lock; the statement
   // below still decides.
-  const { rows: found } = await bookingRead<BookingReadRow>(db, {
-    date: beijingDate(startsAt),
-    startsAt: startsAt.toISOString(),
-    userId: c.userId,
-    requestKey: c.requestKey ?? null,
-    serviceId: c.serviceId,
-    villageId: c.villageId,
-  });
-  const f = found[0];
+  const f = await bookingRead(
+    db,
+    JSON.stringify({
+      service_id: c.serviceId,
+      village_id: c.villageId,
+      starts_at: startsAt.toISOString(),
+      user_id: c.userId,
+      request_key: c.requestKey ?? null,
+      date: beijingDate(startsAt),
+    }),
+  );
   if (!f) return Err('NOT_FOUND');
   const service: ServiceFields = {
     id: f.id,

@@ -171,6 +171,21 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
       expect((await slotRow(startsAt))!.booked).toBe(1);
     });
 
+    it('copies of one booking request sent at once (one read for all of them) make one booking', async () => {
+      const startsAt = slotAt(2, '10:00');
+      const headers = key();
+      const token = await t.loginAs(people[7]!);
+      const path = `${base}/services/${serviceId}/bookings`;
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => t.request('POST', path, { token, headers, body: { startsAt } })),
+      );
+      expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+      expect(new Set(answers.map((r) => r.body.id)).size).toBe(1);
+      const rows = await t.db.select().from(serviceBookings).where(eq(serviceBookings.userId, people[7]!));
+      expect(rows).toHaveLength(1);
+      expect((await slotRow(startsAt))!.booked).toBe(1);
+    });
+
     it('a malformed Idempotency-Key is refused before anything is written', async () => {
       const startsAt = slotAt(2, '11:00');
       const res = await book(people[6]!, startsAt, { headers: { 'idempotency-key': 'no spaces!' } });
