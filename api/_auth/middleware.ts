@@ -19,6 +19,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Deps } from '../_app/context';
 import type { RatelimitPolicyName } from '../_redis';
 import { ApiError } from '../_lib/errors';
+import { refuseWhenLimited } from '../_lib/rate-limit';
 import { sessionAuth } from '../_me/get-me';
 import { verifyToken } from './tokens';
 
@@ -67,11 +68,7 @@ const authMiddleware = (writesMayChangeProfiles: boolean, limit?: RatelimitPolic
         cache.set(key, { live, at: Date.now() });
       }
     }
-    const limited = await limiting;
-    if (limited && !limited.success) {
-      c.header('Retry-After', String(limited.retryAfterS));
-      throw new ApiError('RATE_LIMITED', undefined, { retryAfterS: limited.retryAfterS });
-    }
+    if (limiting) refuseWhenLimited(c, await limiting);
     c.set('auth', {
       userId: live.id,
       sessionId: sid,

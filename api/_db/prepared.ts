@@ -26,6 +26,9 @@ type Internals = {
   };
 };
 
+/** A json value of a raw statement's row: node-postgres parses it, other drivers may give the text. */
+export const jsonValue = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
 /**
  * A statement built on first use by `build` (with `sql.placeholder`s) and then only filled in:
  * `run(db, values)` resolves to what `db.execute` would. Every database of this API is made the same

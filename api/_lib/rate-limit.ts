@@ -13,11 +13,14 @@ export function clientIp(c: Context<AppEnv>): string {
 export function rateLimit(policy: RatelimitPolicyName, by: 'ip' | 'user') {
   return createMiddleware<AppEnv>(async (c, next) => {
     const identifier = by === 'ip' ? clientIp(c) : c.get('auth').userId;
-    const result = await c.get('deps').redis.rateLimit(policy, identifier);
-    if (!result.success) {
-      c.header('Retry-After', String(result.retryAfterS));
-      throw new ApiError('RATE_LIMITED', undefined, { retryAfterS: result.retryAfterS });
-    }
+    refuseWhenLimited(c, await c.get('deps').redis.rateLimit(policy, identifier));
     await next();
   });
+}
+
+/** A used-up limit: 429 RATE_LIMITED with Retry-After. */
+export function refuseWhenLimited(c: Context<AppEnv>, result: { success: boolean; retryAfterS: number }) {
+  if (result.success) return;
+  c.header('Retry-After', String(result.retryAfterS));
+  throw new ApiError('RATE_LIMITED', undefined, { retryAfterS: result.retryAfterS });
 }

@@ -11,7 +11,7 @@ import { maskPhone } from '../../shared/format';
 import type { TMe, TMembership } from '../../shared/schemas/me';
 import type { AuthMembership } from '../_app/context';
 import type { Db } from '../_db/client';
-import { preparedSql } from '../_db/prepared';
+import { jsonValue, preparedSql } from '../_db/prepared';
 import { batchedLookup } from '../_lib/coalesce';
 
 type Row = {
@@ -22,8 +22,6 @@ type Row = {
   memberships: TMembership[] | string;
   pending_joins: TMe['pendingJoins'] | string;
 };
-
-const parse = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
 export async function getMe(db: Db, userId: string, sessionId?: string): Promise<TMe | null> {
   const from = sessionId
@@ -58,8 +56,8 @@ export async function getMe(db: Db, userId: string, sessionId?: string): Promise
     displayName: row.display_name,
     phoneMasked: maskPhone(row.phone),
     elderMode: row.elder_mode,
-    memberships: parse(row.memberships),
-    pendingJoins: parse(row.pending_joins),
+    memberships: jsonValue(row.memberships),
+    pendingJoins: jsonValue(row.pending_joins),
   };
 }
 
@@ -102,5 +100,5 @@ export async function sessionAuth(
   if (!UUID.test(sessionId)) return null;
   const row = await liveSessions(db, sessionId);
   if (!row || row.id !== userId) return null;
-  return { id: row.id, displayName: row.display_name, memberships: parse(row.memberships) };
+  return { id: row.id, displayName: row.display_name, memberships: jsonValue(row.memberships) };
 }

@@ -26,7 +26,7 @@ import {
 import type { TBook, TBooking, TMyBookings, TWaitlistEntry } from '../../shared/services/schemas';
 import type { Db, Tx } from '../_db/client';
 import { constraintOf, pgCode } from '../_db/errors';
-import { preparedSql } from '../_db/prepared';
+import { jsonValue, preparedSql } from '../_db/prepared';
 import { batchedLookup } from '../_lib/coalesce';
 import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { audit } from '../_lib/audit';
@@ -244,8 +244,6 @@ type BookingStatementRow = {
   slot_cancelled: boolean | null;
 };
 
-const parseJsonValue = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
-
 export async function book(
   db: Db,
   c: Caller & { serviceId: string; requestKey?: string },
@@ -272,7 +270,7 @@ export async function book(
     name: f.name,
     icon: f.icon,
     servedBy: f.served_by,
-    materials: parseJsonValue(f.materials),
+    materials: jsonValue(f.materials),
     cutoffMinutes: f.cutoff_minutes,
   };
   if (f.again_id) return replayBooking(db, f.again_id, service, now);
@@ -281,7 +279,7 @@ export async function book(
   if (refusal) return Err(refusal);
   const spec = findSlot(rulesOf(f, f.slot_minutes), startsAt);
   if (!spec) return Err('SLOT_CLOSED');
-  const known = parseSlot(f.slot);
+  const known = f.slot === null ? null : jsonValue(f.slot);
   if (known?.cancelled) return Err('SLOT_CLOSED');
   if (known && known.booked + known.held >= known.capacity) return Err('SLOT_FULL');
   const materials = new Set(service.materials);
@@ -315,7 +313,7 @@ export async function book(
         endsAt: new Date(made.ends_at),
         status: made.status,
         note: made.note,
-        materialsChecked: parseJsonValue(made.materials_checked),
+        materialsChecked: jsonValue(made.materials_checked),
         cancelReason: made.cancel_reason,
         createdAt: new Date(made.created_at),
       };
@@ -340,9 +338,6 @@ export async function book(
 }
 
 type SlotBrief = { id: string; capacity: number; booked: number; held: number; cancelled: boolean };
-const parseSlot = (v: SlotBrief | string | null): SlotBrief | null =>
-  typeof v === 'string' ? (JSON.parse(v) as SlotBrief) : v;
-
 /** A retry of a booking request (same Idempotency-Key): the booking it made, marked as a replay. */
 async function replayBooking(
   db: Db,

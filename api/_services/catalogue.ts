@@ -43,6 +43,7 @@ import {
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { pgCode } from '../_db/errors';
+import { jsonValue } from '../_db/prepared';
 import { cancelSlotTx } from './slot-cancel';
 import { serviceChanges, tellServiceChanged } from './notices';
 
@@ -97,14 +98,12 @@ function rulesSql(serviceId: SQL, fromDate: SQL) {
   };
 }
 
-const parseJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
-
 /** ServiceRules from the columns of rulesColumns and the service's slot length. */
 export function rulesOf(
   row: { hours: TWeeklyHours[] | string; exceptions: TServiceException[] | string },
   slotMinutes: number,
 ): ServiceRules {
-  return { hours: parseJson(row.hours), exceptions: parseJson(row.exceptions), slotMinutes };
+  return { hours: jsonValue(row.hours), exceptions: jsonValue(row.exceptions), slotMinutes };
 }
 
 export type ServiceRules = { hours: TWeeklyHours[]; exceptions: TServiceException[]; slotMinutes: number };

@@ -21,7 +21,7 @@ import {
 } from '../../shared/services/rules';
 import type { TSlot } from '../../shared/services/schemas';
 import type { Db, Tx } from '../_db/client';
-import { preparedSql } from '../_db/prepared';
+import { jsonValue, preparedSql } from '../_db/prepared';
 import { serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { coalescedRead } from '../_lib/coalesce';
 import { Err, Ok, type Outcome } from '../_lib/errors';
@@ -155,9 +155,7 @@ async function computeSlots(
   const row = rows[0];
   if (!row) return Err('NOT_FOUND');
   if (from > addDays(today, BOOKING_HORIZON_DAYS)) return Ok({ items: [] });
-  const slots: Exclude<CalendarRow['slots'], string> =
-    typeof row.slots === 'string' ? JSON.parse(row.slots) : row.slots;
-  const states = slots.map(([at, capacity, booked, held, cancelled]) => ({
+  const states = jsonValue(row.slots).map(([at, capacity, booked, held, cancelled]) => ({
     startsAt: new Date(Number(at)),
     capacity,
     booked,
