@@ -189,6 +189,32 @@ describe.skipIf(!sharedRedisUp)('through Redis (Upstash protocol bridge)', () =>
     expect(await p.rateLimitAll([{ policy: 'matters:raise', identifier: 'u3' }])).toBeUndefined();
   });
 
+  it('a burst of concurrent calls goes in a few pipelines and still spends exactly the limit', async () => {
+    const p = createRedisPort({
+      url: bridge.url,
+      token: bridge.token,
+      log: recordingLog(),
+      keyPrefix: P,
+      policies: { 'write:default': { limit: 20, windowS: 60, algorithm: 'sliding-window' } },
+    });
+    await p.rateLimit('write:default', 'warm-up'); // the script is loaded once
+    const before = bridge.requests();
+    // 200 villagers take a token at the same moment, ten of them twice (two taps).
+    const who = Array.from({ length: 200 }, (_, i) => `burst-${i}`);
+    const answers = await Promise.all(
+      [...who, ...who.slice(0, 10)].map((id) => p.rateLimit('write:default', id)),
+    );
+    expect(answers.every((a) => a.success && a.source === 'redis')).toBe(true);
+    expect(bridge.requests() - before).toBeLessThanOrEqual(10);
+    // One identifier past its limit in the same burst: exactly 20 allowed, every answer from Redis.
+    const one = await Promise.all(
+      Array.from({ length: 30 }, () => p.rateLimit('write:default', 'burst-one')),
+    );
+    expect(one.filter((a) => a.success)).toHaveLength(20);
+    expect(one.every((a) => a.source === 'redis')).toBe(true);
+    expect(p.state().state).toBe('up');
+  });
+
   it('keys live under <prefix>rl:<area>:<action>:<identifier>', async () => {
     const p = port('auth:login');
     await p.rateLimit('auth:login', '203.0.113.9');
