@@ -105,3 +105,37 @@ export function batchedLookup<O extends object, V>(
     });
   };
 }
+
+/**
+ * Calls with the same key run one at a time, in the order they came, on this instance; calls with
+ * different keys do not wait for each other. The calls of one burst (from the first call on a key
+ * until its queue is empty again) share a `state` object, made by `init`. Each call gets its
+ * ticket (1, 2, … in the order the calls came within the burst) and `issued()`, the number of
+ * tickets given so far: those calls are all waiting while this one runs.
+ *
+ * For writes that would otherwise queue on one row lock inside PostgreSQL, each holding a pooled
+ * connection while it waits.
+ */
+export function inTurns<S extends object>(init: () => S) {
+  type Queue = { tail: Promise<unknown>; state: S; tickets: number };
+  const queues = new Map<string, Queue>();
+  return <T>(key: string, fn: (state: S, ticket: number, issued: () => number) => Promise<T>): Promise<T> => {
+    let q = queues.get(key);
+    if (!q) {
+      q = { tail: Promise.resolve(), state: init(), tickets: 0 };
+      queues.set(key, q);
+    }
+    const queue = q;
+    const ticket = ++queue.tickets;
+    const run = queue.tail.then(() => fn(queue.state, ticket, () => queue.tickets));
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    queue.tail = tail;
+    void tail.then(() => {
+      if (queue.tail === tail) queues.delete(key);
+    });
+    return run;
+  };
+}

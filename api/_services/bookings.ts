@@ -27,7 +27,7 @@ import type { TBook, TBooking, TMyBookings, TWaitlistEntry } from '../../shared/
 import type { Db, Tx } from '../_db/client';
 import { constraintOf, pgCode } from '../_db/errors';
 import { jsonValue, preparedSql } from '../_db/prepared';
-import { batchedLookup } from '../_lib/coalesce';
+import { batchedLookup, inTurns } from '../_lib/coalesce';
 import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
@@ -214,7 +214,7 @@ const bookingStatement = preparedSql(
       update service_slots t set booked = t.booked + 1
       from slot
       where t.id = slot.id and not slot.cancelled and slot.booked + slot.held < slot.capacity
-      returning t.id, t.starts_at, t.ends_at),
+      returning t.id, t.starts_at, t.ends_at, t.booked + t.held >= t.capacity as full_after),
     b as (
       insert into service_bookings (village_id, service_id, slot_id, user_id, starts_at, ends_at,
         code, note, materials_checked, request_key)
@@ -228,7 +228,8 @@ const bookingStatement = preparedSql(
       select ${sql.placeholder('userId')}::uuid, 'service.book', 'service_booking', b.id::text,
         ${sql.placeholder('villageId')}::uuid, ${sql.placeholder('requestId')}, ${sql.placeholder('details')}::jsonb
       from b)
-    select b.*, (select cancelled from slot) as slot_cancelled
+    select b.*, (select cancelled from slot) as slot_cancelled,
+      coalesce((select full_after from took), (select booked + held >= capacity from slot)) as full_after
     from (select 1) one left join b on true`,
 );
 type BookingStatementRow = {
@@ -242,6 +243,8 @@ type BookingStatementRow = {
   cancel_reason: string | null;
   created_at: string | Date;
   slot_cancelled: boolean | null;
+  /** No place left once this statement ran (it took the last one, or found none). */
+  full_after: boolean | null;
 };
 
 export async function book(
@@ -283,7 +286,54 @@ export async function book(
   if (known?.cancelled) return Err('SLOT_CLOSED');
   if (known && known.booked + known.held >= known.capacity) return Err('SLOT_FULL');
   const materials = new Set(service.materials);
-  const slotId = known?.id ?? (await slotIdFor(db, service.id, c.villageId, spec));
+  const again = c.requestKey ? `${c.userId}|${c.requestKey}` : undefined;
+  return slotTurn(`${service.id}|${spec.startsAt.toISOString()}`, async (burst, ticket, issued) => {
+    // A copy of a request that booked while this one waited (two taps, a retry): the same booking.
+    const first = again ? burst.made.get(again) : undefined;
+    if (first) return Ok({ ...first, replay: true as const });
+    // Waiting here while an earlier booking found the slot full (or cancelled): it was full while
+    // this request waited, so that is its answer.
+    if (ticket <= burst.fullThrough) return Err('SLOT_FULL');
+    if (ticket <= burst.closedThrough) return Err('SLOT_CLOSED');
+    burst.slotId ??= known?.id ?? (await slotIdFor(db, service.id, c.villageId, spec));
+    const waiting = issued();
+    const placed = await placeBooking(db, c, input, service, burst.slotId, materials, startsAt, now);
+    if (placed.outcome.ok && again) burst.made.set(again, placed.outcome.value);
+    if (placed.fullAfter) burst.fullThrough = Math.max(burst.fullThrough, waiting);
+    if (placed.closed) burst.closedThrough = Math.max(burst.closedThrough, waiting);
+    return placed.outcome;
+  });
+}
+
+/**
+ * Bookings of one slot go to the database one at a time from this instance. PostgreSQL would make
+ * them wait on the slot's row lock anyway, but each waiting there holds a pooled connection: at
+ * 8:00, ten bookings for each slot took every connection, and all other requests queued behind
+ * them. Within a burst:
+ * - the first creates the slot's row if it has none; the others take its id;
+ * - a copy of a request that booked (two taps, a retry sent at once) gets the same booking;
+ * - when a booking finds the slot full (or takes its last place), those that were already waiting
+ *   when it was sent are answered 已约满 without a round trip: the slot was full at a moment while
+ *   they waited. Later arrivals still ask the database (a place may have been freed since).
+ */
+const slotTurn = inTurns<{
+  slotId?: string;
+  fullThrough: number;
+  closedThrough: number;
+  /** Bookings made in this burst, by person and request key. */
+  made: Map<string, TBooking>;
+}>(() => ({ fullThrough: 0, closedThrough: 0, made: new Map() }));
+
+async function placeBooking(
+  db: Db,
+  c: Caller & { serviceId: string; requestKey?: string },
+  input: TBook,
+  service: ServiceFields,
+  slotId: string,
+  materials: Set<string>,
+  startsAt: Date,
+  now: Date,
+): Promise<{ outcome: Outcome<TBooking & { replay?: true }>; fullAfter?: boolean; closed?: boolean }> {
   for (let attempt = 0; ; attempt++) {
     try {
       // One statement, so the slot row is locked only while it runs (no transaction held open
@@ -303,8 +353,9 @@ export async function book(
       const made = rows[0];
       if (!made?.id) {
         // No slot row under the lock: the service is gone (retired meanwhile).
-        if (made?.slot_cancelled == null) return Err('NOT_FOUND');
-        return Err(made.slot_cancelled ? 'SLOT_CLOSED' : 'SLOT_FULL');
+        if (made?.slot_cancelled == null) return { outcome: Err('NOT_FOUND') };
+        if (made.slot_cancelled) return { outcome: Err('SLOT_CLOSED'), closed: true };
+        return { outcome: Err('SLOT_FULL'), fullAfter: true };
       }
       const row: BookingFields = {
         id: made.id,
@@ -317,18 +368,18 @@ export async function book(
         cancelReason: made.cancel_reason,
         createdAt: new Date(made.created_at),
       };
-      return Ok(bookingView(row, service, now));
+      return { outcome: Ok(bookingView(row, service, now)), fullAfter: made.full_after === true };
     } catch (e) {
       const code = pgCode(e);
       // The overlap constraint: this person already holds a booking at that time.
-      if (code === '23P01') return Err('BOOKING_OVERLAP');
+      if (code === '23P01') return { outcome: Err('BOOKING_OVERLAP') };
       if (code === '23505' && constraintOf(e).includes('request_key') && c.requestKey) {
         // The same request, retried at the same moment: answer with the booking it made.
         const [first] = await db
           .select()
           .from(serviceBookings)
           .where(and(eq(serviceBookings.userId, c.userId), eq(serviceBookings.requestKey, c.requestKey)));
-        if (first) return Ok({ ...bookingView(first, service, now), replay: true as const });
+        if (first) return { outcome: Ok({ ...bookingView(first, service, now), replay: true as const }) };
       }
       // A booking code already used in this village: draw another (rare; 900,000 codes).
       if (code === '23505' && constraintOf(e).includes('code') && attempt < 5) continue;

@@ -55,12 +55,12 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
         body: { startsAt, ...o.body },
       },
     );
-  const slotRow = async (startsAt: string) =>
+  const slotRow = async (startsAt: string, sid = serviceId) =>
     (
       await t.db
         .select()
         .from(serviceSlots)
-        .where(and(eq(serviceSlots.serviceId, serviceId), eq(serviceSlots.startsAt, new Date(startsAt))))
+        .where(and(eq(serviceSlots.serviceId, sid), eq(serviceSlots.startsAt, new Date(startsAt))))
     )[0];
 
   describe('catalogue', () => {
@@ -184,6 +184,49 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
       const rows = await t.db.select().from(serviceBookings).where(eq(serviceBookings.userId, people[7]!));
       expect(rows).toHaveLength(1);
       expect((await slotRow(startsAt))!.booked).toBe(1);
+    });
+
+    it('the last place, booked by many at once: one booking, the rest 已约满, copies of the winner get its booking', async () => {
+      // A slot of one place: its own service, so that the others' places are not taken.
+      const single = await createTestService(t, a, { name: '单人办事', capacity: 1 });
+      const startsAt = slotAt(3, '09:00');
+      const winnerKey = key();
+      const tokens = await Promise.all(people.slice(0, 6).map((p) => t.loginAs(p)));
+      const path = `${base}/services/${single}/bookings`;
+      // Six villagers at once, the first of them tapping three times (the same request).
+      const answers = await Promise.all([
+        ...[0, 0, 0].map(() =>
+          t.request('POST', path, { token: tokens[0], headers: winnerKey, body: { startsAt } }),
+        ),
+        ...tokens
+          .slice(1)
+          .map((token) => t.request('POST', path, { token, headers: key(), body: { startsAt } })),
+      ]);
+      const booked = answers.filter((r) => r.status === 201);
+      const full = answers.filter((r) => r.status === 409);
+      expect(booked.length + full.length).toBe(answers.length);
+      expect(new Set(booked.map((r) => r.body.id)).size).toBe(1);
+      expect(full.every((r) => r.body.error.code === 'SLOT_FULL' && r.body.error.message === '已约满')).toBe(
+        true,
+      );
+      const rows = await t.db.select().from(serviceBookings).where(eq(serviceBookings.serviceId, single));
+      expect(rows).toHaveLength(1);
+      // Whoever won, every copy of that request got that booking.
+      const winner = rows[0]!.userId;
+      if (winner === people[0]) expect(answers.slice(0, 3).every((r) => r.status === 201)).toBe(true);
+      else expect(booked).toHaveLength(1);
+      expect((await slotRow(startsAt, single))!.booked).toBe(1);
+      // The place freed, the next request gets it (nothing remembered the slot as full).
+      const winnerToken = tokens[people.indexOf(winner)]!;
+      const cancelled = await t.request('POST', `${base}/bookings/${rows[0]!.id}/cancel`, {
+        token: winnerToken,
+        headers: key(),
+        body: {},
+      });
+      expect(cancelled.status).toBe(200);
+      const other = people.slice(0, 6).find((p) => p !== winner)!;
+      const next = await book(other, startsAt, { sid: single });
+      expect(next.status).toBe(201);
     });
 
     it('a malformed Idempotency-Key is refused before anything is written', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchedLookup, coalescedRead } from '../../api/_lib/coalesce';
+import { batchedLookup, coalescedRead, inTurns } from '../../api/_lib/coalesce';
 
 /** A fake store whose reads the test releases by hand, recording what each read saw. */
 function store() {
@@ -125,5 +125,75 @@ describe('batchedLookup', () => {
     expect(await b).toBe(2);
     t.lookups[1]!.release();
     expect(await other).toBe(3);
+  });
+});
+
+describe('inTurns', () => {
+  /** A call the test finishes by hand, recording when it started. */
+  function calls() {
+    const started: string[] = [];
+    const finish = new Map<string, (v: string) => void>();
+    const fail = new Map<string, (e: unknown) => void>();
+    const call = (name: string) => () =>
+      new Promise<string>((resolve, reject) => {
+        started.push(name);
+        finish.set(name, resolve);
+        fail.set(name, reject);
+      });
+    return { started, finish, fail, call };
+  }
+
+  it('runs calls with one key one at a time, in order; other keys do not wait', async () => {
+    const c = calls();
+    const turn = inTurns(() => ({}));
+    const a1 = turn('a', c.call('a1'));
+    const a2 = turn('a', c.call('a2'));
+    const b1 = turn('b', c.call('b1'));
+    await tick();
+    expect(c.started).toEqual(['a1', 'b1']);
+    c.fail.get('a1')!(new Error('a1 failed')); // a failure does not stop the queue
+    await expect(a1).rejects.toThrow('a1 failed');
+    await tick();
+    expect(c.started).toEqual(['a1', 'b1', 'a2']);
+    c.finish.get('a2')!('two');
+    c.finish.get('b1')!('one');
+    expect(await a2).toBe('two');
+    expect(await b1).toBe('one');
+  });
+
+  it('tickets follow arrival; issued() counts those waiting; a burst shares state, the next starts fresh', async () => {
+    const turn = inTurns(() => ({ seen: [] as number[] }));
+    const log: [number, number][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const first = turn('k', async (state, ticket, issued) => {
+      state.seen.push(ticket);
+      await gate; // the others arrive meanwhile
+      log.push([ticket, issued()]);
+      return state;
+    });
+    const rest = [2, 3].map(() =>
+      turn('k', async (state, ticket, issued) => {
+        state.seen.push(ticket);
+        log.push([ticket, issued()]);
+        return state;
+      }),
+    );
+    release();
+    const states = await Promise.all([first, ...rest]);
+    expect(log).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+    expect(new Set(states).size).toBe(1);
+    expect(states[0]!.seen).toEqual([1, 2, 3]);
+    await tick();
+    // The queue emptied: a new burst, new state, tickets from 1 again.
+    const next = await turn('k', async (state, ticket) => ({ state, ticket }));
+    expect(next.ticket).toBe(1);
+    expect(next.state.seen).toEqual([]);
   });
 });
