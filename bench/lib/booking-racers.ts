@@ -37,7 +37,15 @@ export type RaceOutput = {
   connections: string;
 };
 
-export async function race({ base, tokens, starts }: RaceInput): Promise<RaceOutput> {
+/**
+ * `ready` is awaited once every connection is made, just before the race starts (the scenario
+ * reads the processes' CPU counters then, so the race's figures do not include this process's
+ * start-up).
+ */
+export async function race(
+  { base, tokens, starts }: RaceInput,
+  ready: () => Promise<void> = async () => {},
+): Promise<RaceOutput> {
   const bookingMs: number[] = [];
   const readMs: number[] = [];
   const answers: Record<string, number> = {};
@@ -52,6 +60,7 @@ export async function race({ base, tokens, starts }: RaceInput): Promise<RaceOut
   // new connections instead.
   const warm = process.env.BENCH_RACE_COLD !== '1';
   if (warm) await client.preconnect(tokens.length, '/api/health');
+  await ready();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const trace: unknown[][] | undefined = process.env.BENCH_RACE_TRACE ? [] : undefined;
@@ -107,7 +116,12 @@ export async function race({ base, tokens, starts }: RaceInput): Promise<RaceOut
 // Forked by the scenario: the input comes as the first IPC message, the answer goes back likewise.
 if (process.send && process.env.BENCH_RACERS_CHILD === '1') {
   process.once('message', (input: RaceInput) => {
-    race(input).then(
+    const ready = () =>
+      new Promise<void>((go) => {
+        process.once('message', () => go());
+        process.send!({ ready: true });
+      });
+    race(input, ready).then(
       (out) => process.send!({ ok: true, out }, () => process.exit(0)),
       (err) => process.send!({ ok: false, err: String(err?.stack ?? err) }, () => process.exit(1)),
     );

@@ -240,3 +240,16 @@ export async function cpuSecondsByName(comm: string): Promise<number | undefined
     return undefined;
   }
 }
+
+/** CPU-seconds the whole machine has been busy (all cores, from /proc/stat); 0 elsewhere. */
+export async function machineBusyS(): Promise<number> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
+    const t = line.split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+    return (t[0]! + t[1]! + t[2]! + t[5]! + t[6]! + t[7]!) / 100;
+  } catch {
+    return 0;
+  }
+}

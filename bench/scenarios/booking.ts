@@ -6,7 +6,10 @@
  * - Browsing: GET …/services/:id/slots?days=7 with a villager's token, 500 requests/s evenly
  *   spaced over at most 50 keep-alive connections (bench/lib/paced.ts) — people browsing, not a
  *   flood; each latency counted from when the request was due — --duration s after a warm-up;
- *   the race starts when the measured run does.
+ *   the race starts in the measured run, once the racers' process has started and connected.
+ * - race_*_cpu_s: CPU-seconds each process spent from the race's start to its end (browsing goes
+ *   on meanwhile): the server, PostgreSQL, the Redis bridge, the racers, this process (the
+ *   browsing client); race_machine_busy_s is the whole machine's (2 cores: at most 2 per second).
  * - overbooked: counted from the database after the run — active bookings beyond each slot's
  *   capacity, plus any slot whose counter exceeds it (both must be 0).
  * - p99_ms: the worst of the browsing, racers' calendar and booking-request p99s (each reported).
@@ -20,7 +23,7 @@ import { addDays, beijingDate, beijingInstant, generateSlots, weekdayOf } from '
 import type { RaceOutput } from '../lib/booking-racers';
 import { runPaced } from '../lib/paced';
 import { createTempDatabase } from '../lib/pg';
-import { cpuSeconds, cpuSecondsByName, onCleanup } from '../lib/processes';
+import { cpuSeconds, cpuSecondsByName, machineBusyS, onCleanup } from '../lib/processes';
 import { startBridge } from '../lib/redis';
 import { type Scenario, fmt } from '../lib/scenario';
 import { SERVER_ENTRY, apiEnv, buildApi, startServer } from '../lib/server';
@@ -126,10 +129,24 @@ export const booking: Scenario = {
           execArgv: ['--import', 'tsx'],
           env: { ...process.env, BENCH_RACERS_CHILD: '1' },
         });
-        child.once('message', async (m: { ok: boolean; out?: RaceOutput; err?: string }) => {
-          // CPU of the server and PostgreSQL from the start of the race to its end (plus browsing).
+        const started = async () => {
+          before.server = await cpuSeconds(server.child.pid);
+          before.pg = await cpuSecondsByName('postgres');
+          if (bridge) before.bridge = await cpuSeconds(bridge.child.pid!);
+          const self = process.cpuUsage();
+          before.bench = (self.user + self.system) / 1e6;
+          before.machine = await machineBusyS();
+          child.send('go');
+        };
+        child.on('message', async (m: { ready?: true; ok: boolean; out?: RaceOutput; err?: string }) => {
+          if (m.ready) return void started();
+          // CPU from the start of the race to its end (browsing goes on meanwhile).
           raceCpu.server = round((await cpuSeconds(server.child.pid))! - before.server!);
           raceCpu.pg = round((await cpuSecondsByName('postgres'))! - before.pg!);
+          if (bridge) raceCpu.bridge = round((await cpuSeconds(bridge.child.pid!))! - before.bridge!);
+          const self = process.cpuUsage();
+          raceCpu.bench = round((self.user + self.system) / 1e6 - before.bench!);
+          raceCpu.machine = round((await machineBusyS()) - before.machine!);
           if (m.ok) resolve(m.out!);
           else reject(new Error(`racers failed: ${m.err}`));
         });
@@ -141,8 +158,8 @@ export const booking: Scenario = {
       });
 
     let racing: Promise<RaceOutput> | undefined;
-    const raceCpu: { server?: number; pg?: number } = {};
-    const before: { server?: number; pg?: number } = {};
+    const raceCpu: { server?: number; pg?: number; bridge?: number; bench?: number; machine?: number } = {};
+    const before: { server?: number; pg?: number; bridge?: number; bench?: number; machine?: number } = {};
     const connections = args.connections ?? 50;
     const load = await runPaced({
       url: `${base}/slots?days=7`,
@@ -155,8 +172,6 @@ export const booking: Scenario = {
       durationS: args.durationS ?? 10,
       warmupS: args.warmupS ?? 2,
       beforeMeasure: async () => {
-        before.server = await cpuSeconds(server.child.pid);
-        before.pg = await cpuSecondsByName('postgres');
         racing = race();
       },
     });
@@ -216,6 +231,9 @@ export const booking: Scenario = {
       race_server_cpu_s: raceCpu.server ?? null,
       race_postgres_cpu_s: raceCpu.pg ?? null,
       race_client_cpu_s: round(clientCpuS),
+      race_bridge_cpu_s: raceCpu.bridge ?? null,
+      race_bench_cpu_s: raceCpu.bench ?? null,
+      race_machine_busy_s: raceCpu.machine ?? null,
       race_connections: raceConnections,
       racers: tokens.length,
       places: starts.length,
