@@ -253,3 +253,15 @@ export async function machineBusyS(): Promise<number> {
     return 0;
   }
 }
+
+/** CPU-seconds of a process's main thread (its event loop) alone, from /proc (Linux). */
+export async function mainThreadCpuSeconds(pid: number): Promise<number | undefined> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const stat = await readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
