@@ -114,16 +114,27 @@ export function batchedLookup<O extends object, V>(
  * tickets given so far: those calls are all waiting while this one runs.
  *
  * For writes that would otherwise queue on one row lock inside PostgreSQL, each holding a pooled
- * connection while it waits.
+ * connection while it waits. Scoped per owner, like the reads above.
  */
 export function inTurns<S extends object>(init: () => S) {
   type Queue = { tail: Promise<unknown>; state: S; tickets: number };
-  const queues = new Map<string, Queue>();
-  return <T>(key: string, fn: (state: S, ticket: number, issued: () => number) => Promise<T>): Promise<T> => {
-    let q = queues.get(key);
+  /** Per owner (e.g. a database handle): two instances in one process never share a queue. */
+  const owners = new WeakMap<object, Map<string, Queue>>();
+  return <T>(
+    owner: object,
+    key: string,
+    fn: (state: S, ticket: number, issued: () => number) => Promise<T>,
+  ): Promise<T> => {
+    let queues = owners.get(owner);
+    if (!queues) {
+      queues = new Map();
+      owners.set(owner, queues);
+    }
+    const byKey = queues;
+    let q = byKey.get(key);
     if (!q) {
       q = { tail: Promise.resolve(), state: init(), tickets: 0 };
-      queues.set(key, q);
+      byKey.set(key, q);
     }
     const queue = q;
     const ticket = ++queue.tickets;
@@ -134,7 +145,7 @@ export function inTurns<S extends object>(init: () => S) {
     );
     queue.tail = tail;
     void tail.then(() => {
-      if (queue.tail === tail) queues.delete(key);
+      if (queue.tail === tail) byKey.delete(key);
     });
     return run;
   };

@@ -161,44 +161,13 @@ type BookingReadRow = {
 };
 
 /**
- * The slot row of a generated slot, created on first use, in one round trip. Empty only when
- * another request created it after this statement's snapshot was taken (then read it again).
- */
-const slotIdStatement = preparedSql(
-  () => sql`with made as (
-      insert into service_slots (service_id, village_id, starts_at, ends_at, capacity)
-      values (${sql.placeholder('serviceId')}::uuid, ${sql.placeholder('villageId')}::uuid,
-        ${sql.placeholder('startsAt')}::timestamptz, ${sql.placeholder('endsAt')}::timestamptz,
-        ${sql.placeholder('capacity')}::int)
-      on conflict (service_id, starts_at) do nothing
-      returning id)
-    select id from made
-    union all
-    select id from service_slots
-    where service_id = ${sql.placeholder('serviceId')}::uuid and starts_at = ${sql.placeholder('startsAt')}::timestamptz
-    limit 1`,
-);
-
-async function slotIdFor(db: Db, serviceId: string, villageId: string, spec: TSlotSpec): Promise<string> {
-  const values = {
-    serviceId,
-    villageId,
-    startsAt: spec.startsAt.toISOString(),
-    endsAt: spec.endsAt.toISOString(),
-    capacity: spec.capacity,
-  };
-  for (;;) {
-    const { rows } = await slotIdStatement<{ id: string }>(db, values);
-    if (rows[0]) return rows[0].id;
-  }
-}
-
-/**
  * The booking as one statement, built once. Locks in the order every path takes them: the
- * service (a retirement holding it makes this wait, then find it gone), then the slot, read as it
- * is once locked. A place is taken only if one is free, the booking inserted from that, and
- * audited. No place → nothing is written, and the locked slot row says why. The overlap
- * constraint and the unique request key refuse the whole statement.
+ * service (a retirement holding it makes this wait, then find it gone), then the slot's row, read
+ * as it is once locked. A place is taken only if one is free — on a slot booked for the first time,
+ * by creating its row with that place taken (a concurrent first booking conflicts on the row and
+ * takes its place from it instead) — and the booking inserted from that, and audited. No place →
+ * nothing is written, and the locked slot row says why. The overlap constraint and the unique
+ * request key refuse the whole statement.
  */
 const bookingStatement = preparedSql(
   () => sql`with svc as (
@@ -207,13 +176,18 @@ const bookingStatement = preparedSql(
         and active
       for key share),
     slot as (
-      select id, capacity, booked, held, cancelled from service_slots
-      where id = ${sql.placeholder('slotId')}::uuid and exists (select 1 from svc)
+      select cancelled, booked + held >= capacity as no_place from service_slots
+      where service_id = ${sql.placeholder('serviceId')}::uuid
+        and starts_at = ${sql.placeholder('startsAt')}::timestamptz and exists (select 1 from svc)
       for no key update),
     took as (
-      update service_slots t set booked = t.booked + 1
-      from slot
-      where t.id = slot.id and not slot.cancelled and slot.booked + slot.held < slot.capacity
+      insert into service_slots as t (service_id, village_id, starts_at, ends_at, capacity, booked)
+      select svc.id, ${sql.placeholder('villageId')}::uuid, ${sql.placeholder('startsAt')}::timestamptz,
+        ${sql.placeholder('endsAt')}::timestamptz, ${sql.placeholder('capacity')}::int, 1
+      from svc
+      where not exists (select 1 from slot where cancelled or no_place)
+      on conflict (service_id, starts_at) do update set booked = t.booked + 1
+        where not t.cancelled and t.booked + t.held < t.capacity
       returning t.id, t.starts_at, t.ends_at, t.booked + t.held >= t.capacity as full_after),
     b as (
       insert into service_bookings (village_id, service_id, slot_id, user_id, starts_at, ends_at,
@@ -228,8 +202,8 @@ const bookingStatement = preparedSql(
       select ${sql.placeholder('userId')}::uuid, 'service.book', 'service_booking', b.id::text,
         ${sql.placeholder('villageId')}::uuid, ${sql.placeholder('requestId')}, ${sql.placeholder('details')}::jsonb
       from b)
-    select b.*, (select cancelled from slot) as slot_cancelled,
-      coalesce((select full_after from took), (select booked + held >= capacity from slot)) as full_after
+    select b.*, exists (select 1 from svc) as service_active, (select cancelled from slot) as slot_cancelled,
+      coalesce((select full_after from took), (select no_place from slot)) as full_after
     from (select 1) one left join b on true`,
 );
 type BookingStatementRow = {
@@ -242,6 +216,7 @@ type BookingStatementRow = {
   materials_checked: string[] | string;
   cancel_reason: string | null;
   created_at: string | Date;
+  service_active: boolean;
   slot_cancelled: boolean | null;
   /** No place left once this statement ran (it took the last one, or found none). */
   full_after: boolean | null;
@@ -287,7 +262,7 @@ export async function book(
   if (known && known.booked + known.held >= known.capacity) return Err('SLOT_FULL');
   const materials = new Set(service.materials);
   const again = c.requestKey ? `${c.userId}|${c.requestKey}` : undefined;
-  return slotTurn(`${service.id}|${spec.startsAt.toISOString()}`, async (burst, ticket, issued) => {
+  return slotTurn(db, `${service.id}|${spec.startsAt.toISOString()}`, async (burst, ticket, issued) => {
     // A copy of a request that booked while this one waited (two taps, a retry): the same booking.
     const first = again ? burst.made.get(again) : undefined;
     if (first) return Ok({ ...first, replay: true as const });
@@ -295,9 +270,8 @@ export async function book(
     // this request waited, so that is its answer.
     if (ticket <= burst.fullThrough) return Err('SLOT_FULL');
     if (ticket <= burst.closedThrough) return Err('SLOT_CLOSED');
-    burst.slotId ??= known?.id ?? (await slotIdFor(db, service.id, c.villageId, spec));
     const waiting = issued();
-    const placed = await placeBooking(db, c, input, service, burst.slotId, materials, startsAt, now);
+    const placed = await placeBooking(db, c, input, service, spec, materials, now);
     if (placed.outcome.ok && again) burst.made.set(again, placed.outcome.value);
     if (placed.fullAfter) burst.fullThrough = Math.max(burst.fullThrough, waiting);
     if (placed.closed) burst.closedThrough = Math.max(burst.closedThrough, waiting);
@@ -310,14 +284,12 @@ export async function book(
  * them wait on the slot's row lock anyway, but each waiting there holds a pooled connection: at
  * 8:00, ten bookings for each slot took every connection, and all other requests queued behind
  * them. Within a burst:
- * - the first creates the slot's row if it has none; the others take its id;
  * - a copy of a request that booked (two taps, a retry sent at once) gets the same booking;
  * - when a booking finds the slot full (or takes its last place), those that were already waiting
  *   when it was sent are answered 已约满 without a round trip: the slot was full at a moment while
  *   they waited. Later arrivals still ask the database (a place may have been freed since).
  */
 const slotTurn = inTurns<{
-  slotId?: string;
   fullThrough: number;
   closedThrough: number;
   /** Bookings made in this burst, by person and request key. */
@@ -329,11 +301,12 @@ async function placeBooking(
   c: Caller & { serviceId: string; requestKey?: string },
   input: TBook,
   service: ServiceFields,
-  slotId: string,
+  spec: TSlotSpec,
   materials: Set<string>,
-  startsAt: Date,
   now: Date,
 ): Promise<{ outcome: Outcome<TBooking & { replay?: true }>; fullAfter?: boolean; closed?: boolean }> {
+  // A slot of no places (an exception may set that) has nothing to take.
+  if (spec.capacity < 1) return { outcome: Err('SLOT_FULL') };
   for (let attempt = 0; ; attempt++) {
     try {
       // One statement, so the slot row is locked only while it runs (no transaction held open
@@ -341,21 +314,27 @@ async function placeBooking(
       const { rows } = await bookingStatement<BookingStatementRow>(db, {
         serviceId: service.id,
         villageId: c.villageId,
-        slotId,
+        startsAt: spec.startsAt.toISOString(),
+        endsAt: spec.endsAt.toISOString(),
+        capacity: spec.capacity,
         userId: c.userId,
         code: bookingCode(),
         note: input.note,
         materialsChecked: JSON.stringify(input.materialsChecked.filter((m) => materials.has(m))),
         requestKey: c.requestKey ?? null,
         requestId: c.requestId,
-        details: JSON.stringify({ serviceId: service.id, startsAt: startsAt.toISOString() }),
+        details: JSON.stringify({ serviceId: service.id, startsAt: spec.startsAt.toISOString() }),
       });
-      const made = rows[0];
-      if (!made?.id) {
-        // No slot row under the lock: the service is gone (retired meanwhile).
-        if (made?.slot_cancelled == null) return { outcome: Err('NOT_FOUND') };
+      const made = rows[0]!;
+      if (!made.id) {
+        // The service is gone (retired meanwhile).
+        if (!made.service_active) return { outcome: Err('NOT_FOUND') };
         if (made.slot_cancelled) return { outcome: Err('SLOT_CLOSED'), closed: true };
-        return { outcome: Err('SLOT_FULL'), fullAfter: true };
+        if (made.full_after) return { outcome: Err('SLOT_FULL'), fullAfter: true };
+        // The slot's row was made by another booking after this statement began, and its place
+        // taken: this statement could not see the row to say why. Ask again (it sees it now).
+        if (attempt < 5) continue;
+        return { outcome: Err('SLOT_FULL') };
       }
       const row: BookingFields = {
         id: made.id,

@@ -146,15 +146,19 @@ describe('inTurns', () => {
   it('runs calls with one key one at a time, in order; other keys do not wait', async () => {
     const c = calls();
     const turn = inTurns(() => ({}));
-    const a1 = turn('a', c.call('a1'));
-    const a2 = turn('a', c.call('a2'));
-    const b1 = turn('b', c.call('b1'));
+    const [owner, other] = [{}, {}];
+    const a1 = turn(owner, 'a', c.call('a1'));
+    const a2 = turn(owner, 'a', c.call('a2'));
+    const b1 = turn(owner, 'b', c.call('b1'));
+    const elsewhere = turn(other, 'a', c.call('a1 elsewhere')); // another owner's queue
     await tick();
-    expect(c.started).toEqual(['a1', 'b1']);
+    expect(c.started).toEqual(['a1', 'b1', 'a1 elsewhere']);
+    c.finish.get('a1 elsewhere')!('x');
+    expect(await elsewhere).toBe('x');
     c.fail.get('a1')!(new Error('a1 failed')); // a failure does not stop the queue
     await expect(a1).rejects.toThrow('a1 failed');
     await tick();
-    expect(c.started).toEqual(['a1', 'b1', 'a2']);
+    expect(c.started).toEqual(['a1', 'b1', 'a1 elsewhere', 'a2']);
     c.finish.get('a2')!('two');
     c.finish.get('b1')!('one');
     expect(await a2).toBe('two');
@@ -168,14 +172,15 @@ describe('inTurns', () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
-    const first = turn('k', async (state, ticket, issued) => {
+    const owner = {};
+    const first = turn(owner, 'k', async (state, ticket, issued) => {
       state.seen.push(ticket);
       await gate; // the others arrive meanwhile
       log.push([ticket, issued()]);
       return state;
     });
     const rest = [2, 3].map(() =>
-      turn('k', async (state, ticket, issued) => {
+      turn(owner, 'k', async (state, ticket, issued) => {
         state.seen.push(ticket);
         log.push([ticket, issued()]);
         return state;
@@ -192,7 +197,7 @@ describe('inTurns', () => {
     expect(states[0]!.seen).toEqual([1, 2, 3]);
     await tick();
     // The queue emptied: a new burst, new state, tickets from 1 again.
-    const next = await turn('k', async (state, ticket) => ({ state, ticket }));
+    const next = await turn(owner, 'k', async (state, ticket) => ({ state, ticket }));
     expect(next.ticket).toBe(1);
     expect(next.state.seen).toEqual([]);
   });

@@ -60,6 +60,11 @@ export type TestAppOptions = {
   env?: Record<string, string>;
   redis?: { url: string; token: string };
   wechatBase?: string;
+  /**
+   * PostgreSQL only: another instance of the API on this app's database (its own pool, its own
+   * in-process state), as a second serverless instance would be.
+   */
+  sameDatabaseAs?: { databaseUrl?: string };
 };
 
 export async function createTestApp(opts: TestAppOptions = {}) {
@@ -81,9 +86,15 @@ export async function createTestApp(opts: TestAppOptions = {}) {
   });
   let database: Database;
   let drop = async () => {};
-  if (kind === 'postgres') {
+  let databaseUrl: string | undefined;
+  if (kind === 'postgres' && opts.sameDatabaseAs) {
+    databaseUrl = opts.sameDatabaseAs.databaseUrl;
+    if (!databaseUrl) throw new Error('sameDatabaseAs: that app has no PostgreSQL database');
+    database = await openDatabase({ url: databaseUrl, poolSize: 5 });
+  } else if (kind === 'postgres') {
     const fresh = await freshPostgres();
     drop = fresh.drop;
+    databaseUrl = fresh.url;
     database = await openDatabase({ url: fresh.url, poolSize: 5 });
   } else {
     const template = inject('pgliteTemplate');
@@ -148,6 +159,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     app,
     deps,
     db: database.db,
+    databaseUrl,
     request,
     loginAs,
     logLines,
