@@ -42,5 +42,10 @@ export type AppEnv = {
     log: Logger;
     deps: Deps;
     auth: Auth;
+    /**
+     * Routes behind requireAuthLimited: resolves once the caller's rate limit has allowed this
+     * request, or throws RATE_LIMITED (429). The route calls it before it writes anything.
+     */
+    admit: () => Promise<void>;
   };
 };

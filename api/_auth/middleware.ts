@@ -68,7 +68,10 @@ const authMiddleware = (writesMayChangeProfiles: boolean, limit?: RatelimitPolic
         cache.set(key, { live, at: Date.now() });
       }
     }
-    if (limiting) refuseWhenLimited(c, await limiting);
+    // The route awaits admit() before it writes; an answer that writes nothing (已约满 from its read,
+    // a replayed booking) does not wait for Redis, and its token is spent all the same.
+    let admitted: Promise<void> | undefined;
+    if (limiting) c.set('admit', () => (admitted ??= limiting.then((r) => refuseWhenLimited(c, r))));
     c.set('auth', {
       userId: live.id,
       sessionId: sid,
@@ -84,7 +87,9 @@ export const requireAuth = authMiddleware(true);
 /** Authenticates, for routes whose writes never change a profile (see above). */
 export const requireAuthNoProfileChange = authMiddleware(false);
 /**
- * requireAuthNoProfileChange and rateLimit(policy, 'user') in one step, for a hot write: the
- * session query and the Redis call run at once instead of one after the other.
+ * requireAuthNoProfileChange and rateLimit(policy, 'user') in one step, for a hot write: the Redis
+ * call runs while the session is checked and while the route reads; the route awaits
+ * `c.var.admit()` before it writes (a 429 then, with nothing written). An answer that writes
+ * nothing (已约满 from the route's read) does not wait for Redis.
  */
 export const requireAuthLimited = (policy: RatelimitPolicyName) => authMiddleware(false, policy);

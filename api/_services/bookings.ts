@@ -224,7 +224,12 @@ type BookingStatementRow = {
 
 export async function book(
   db: Db,
-  c: Caller & { serviceId: string; requestKey?: string },
+  c: Caller & {
+    serviceId: string;
+    requestKey?: string;
+    /** Awaited before anything is written (the rate limit): throws to refuse. */
+    admit?: () => Promise<void>;
+  },
   input: TBook,
   now = new Date(),
 ): Promise<Outcome<TBooking & { replay?: true }>> {
@@ -260,6 +265,7 @@ export async function book(
   const known = f.slot === null ? null : jsonValue(f.slot);
   if (known?.cancelled) return Err('SLOT_CLOSED');
   if (known && known.booked + known.held >= known.capacity) return Err('SLOT_FULL');
+  await c.admit?.();
   const materials = new Set(service.materials);
   const again = c.requestKey ? `${c.userId}|${c.requestKey}` : undefined;
   return slotTurn(db, `${service.id}|${spec.startsAt.toISOString()}`, async (burst, ticket, issued) => {

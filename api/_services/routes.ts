@@ -353,7 +353,7 @@ export function serviceRoutes() {
       const requestKey = ownIdempotencyKey(c);
       const out = await book(
         c.get('deps').db,
-        { ...caller(c, villageId), serviceId, requestKey },
+        { ...caller(c, villageId), serviceId, requestKey, admit: c.get('admit') },
         c.req.valid('json'),
       );
       if (!out.ok) return reply(c, out);

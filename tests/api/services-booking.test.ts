@@ -377,6 +377,10 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
       expect(over.status).toBe(429);
       expect(over.body.error.code).toBe('RATE_LIMITED');
       expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      // An answer that writes nothing is not held back for the limit: a full slot still says 已约满.
+      const full = await book(busy!, slotAt(3, '10:00')); // filled above
+      expect(full.status).toBe(409);
+      expect(full.body.error.code).toBe('SLOT_FULL');
       const mine = await t.db.select().from(serviceBookings).where(eq(serviceBookings.userId, busy!));
       expect(mine).toHaveLength(0);
       // A revoked session is refused as such (401), not as limited.
