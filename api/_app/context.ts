@@ -47,5 +47,7 @@ export type AppEnv = {
      * request, or throws RATE_LIMITED (429). The route calls it before it writes anything.
      */
     admit: () => Promise<void>;
+    /** Work a route started before the session was checked (requireAuthLimited's `early`). */
+    early: Promise<unknown>;
   };
 };

@@ -15,6 +15,7 @@
  * copy in place (before, each one made the next read of everybody on the instance load the
  * profile again).
  */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Deps } from '../_app/context';
 import type { RatelimitPolicyName } from '../_redis';
@@ -38,7 +39,10 @@ function cacheOf(deps: Deps) {
   return cache;
 }
 
-const authMiddleware = (writesMayChangeProfiles: boolean, limit?: RatelimitPolicyName) =>
+/** Work a route starts as soon as the token is verified, while the session is checked. */
+export type EarlyWork = (c: Context<AppEnv>, userId: string) => Promise<unknown>;
+
+const authMiddleware = (writesMayChangeProfiles: boolean, limit?: RatelimitPolicyName, early?: EarlyWork) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization');
     const token = header?.match(/^Bearer ([A-Za-z0-9._-]+)$/)?.[1];
@@ -55,6 +59,11 @@ const authMiddleware = (writesMayChangeProfiles: boolean, limit?: RatelimitPolic
     // session has then spent one of its user's tokens.
     const limiting = limit ? deps.redis.rateLimit(limit, sub) : undefined;
     limiting?.catch(() => {}); // awaited below; not unhandled if the session check throws first
+    if (early) {
+      const work = early(c, sub);
+      work.catch(() => {});
+      c.set('early', work);
+    }
     const hit = read && ttl > 0 ? cache.get(key) : undefined;
     let live = hit && Date.now() - hit.at < ttl ? hit.live : null;
     if (!live) {
@@ -90,6 +99,8 @@ export const requireAuthNoProfileChange = authMiddleware(false);
  * requireAuthNoProfileChange and rateLimit(policy, 'user') in one step, for a hot write: the Redis
  * call runs while the session is checked and while the route reads; the route awaits
  * `c.var.admit()` before it writes (a 429 then, with nothing written). An answer that writes
- * nothing (已约满 from the route's read) does not wait for Redis.
+ * nothing (已约满 from the route's read) does not wait for Redis. `early` starts work (a read)
+ * while the session is checked; the route may use it (c.var.early) once it is authenticated.
  */
-export const requireAuthLimited = (policy: RatelimitPolicyName) => authMiddleware(false, policy);
+export const requireAuthLimited = (policy: RatelimitPolicyName, early?: EarlyWork) =>
+  authMiddleware(false, policy, early);

@@ -145,6 +145,57 @@ const bookingRead = batchedLookup(async (db: Db, keys: string[]) => {
   const { rows } = await bookingReads<BookingReadRow & { k: string }>(db, { items: JSON.stringify(items) });
   return new Map(rows.map((r) => [r.k, r]));
 });
+/** The key of one booking's read: the same request always makes the same key. */
+function bookingReadKey(
+  serviceId: string,
+  villageId: string,
+  startsAt: Date,
+  userId: string,
+  requestKey: string | undefined,
+) {
+  return JSON.stringify({
+    service_id: serviceId,
+    village_id: villageId,
+    starts_at: startsAt.toISOString(),
+    user_id: userId,
+    request_key: requestKey ?? null,
+    date: beijingDate(startsAt),
+  });
+}
+
+export type PrefetchedRead = {
+  key: string;
+  read: Promise<{ ok: true; row: BookingReadRow | undefined } | { ok: false }>;
+};
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Starts a booking's read before its session has been checked, from the raw request and the
+ * token's (verified) user id, so that the two lookups wait together instead of one after the
+ * other. Nothing of it is used until the request is authenticated and validated, and only when
+ * the validated request makes the same key (book above); a request it cannot read (a malformed
+ * id, no startsAt) gets no prefetch, and a failed read is read again by book.
+ */
+export function prefetchBookingRead(
+  db: Db,
+  raw: { villageId?: string; serviceId?: string; startsAt?: unknown; requestKey?: string },
+  userId: string,
+): PrefetchedRead | undefined {
+  const { villageId, serviceId, startsAt } = raw;
+  if (!villageId || !serviceId || !UUID_RE.test(villageId) || !UUID_RE.test(serviceId)) return undefined;
+  if (!UUID_RE.test(userId) || typeof startsAt !== 'string') return undefined;
+  const at = new Date(startsAt);
+  if (Number.isNaN(at.getTime())) return undefined;
+  const key = bookingReadKey(serviceId, villageId, at, userId, raw.requestKey);
+  return {
+    key,
+    read: bookingRead(db, key).then(
+      (row) => ({ ok: true as const, row }),
+      () => ({ ok: false as const }),
+    ),
+  };
+}
+
 type BookingReadRow = {
   id: string;
   name: string;
@@ -229,24 +280,19 @@ export async function book(
     requestKey?: string;
     /** Awaited before anything is written (the rate limit): throws to refuse. */
     admit?: () => Promise<void>;
+    /** The read prefetchBookingRead started before the request was authenticated. */
+    prefetched?: PrefetchedRead;
   },
   input: TBook,
   now = new Date(),
 ): Promise<Outcome<TBooking & { replay?: true }>> {
   const startsAt = new Date(input.startsAt);
   // One plain read. A full or cancelled slot is answered from it without a lock; the statement
-  // below still decides.
-  const f = await bookingRead(
-    db,
-    JSON.stringify({
-      service_id: c.serviceId,
-      village_id: c.villageId,
-      starts_at: startsAt.toISOString(),
-      user_id: c.userId,
-      request_key: c.requestKey ?? null,
-      date: beijingDate(startsAt),
-    }),
-  );
+  // below still decides. Taken from the read started while the session was checked when that
+  // read was for exactly this request.
+  const key = bookingReadKey(c.serviceId, c.villageId, startsAt, c.userId, c.requestKey);
+  const early = c.prefetched?.key === key ? await c.prefetched.read : undefined;
+  const f = early?.ok ? early.row : await bookingRead(db, key);
   if (!f) return Err('NOT_FOUND');
   const service: ServiceFields = {
     id: f.id,

@@ -51,6 +51,8 @@ import {
   joinWaitlist,
   leaveWaitlist,
   myBookings,
+  type PrefetchedRead,
+  prefetchBookingRead,
   reschedule,
 } from './bookings';
 import {
@@ -76,8 +78,23 @@ const write = {
   security: SECURED,
   middleware: [requireAuthNoProfileChange, idempotency, rateLimit('write:default', 'user')],
 };
-/** Booking keeps its Idempotency-Key on the booking itself (unique per person): a retry finds it. */
-const bookWrite = { security: SECURED, middleware: [requireAuthLimited('write:default')] };
+/**
+ * Booking keeps its Idempotency-Key on the booking itself (unique per person): a retry finds it.
+ * Its read starts while the session is checked (prefetchBookingRead).
+ */
+const bookWrite = {
+  security: SECURED,
+  middleware: [
+    requireAuthLimited('write:default', async (c, userId) => {
+      const body = (await c.req.json().catch(() => undefined)) as { startsAt?: unknown } | undefined;
+      return prefetchBookingRead(
+        c.get('deps').db,
+        { ...c.req.param(), startsAt: body?.startsAt, requestKey: c.req.header('idempotency-key') },
+        userId,
+      );
+    }),
+  ],
+};
 const tags = ['services'];
 
 const ZServiceParams = z.object({ villageId: ZId, serviceId: ZId });
@@ -353,7 +370,13 @@ export function serviceRoutes() {
       const requestKey = ownIdempotencyKey(c);
       const out = await book(
         c.get('deps').db,
-        { ...caller(c, villageId), serviceId, requestKey, admit: c.get('admit') },
+        {
+          ...caller(c, villageId),
+          serviceId,
+          requestKey,
+          admit: c.get('admit'),
+          prefetched: (await c.get('early')) as PrefetchedRead | undefined,
+        },
         c.req.valid('json'),
       );
       if (!out.ok) return reply(c, out);

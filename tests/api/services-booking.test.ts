@@ -363,6 +363,31 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
       });
       expect(badId.status).toBe(400);
     });
+    it('the read a booking starts before its session is checked is never used for a refused session', async () => {
+      const [who] = await plainVillagers(t.db, a.village.id, 1, [a.villager, ...people]);
+      // A session of its own (not loginAs's shared one), signed out.
+      const login = await t.request('POST', '/api/auth/dev', { body: { userId: who } });
+      const token = login.body.token as string;
+      await t.request('POST', '/api/auth/logout', { token });
+      const startsAt = slotAt(7, '09:00');
+      const path = `${base}/services/${serviceId}/bookings`;
+      const answers = await Promise.all(
+        [0, 1, 2].map(() => t.request('POST', path, { token, headers: key(), body: { startsAt } })),
+      );
+      expect(answers.map((r) => r.status)).toEqual([401, 401, 401]);
+      expect(await t.db.select().from(serviceBookings).where(eq(serviceBookings.userId, who!))).toHaveLength(
+        0,
+      );
+      // Ids or a time it cannot read get no early read; the request is refused as before.
+      const bad = await t.request('POST', `${base}/services/not-a-uuid/bookings`, {
+        token: await t.loginAs(people[5]!),
+        headers: key(),
+        body: { startsAt: 'tomorrow' },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    });
+
     it('booking is rate limited per person: past the limit a 429 with Retry-After, nothing written', async () => {
       const [busy] = await plainVillagers(t.db, a.village.id, 1, [a.villager, ...people]);
       const { limit } = RATELIMIT_POLICIES['write:default'];
