@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, serviceBookings, serviceSlots, services } from '../../api/_db/schema';
 import { RATELIMIT_POLICIES } from '../../api/_redis';
 import { cancelBooking, reschedule } from '../../api/_services/bookings';
+import { listSlots } from '../../api/_services/slots';
 import { beijingDate } from '../../shared/services/rules';
 import { expectRefusedForAllBut } from '../support/access';
 import { type Actors, loadActors } from '../support/actors';
@@ -227,6 +228,43 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
       const other = people.slice(0, 6).find((p) => p !== winner)!;
       const next = await book(other, startsAt, { sid: single });
       expect(next.status).toBe(201);
+    });
+
+    it('the calendar follows every change at once: a booking, a cancellation, a closed day, time passing', async () => {
+      const sid = await createTestService(t, a, { name: '日历办事', capacity: 1 });
+      const day = beijingDate(new Date(slotAt(8, '09:00')));
+      const calendar = async (now?: Date) => {
+        const res = await listSlots(t.db, a.village.id, sid, { from: day, days: '1' }, now);
+        if (!res.ok) throw new Error(res.error.code);
+        return res.value.items;
+      };
+      const at = slotAt(8, '09:00');
+      const entry = async () => (await calendar()).find((x) => x.startsAt === at);
+      expect(await entry()).toMatchObject({ free: 1, status: 'open' });
+      expect(await entry()).toMatchObject({ free: 1, status: 'open' }); // the same answer again
+      const made = await book(people[2]!, at, { sid });
+      expect(made.status).toBe(201);
+      expect(await entry()).toMatchObject({ free: 0, status: 'full' });
+      const cancelled = await t.request('POST', `${base}/bookings/${made.body.id}/cancel`, {
+        token: await t.loginAs(people[2]!),
+        headers: key(),
+      });
+      expect(cancelled.status).toBe(200);
+      expect(await entry()).toMatchObject({ free: 1, status: 'open' });
+      // Time passing: a slot that has started is no longer offered.
+      const all = await calendar(new Date(Date.parse(at) - 60_000));
+      const later = await calendar(new Date(Date.parse(at) + 60_000));
+      expect(all.some((x) => x.startsAt === at)).toBe(true);
+      expect(later.some((x) => x.startsAt === at)).toBe(false);
+      expect(later.length).toBeLessThan(all.length);
+      // The village closes that day: no slots at all.
+      const closed = await t.request('POST', `${base}/services/${sid}/exceptions`, {
+        token: await t.loginAs(a.cadre),
+        headers: key(),
+        body: { date: day, kind: 'closed', reason: '村干部外出' },
+      });
+      expect(closed.status).toBe(201);
+      expect(await calendar()).toEqual([]);
     });
 
     it('a malformed Idempotency-Key is refused before anything is written', async () => {
