@@ -14,8 +14,8 @@
  * A call has `deadline()` ms, all of it, then the socket is dropped. A request that fails before
  * any reply on a reused keep-alive socket (closed by the server meanwhile) is sent once more.
  *
- * Single commands sent while `maxInFlight` requests are already out wait, and go together as one
- * `/pipeline` request when one of those comes back. An Upstash pipeline is not atomic: each
+ * Single commands sent while `maxInFlight` requests (one per socket) are already out wait, and go
+ * together as one `/pipeline` request when one of those comes back. An Upstash pipeline is not atomic: each
  * command runs on its own, in order, and has its own reply or error — the same as sending them one
  * by one. So a burst of N calls (200 bookings at 8:00, each taking a rate-limit token) costs a
  * handful of round trips instead of N, and a call alone goes out at once as before.
@@ -38,7 +38,10 @@ export type NodeRequesterOptions = {
   deadline: () => number;
   /** Sockets kept per instance (default 32). */
   maxSockets?: number;
-  /** Requests out at once before single commands wait to go together in a pipeline (default 4). */
+  /**
+   * Requests out at once before single commands wait to go together in a pipeline (default: as
+   * many as there are sockets, past which they would queue for one anyway).
+   */
   maxInFlight?: number;
 };
 
@@ -137,7 +140,7 @@ export function nodeRequester(opts: NodeRequesterOptions) {
     return parsed;
   };
 
-  const maxInFlight = opts.maxInFlight ?? 4;
+  const maxInFlight = opts.maxInFlight ?? opts.maxSockets ?? 32;
   let inFlight = 0;
   let waiting: Waiter[] = [];
   const root = prefix || '/';

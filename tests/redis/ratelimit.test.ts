@@ -205,7 +205,8 @@ describe.skipIf(!sharedRedisUp)('through Redis (Upstash protocol bridge)', () =>
       [...who, ...who.slice(0, 10)].map((id) => p.rateLimit('write:default', id)),
     );
     expect(answers.every((a) => a.success && a.source === 'redis')).toBe(true);
-    expect(bridge.requests() - before).toBeLessThanOrEqual(10);
+    // 32 went out alone (one per socket); the other 178 waited and went in a few pipelines.
+    expect(bridge.requests() - before).toBeLessThanOrEqual(32 + 10);
     // One identifier past its limit in the same burst: exactly 20 allowed, every answer from Redis.
     const one = await Promise.all(
       Array.from({ length: 30 }, () => p.rateLimit('write:default', 'burst-one')),
