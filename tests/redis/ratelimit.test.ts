@@ -121,13 +121,18 @@ describe.skipIf(!sharedRedisUp)('through Redis (Upstash protocol bridge)', () =>
     await deleteKeys(P);
   });
 
-  const port = (policy: RatelimitPolicyName, extra: { keyPrefix?: string } = {}) =>
+  const port = (
+    policy: RatelimitPolicyName,
+    extra: { keyPrefix?: string; limit?: number; windowS?: number } = {},
+  ) =>
     createRedisPort({
       url: bridge.url,
       token: bridge.token,
       log: recordingLog(),
       keyPrefix: extra.keyPrefix ?? P,
-      policies: { [policy]: strict },
+      policies: {
+        [policy]: { ...strict, limit: extra.limit ?? strict.limit, windowS: extra.windowS ?? strict.windowS },
+      },
     });
 
   it('counts in Redis, refuses at the limit with retryAfterS, and shares the count across instances', async () => {
@@ -190,13 +195,7 @@ describe.skipIf(!sharedRedisUp)('through Redis (Upstash protocol bridge)', () =>
   });
 
   it('a burst of concurrent calls goes in a few pipelines and still spends exactly the limit', async () => {
-    const p = createRedisPort({
-      url: bridge.url,
-      token: bridge.token,
-      log: recordingLog(),
-      keyPrefix: P,
-      policies: { 'write:default': { limit: 20, windowS: 60, algorithm: 'sliding-window' } },
-    });
+    const p = port('write:default', { limit: 20, windowS: 60 });
     await p.rateLimit('write:default', 'warm-up'); // the script is loaded once
     const before = bridge.requests();
     // 200 villagers take a token at the same moment, ten of them twice (two taps).
@@ -265,13 +264,7 @@ describe.skipIf(!sharedRedisUp)('through Redis (Upstash protocol bridge)', () =>
   });
 
   it('latency through the bridge (reported, not asserted)', async () => {
-    const p = createRedisPort({
-      url: bridge.url,
-      token: bridge.token,
-      log: recordingLog(),
-      keyPrefix: P,
-      policies: { 'speech:synthesize': { limit: 1_000_000, windowS: 3600, algorithm: 'sliding-window' } },
-    });
+    const p = port('speech:synthesize', { limit: 1_000_000 });
     await p.rateLimit('speech:synthesize', 'warm-up');
     const ms: number[] = [];
     for (let i = 0; i < 300; i++) {
