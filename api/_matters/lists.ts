@@ -14,6 +14,7 @@
  */
 import { type SQL, and, asc, desc, eq, isNotNull, or, sql } from 'drizzle-orm';
 import { maskName } from '../../shared/format';
+import { UUID_RE } from '../../shared/schemas/common';
 import type { TMatterInboxQuery } from '../../shared/matters/schemas';
 import type { Deps } from '../_app/context';
 import { contentPassed } from '../_content';
@@ -30,7 +31,6 @@ function encodeCursor(key: string, id: string): string {
 
 /** Postgres' text form of a timestamptz, e.g. `2026-12-03 11:12:13.123456+00`. */
 const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decodeCursor(cursor: string): { key: string; id: string } | null {
   try {

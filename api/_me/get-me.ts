@@ -8,6 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { maskPhone } from '../../shared/format';
+import { UUID_RE } from '../../shared/schemas/common';
 import type { TMe, TMembership } from '../../shared/schemas/me';
 import type { AuthMembership } from '../_app/context';
 import type { Db } from '../_db/client';
@@ -82,8 +83,6 @@ const sessionsStatement = preparedSql(
 );
 type SessionRow = AuthRow & { session_id: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const liveSessions = batchedLookup(async (db: Db, ids: string[]) => {
   // An array literal of checked uuids (one text parameter: the same on PostgreSQL and PGlite).
   const { rows } = await sessionsStatement<SessionRow>(db, { ids: `{${ids.join(',')}}` });
@@ -97,7 +96,7 @@ export async function sessionAuth(
   sessionId: string,
 ): Promise<{ id: string; displayName: string; memberships: AuthMembership[] } | null> {
   // Only a uuid may join a batch: one malformed id would fail everybody's lookup.
-  if (!UUID.test(sessionId)) return null;
+  if (!UUID_RE.test(sessionId)) return null;
   const row = await liveSessions(db, sessionId);
   if (!row || row.id !== userId) return null;
   return { id: row.id, displayName: row.display_name, memberships: jsonValue(row.memberships) };

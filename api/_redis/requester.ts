@@ -52,7 +52,8 @@ type Waiter = {
   resolve: (r: UpstashResponse<unknown>) => void;
   reject: (e: unknown) => void;
   done: boolean;
-  timer: ReturnType<typeof setTimeout>;
+  /** Only while it waits for a pipeline; once sent, the request's own deadline applies. */
+  timer?: ReturnType<typeof setTimeout>;
 };
 /** Commands in one pipeline at most; more wait for the next. */
 const MAX_PIPELINE = 500;
@@ -218,13 +219,15 @@ export function nodeRequester(opts: NodeRequesterOptions) {
           resolve: resolve as Waiter['resolve'],
           reject,
           done: false,
-          timer: setTimeout(
-            () => settle(w, false, new RedisTimeoutError(`no answer within ${deadline} ms`)),
-            deadline,
-          ),
         };
         waiting.push(w);
         flush();
+        if (waiting.includes(w)) {
+          w.timer = setTimeout(
+            () => settle(w, false, new RedisTimeoutError(`no answer within ${deadline} ms`)),
+            deadline,
+          );
+        }
       });
     },
   };

@@ -23,6 +23,7 @@ import {
   type TSlotSpec,
   type TWeeklyHours,
 } from '../../shared/services/rules';
+import { UUID_RE } from '../../shared/schemas/common';
 import type { TBook, TBooking, TMyBookings, TWaitlistEntry } from '../../shared/services/schemas';
 import type { Db, Tx } from '../_db/client';
 import { constraintOf, pgCode } from '../_db/errors';
@@ -130,7 +131,7 @@ async function validSlot(db: Q, service: ServiceRow, startsAt: Date, now: Date) 
 const bookingReads = preparedSql(
   () => sql`select q.k, s.id, s.name, s.icon, s.served_by, s.materials, s.bookable, s.slot_minutes,
       s.cutoff_minutes, ${rulesColumnsOf(sql`s.id`, sql`q.date`)},
-      (select json_build_object('id', t.id, 'capacity', t.capacity, 'booked', t.booked, 'held', t.held,
+      (select json_build_object('capacity', t.capacity, 'booked', t.booked, 'held', t.held,
           'cancelled', t.cancelled)
         from service_slots t where t.service_id = s.id and t.starts_at = q.starts_at) as slot,
       (select b.id from service_bookings b
@@ -167,7 +168,6 @@ export type PrefetchedRead = {
   key: string;
   read: Promise<{ ok: true; row: BookingReadRow | undefined } | { ok: false }>;
 };
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Starts a booking's read before its session has been checked, from the raw request and the
@@ -419,7 +419,7 @@ async function placeBooking(
   }
 }
 
-type SlotBrief = { id: string; capacity: number; booked: number; held: number; cancelled: boolean };
+type SlotBrief = { capacity: number; booked: number; held: number; cancelled: boolean };
 /** A retry of a booking request (same Idempotency-Key): the booking it made, marked as a replay. */
 async function replayBooking(
   db: Db,

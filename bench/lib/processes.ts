@@ -199,10 +199,20 @@ export async function waitFor(
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
-export async function cpuSeconds(pid: number): Promise<number | undefined> {
+export function cpuSeconds(pid: number): Promise<number | undefined> {
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** CPU-seconds of a process's main thread (its event loop) alone, from /proc (Linux). */
+export function mainThreadCpuSeconds(pid: number): Promise<number | undefined> {
+  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
+}
+
+/** utime + stime of a /proc stat file (a process's or one thread's). */
+async function statCpuSeconds(path: string): Promise<number | undefined> {
   try {
     const { readFile } = await import('node:fs/promises');
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const stat = await readFile(path, 'utf8');
     // Fields after the command name (which may contain spaces, hence the lastIndexOf).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
@@ -251,17 +261,5 @@ export async function machineBusyS(): Promise<number> {
     return (t[0]! + t[1]! + t[2]! + t[5]! + t[6]! + t[7]!) / 100;
   } catch {
     return 0;
-  }
-}
-
-/** CPU-seconds of a process's main thread (its event loop) alone, from /proc (Linux). */
-export async function mainThreadCpuSeconds(pid: number): Promise<number | undefined> {
-  try {
-    const { readFile } = await import('node:fs/promises');
-    const stat = await readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
   }
 }

@@ -143,34 +143,48 @@ export const booking: Scenario = {
 
     // The racers run in a child process (bench/lib/booking-racers.ts) so their timings are not
     // queued behind the browsing load on this process's event loop.
+    const selfCpu = () => {
+      const self = process.cpuUsage();
+      return (self.user + self.system) / 1e6;
+    };
+    /**
+     * CPU-seconds so far of each process in the race. This process's own is read after the others
+     * at the start and before them at the end: reading them (a scan of /proc) is not the race.
+     */
+    const cpuNow = async (at: 'start' | 'end') => {
+      const bench = at === 'end' ? selfCpu() : undefined;
+      const others = {
+        machine: await machineBusyS(),
+        server: await cpuSeconds(server.child.pid!),
+        serverMain: await mainThreadCpuSeconds(server.child.pid!),
+        pg: await cpuSecondsByName('postgres'),
+        bridge: bridge ? await cpuSeconds(bridge.child.pid!) : undefined,
+      };
+      return { ...others, bench: bench ?? selfCpu() };
+    };
+    type Cpu = Awaited<ReturnType<typeof cpuNow>>;
+    /** Each process's CPU from the start of the race to its end (browsing goes on meanwhile). */
     const race = (input: { base: string; tokens: string[]; starts: string[] }) =>
-      new Promise<RaceOutput>((resolve, reject) => {
+      new Promise<RaceOutput & { cpu: { [K in keyof Cpu]: number | null } }>((resolve, reject) => {
+        let before: Cpu;
         const child = fork(fileURLToPath(new URL('../lib/booking-racers.ts', import.meta.url)), {
           execArgv: ['--import', 'tsx'],
           env: { ...process.env, BENCH_RACERS_CHILD: '1' },
         });
-        const started = async () => {
-          before.server = await cpuSeconds(server.child.pid);
-          before.serverMain = await mainThreadCpuSeconds(server.child.pid!);
-          before.pg = await cpuSecondsByName('postgres');
-          if (bridge) before.bridge = await cpuSeconds(bridge.child.pid!);
-          before.machine = await machineBusyS();
-          const self = process.cpuUsage();
-          before.bench = (self.user + self.system) / 1e6;
-          child.send('go');
-        };
         child.on('message', async (m: { ready?: true; ok: boolean; out?: RaceOutput; err?: string }) => {
-          if (m.ready) return void started();
-          // CPU from the start of the race to its end (browsing goes on meanwhile). This process's
-          // own first: reading the others' counters (a scan of /proc) is not part of the race.
-          const self = process.cpuUsage();
-          raceCpu.bench = round((self.user + self.system) / 1e6 - before.bench!);
-          raceCpu.machine = round((await machineBusyS()) - before.machine!);
-          raceCpu.server = round((await cpuSeconds(server.child.pid))! - before.server!);
-          raceCpu.serverMain = round((await mainThreadCpuSeconds(server.child.pid!))! - before.serverMain!);
-          raceCpu.pg = round((await cpuSecondsByName('postgres'))! - before.pg!);
-          if (bridge) raceCpu.bridge = round((await cpuSeconds(bridge.child.pid!))! - before.bridge!);
-          if (m.ok) resolve(m.out!);
+          if (m.ready) {
+            before = await cpuNow('start');
+            child.send('go');
+            return;
+          }
+          const after = await cpuNow('end');
+          const cpu = Object.fromEntries(
+            Object.entries(after).map(([k, v]) => {
+              const b = before[k as keyof Cpu];
+              return [k, v === undefined || b === undefined ? null : round(v - b)];
+            }),
+          ) as { [K in keyof Cpu]: number | null };
+          if (m.ok) resolve({ ...m.out!, cpu });
           else reject(new Error(`racers failed: ${m.err}`));
         });
         child.once('error', reject);
@@ -180,17 +194,8 @@ export const booking: Scenario = {
         child.send(input);
       });
 
-    let racing: Promise<RaceOutput> | undefined;
-    type RaceCpu = {
-      server?: number;
-      serverMain?: number;
-      pg?: number;
-      bridge?: number;
-      bench?: number;
-      machine?: number;
-    };
-    const raceCpu: RaceCpu = {};
-    const before: RaceCpu = {};
+    let racing: ReturnType<typeof race> | undefined;
+    let measuredFrom: number | undefined; // the server's CPU when the measured run started
     const connections = args.connections ?? 50;
     // The rehearsal: the same race once before, on its own service by other people, so the race
     // measures a server that has served bookings before (its booking code compiled by V8), as an
@@ -212,6 +217,7 @@ export const booking: Scenario = {
       durationS: args.durationS ?? 10,
       warmupS: args.warmupS ?? 2,
       beforeMeasure: async () => {
+        measuredFrom = await cpuSeconds(server.child.pid!);
         racing = race({ base, tokens, starts });
       },
     });
@@ -223,6 +229,7 @@ export const booking: Scenario = {
       raceMs,
       clientCpuS,
       connections: raceConnections,
+      cpu: raceCpu,
     } = await racing!;
     const serverCpu = await cpuSeconds(server.child.pid);
 
@@ -268,13 +275,13 @@ export const booking: Scenario = {
       booking_answers: answers,
       booking_errors: bookingErrors,
       race_ms: Math.round(raceMs),
-      race_server_cpu_s: raceCpu.server ?? null,
-      race_server_main_thread_cpu_s: raceCpu.serverMain ?? null,
-      race_postgres_cpu_s: raceCpu.pg ?? null,
+      race_server_cpu_s: raceCpu.server,
+      race_server_main_thread_cpu_s: raceCpu.serverMain,
+      race_postgres_cpu_s: raceCpu.pg,
       race_client_cpu_s: round(clientCpuS),
-      race_bridge_cpu_s: raceCpu.bridge ?? null,
-      race_bench_cpu_s: raceCpu.bench ?? null,
-      race_machine_busy_s: raceCpu.machine ?? null,
+      race_bridge_cpu_s: raceCpu.bridge,
+      race_bench_cpu_s: raceCpu.bench,
+      race_machine_busy_s: raceCpu.machine,
       race_connections: raceConnections,
       rehearsal_race_ms: Math.round(rehearsed.raceMs),
       rehearsal_booked: rehearsed.booked,
@@ -286,7 +293,7 @@ export const booking: Scenario = {
       unfilled_places: starts.length - o.bookings,
       redis: bridge ? 'redis-server via upstash bridge' : 'none (--no-redis)',
       server_cpu_s:
-        serverCpu !== undefined && before.server !== undefined ? round(serverCpu - before.server) : null,
+        serverCpu !== undefined && measuredFrom !== undefined ? round(serverCpu - measuredFrom) : null,
     };
   },
   summary: (r) =>

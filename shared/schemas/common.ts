@@ -3,6 +3,8 @@ import { ERROR_CODES } from '../errors';
 import { ROLES } from '../roles';
 
 export const ZId = z.string().uuid();
+/** The text form of any uuid (what a uuid column accepts), for ids checked before zod sees them. */
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ZRole = z.enum(ROLES);
 export const ZIsoTime = z.string().datetime({ offset: true });
 
