@@ -81,9 +81,13 @@ function rulesColumns(fromDate: string) {
   };
 }
 
-/** The same two columns (`hours`, `exceptions`) for the service whose id is `serviceId`, in raw SQL. */
-export function rulesColumnsOf(serviceId: SQL, fromDate: SQL): SQL {
+/**
+ * The same two columns (`hours`, `exceptions`) for the service whose id is `serviceId`, in raw SQL;
+ * `text`: as their JSON text, unparsed.
+ */
+export function rulesColumnsOf(serviceId: SQL, fromDate: SQL, opts: { text?: boolean } = {}): SQL {
   const { hours, exceptions } = rulesSql(serviceId, fromDate);
+  if (opts.text) return sql`(${hours})::text as hours, (${exceptions})::text as exceptions`;
   return sql`${hours} as hours, ${exceptions} as exceptions`;
 }
 

@@ -8,9 +8,7 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import {
   BOOKING_HORIZON_DAYS,
-  type TServiceException,
   type TSlotSpec,
-  type TWeeklyHours,
   addDays,
   beijingClock,
   beijingDate,
@@ -46,29 +44,63 @@ function slotRows(db: Q, villageId: string, serviceId: string, fromDate: string,
     );
 }
 
-/** What the calendar needs of a slot row: its start, places and whether it was cancelled. */
-type SlotState = { startsAt: Date; capacity: number; booked: number; held: number; cancelled: boolean };
+/** What the calendar needs of a slot row: its places and whether it was cancelled. */
+type SlotState = { capacity: number; booked: number; held: number; cancelled: boolean };
 
-/** Generated slots merged with their rows: places left, full, cancelled. Started ones are left out. */
-function mergeSlots(specs: TSlotSpec[], rows: SlotState[], now: Date): TSlot[] {
-  const byStart = new Map(rows.map((r) => [r.startsAt.getTime(), r]));
-  return specs
-    .filter((s) => s.startsAt > now)
-    .map((spec) => {
-      const row = byStart.get(spec.startsAt.getTime());
-      const capacity = row?.capacity ?? spec.capacity;
-      const free = row ? Math.max(0, capacity - row.booked - row.held) : capacity;
-      return {
-        startsAt: spec.startsAt.toISOString(),
-        endsAt: spec.endsAt.toISOString(),
-        date: spec.date,
-        clock: beijingClock(spec.startsAt),
-        evening: spec.evening,
-        capacity,
-        free: row?.cancelled ? 0 : free,
-        status: row?.cancelled ? 'cancelled' : free === 0 ? 'full' : 'open',
-      };
+/** A generated slot with the text the calendar shows of it, made once per set of rules. */
+type SlotTemplate = Omit<TSlot, 'capacity' | 'free' | 'status'> & { at: number; capacity: number };
+
+function templatesOf(specs: TSlotSpec[]): SlotTemplate[] {
+  return specs.map((spec) => ({
+    at: spec.startsAt.getTime(),
+    startsAt: spec.startsAt.toISOString(),
+    endsAt: spec.endsAt.toISOString(),
+    date: spec.date,
+    clock: beijingClock(spec.startsAt),
+    evening: spec.evening,
+    capacity: spec.capacity,
+  }));
+}
+
+/**
+ * The calendar's templates by the rules' text as the database gave it (and the dates asked for):
+ * rules change seldom and are read on every calendar read, so making the slots and their text
+ * once per set of rules leaves a read only the merge. Bounded; the oldest set goes first.
+ */
+const templateCache = new Map<string, SlotTemplate[]>();
+const TEMPLATE_CACHE_SIZE = 512;
+function cachedTemplates(row: CalendarRow, from: string, days: number): SlotTemplate[] {
+  const key = `${row.slot_minutes}|${from}|${days}|${String(row.hours)}|${String(row.exceptions)}`;
+  let t = templateCache.get(key);
+  if (!t) {
+    t = templatesOf(generateSlots({ ...rulesOf(row, row.slot_minutes), fromDate: from, days }));
+    if (templateCache.size >= TEMPLATE_CACHE_SIZE) templateCache.delete(templateCache.keys().next().value!);
+    templateCache.set(key, t);
+  }
+  return t;
+}
+
+/** Generated slots merged with their rows (by start, epoch ms): places left, full, cancelled. Started ones are left out. */
+function mergeSlots(templates: SlotTemplate[], rows: Map<number, SlotState>, now: Date): TSlot[] {
+  const t = now.getTime();
+  const out: TSlot[] = [];
+  for (const tpl of templates) {
+    if (tpl.at <= t) continue;
+    const row = rows.get(tpl.at);
+    const capacity = row?.capacity ?? tpl.capacity;
+    const free = row ? Math.max(0, capacity - row.booked - row.held) : capacity;
+    out.push({
+      startsAt: tpl.startsAt,
+      endsAt: tpl.endsAt,
+      date: tpl.date,
+      clock: tpl.clock,
+      evening: tpl.evening,
+      capacity,
+      free: row?.cancelled ? 0 : free,
+      status: row?.cancelled ? 'cancelled' : free === 0 ? 'full' : 'open',
     });
+  }
+  return out;
 }
 
 /** The open (not started) slots of a service over `days` Beijing dates from `fromDate`. */
@@ -82,7 +114,11 @@ export async function slotsOf(
   // One after the other: `db` may be a transaction, which runs one statement at a time.
   const rules = await loadRules(db, service, fromDate);
   const rows = await slotRows(db, service.villageId, service.id, fromDate, days);
-  return mergeSlots(generateSlots({ ...rules, fromDate, days }), rows, now);
+  return mergeSlots(
+    templatesOf(generateSlots({ ...rules, fromDate, days })),
+    new Map(rows.map((r) => [r.startsAt.getTime(), r])),
+    now,
+  );
 }
 
 /** The calendar: the service with its rules and its slot rows read at once (one round trip). */
@@ -118,7 +154,7 @@ const sharedSlots = coalescedRead(
  */
 const calendarStatement = preparedSql(
   () => sql`select s.slot_minutes,
-      ${rulesColumnsOf(sql`s.id`, sql`${sql.placeholder('from')}`)},
+      ${rulesColumnsOf(sql`s.id`, sql`${sql.placeholder('from')}`, { text: true })},
       coalesce((select json_agg(json_build_array((extract(epoch from t.starts_at) * 1000)::bigint,
           t.capacity, t.booked, t.held, t.cancelled))
         from service_slots t
@@ -131,8 +167,9 @@ const calendarStatement = preparedSql(
 
 type CalendarRow = {
   slot_minutes: number;
-  hours: TWeeklyHours[] | string;
-  exceptions: TServiceException[] | string;
+  /** As text: the key of the templates (parsed only when they are made). */
+  hours: string;
+  exceptions: string;
   slots: [number, number, number, number, boolean][] | string;
 };
 
@@ -155,15 +192,11 @@ async function computeSlots(
   const row = rows[0];
   if (!row) return Err('NOT_FOUND');
   if (from > addDays(today, BOOKING_HORIZON_DAYS)) return Ok({ items: [] });
-  const states = jsonValue(row.slots).map(([at, capacity, booked, held, cancelled]) => ({
-    startsAt: new Date(Number(at)),
-    capacity,
-    booked,
-    held,
-    cancelled,
-  }));
-  const rules = rulesOf(row, row.slot_minutes);
-  return Ok({ items: mergeSlots(generateSlots({ ...rules, fromDate: from, days }), states, now) });
+  const states = new Map<number, SlotState>();
+  for (const [at, capacity, booked, held, cancelled] of jsonValue(row.slots)) {
+    states.set(Number(at), { capacity, booked, held, cancelled });
+  }
+  return Ok({ items: mergeSlots(cachedTemplates(row, from, days), states, now) });
 }
 
 /** The generated slot of this service starting at `startsAt`, or SLOT_CLOSED. */

@@ -150,36 +150,54 @@ export function generateSlots(i: {
   fromDate: string;
   days: number;
 }): TSlotSpec[] {
-  if (i.slotMinutes <= 0) return [];
+  const step = i.slotMinutes;
+  if (step <= 0) return [];
+  // The hottest code of the calendar (every read runs it): each date is parsed once and each
+  // 'HH:MM' once per call; instants are arithmetic on the date's epoch.
+  const minutes = new Map<string, number>();
+  const minute = (hhmm: string) => {
+    let m = minutes.get(hhmm);
+    if (m === undefined) {
+      m = minuteOfDay(hhmm);
+      minutes.set(hhmm, m);
+    }
+    return m;
+  };
+  const first = Date.parse(`${i.fromDate}T00:00:00Z`);
   const out: TSlotSpec[] = [];
+  let inOrder = true;
+  let last = -Infinity;
   for (let d = 0; d < i.days; d++) {
-    const date = addDays(i.fromDate, d);
-    const todays = i.exceptions.filter((e) => e.date === date);
+    const midnight = first + d * DAY_MS; // the date's midnight, read as UTC
+    const date = new Date(midnight).toISOString().slice(0, 10);
+    const weekday = new Date(midnight).getUTCDay() || 7;
+    const todays = i.exceptions.length ? i.exceptions.filter((e) => e.date === date) : [];
     if (todays.some((e) => e.kind === 'closed' && (e.start === null || e.end === null))) continue;
     const closed = todays
       .filter((e) => e.kind === 'closed' && e.start && e.end)
-      .map((e) => [minuteOfDay(e.start!), minuteOfDay(e.end!)] as const);
-    const windows = [
-      ...i.hours
-        .filter((h) => h.weekday === weekdayOf(date))
-        .map((h) => ({ start: h.start, end: h.end, capacity: h.capacity })),
-      ...todays
-        .filter((e) => e.kind === 'extra' && e.start && e.end)
-        .map((e) => ({ start: e.start!, end: e.end!, capacity: e.capacity ?? 1 })),
-    ];
+      .map((e) => [minute(e.start!), minute(e.end!)] as const);
+    const windows: { start: string; end: string; capacity: number }[] = [];
+    for (const h of i.hours) if (h.weekday === weekday) windows.push(h);
+    for (const e of todays) {
+      if (e.kind === 'extra' && e.start && e.end)
+        windows.push({ start: e.start, end: e.end, capacity: e.capacity ?? 1 });
+    }
     const seen = new Set<number>();
+    const base = midnight - BEIJING_OFFSET_MS; // Beijing midnight of the date
     for (const w of windows) {
-      const end = minuteOfDay(w.end);
+      const end = minute(w.end);
       if (w.capacity < 1) continue;
-      for (let s = minuteOfDay(w.start); s + i.slotMinutes <= end; s += i.slotMinutes) {
-        const e = s + i.slotMinutes;
+      for (let s = minute(w.start); s + step <= end; s += step) {
+        const e = s + step;
         if (seen.has(s)) continue;
-        if (closed.some(([c0, c1]) => s < c1 && c0 < e)) continue;
+        if (closed.length && closed.some(([c0, c1]) => s < c1 && c0 < e)) continue;
         seen.add(s);
-        const startsAt = beijingInstant(date, s);
+        const at = base + s * 60_000;
+        if (at < last) inOrder = false;
+        last = at;
         out.push({
-          startsAt,
-          endsAt: beijingInstant(date, e),
+          startsAt: new Date(at),
+          endsAt: new Date(base + e * 60_000),
           capacity: w.capacity,
           date,
           evening: s >= EVENING_FROM_MINUTE,
@@ -187,7 +205,7 @@ export function generateSlots(i: {
       }
     }
   }
-  return out.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  return inOrder ? out : out.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
 }
 
 /** The generated slot starting exactly at `startsAt`, or undefined (not an opening time). */

@@ -10,7 +10,7 @@ import { auditLog, serviceBookings, serviceSlots, services } from '../../api/_db
 import { RATELIMIT_POLICIES } from '../../api/_redis';
 import { cancelBooking, reschedule } from '../../api/_services/bookings';
 import { listSlots } from '../../api/_services/slots';
-import { beijingDate } from '../../shared/services/rules';
+import { beijingDate, weekdayOf } from '../../shared/services/rules';
 import { expectRefusedForAllBut } from '../support/access';
 import { type Actors, loadActors } from '../support/actors';
 import { DB_UNAVAILABLE, type TestApp, createTestApp } from '../support/harness';
@@ -230,7 +230,7 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
       expect(next.status).toBe(201);
     });
 
-    it('the calendar follows every change at once: a booking, a cancellation, a closed day, time passing', async () => {
+    it('the calendar follows every change at once: a booking, a cancellation, time passing, new hours, a closed day', async () => {
       const sid = await createTestService(t, a, { name: '日历办事', capacity: 1 });
       const day = beijingDate(new Date(slotAt(8, '09:00')));
       const calendar = async (now?: Date) => {
@@ -257,6 +257,21 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
       expect(all.some((x) => x.startsAt === at)).toBe(true);
       expect(later.some((x) => x.startsAt === at)).toBe(false);
       expect(later.length).toBeLessThan(all.length);
+      // New weekly hours: the calendar is made from them at once (the slots made from the old
+      // hours are not kept).
+      const rehours = await t.request('PUT', `${base}/services/${sid}/hours`, {
+        token: await t.loginAs(a.cadre),
+        headers: key(),
+        body: {
+          hours: [{ weekday: weekdayOf(day), start: '19:00', end: '20:00', capacity: 3 }],
+          cutoffMinutes: 60,
+        },
+      });
+      expect(rehours.status).toBe(200);
+      expect((await calendar()).map((x) => [x.clock, x.free, x.evening])).toEqual([
+        ['19:00', 3, true],
+        ['19:30', 3, true],
+      ]);
       // The village closes that day: no slots at all.
       const closed = await t.request('POST', `${base}/services/${sid}/exceptions`, {
         token: await t.loginAs(a.cadre),

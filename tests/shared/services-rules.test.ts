@@ -1,15 +1,19 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type TServiceException,
   type TWeeklyHours,
+  addDays,
   beforeCutoff,
   beijingDate,
+  beijingInstant,
   bookingCode,
   bookingRefusal,
   dueReminder,
   findSlot,
   generateSlots,
   isEvening,
+  minuteOfDay,
   offerExpiry,
   overlaps,
   slotLabel,
@@ -44,7 +48,92 @@ describe('Beijing calendar', () => {
   });
 });
 
+/**
+ * generateSlots as first written: every date and 'HH:MM' parsed where used. The calendar's code was
+ * made faster (it runs on every read); this keeps what it must give.
+ */
+function referenceSlots(i: Parameters<typeof generateSlots>[0]) {
+  if (i.slotMinutes <= 0) return [];
+  const out: ReturnType<typeof generateSlots> = [];
+  for (let d = 0; d < i.days; d++) {
+    const date = addDays(i.fromDate, d);
+    const todays = i.exceptions.filter((e) => e.date === date);
+    if (todays.some((e) => e.kind === 'closed' && (e.start === null || e.end === null))) continue;
+    const closed = todays
+      .filter((e) => e.kind === 'closed' && e.start && e.end)
+      .map((e) => [minuteOfDay(e.start!), minuteOfDay(e.end!)] as const);
+    const windows = [
+      ...i.hours.filter((h) => h.weekday === weekdayOf(date)),
+      ...todays
+        .filter((e) => e.kind === 'extra' && e.start && e.end)
+        .map((e) => ({ start: e.start!, end: e.end!, capacity: e.capacity ?? 1 })),
+    ];
+    const seen = new Set<number>();
+    for (const w of windows) {
+      const end = minuteOfDay(w.end);
+      if (w.capacity < 1) continue;
+      for (let s = minuteOfDay(w.start); s + i.slotMinutes <= end; s += i.slotMinutes) {
+        const e = s + i.slotMinutes;
+        if (seen.has(s)) continue;
+        if (closed.some(([c0, c1]) => s < c1 && c0 < e)) continue;
+        seen.add(s);
+        out.push({
+          startsAt: beijingInstant(date, s),
+          endsAt: beijingInstant(date, e),
+          capacity: w.capacity,
+          date,
+          evening: s >= 18 * 60,
+        });
+      }
+    }
+  }
+  return out.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+}
+
 describe('generateSlots', () => {
+  it('gives what the first, plain version gave, for any rules (property)', () => {
+    const clock = fc
+      .tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 10, 15, 30, 45, 50))
+      .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+    const from = fc.integer({ min: 0, max: 400 }).map((n) => addDays('2026-01-01', n));
+    const window = fc.record({
+      weekday: fc.integer({ min: 1, max: 7 }) as fc.Arbitrary<TWeeklyHours['weekday']>,
+      start: clock,
+      end: clock,
+      capacity: fc.integer({ min: 0, max: 4 }),
+    });
+    fc.assert(
+      fc.property(
+        from,
+        fc.integer({ min: 1, max: 10 }),
+        fc.constantFrom(10, 15, 20, 30, 45, 60, 90),
+        fc.array(window, { maxLength: 8 }),
+        fc.array(
+          fc.record({
+            day: fc.integer({ min: -1, max: 10 }),
+            kind: fc.constantFrom('closed' as const, 'extra' as const),
+            span: fc.option(fc.tuple(clock, clock), { nil: null }),
+            capacity: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+          }),
+          { maxLength: 4 },
+        ),
+        (fromDate, days, slotMinutes, hours, raw) => {
+          const exceptions: TServiceException[] = raw.map((e) => ({
+            date: addDays(fromDate, e.day),
+            kind: e.kind,
+            start: e.span?.[0] ?? null,
+            end: e.span?.[1] ?? null,
+            capacity: e.capacity,
+            reason: '',
+          }));
+          const i = { hours, exceptions, slotMinutes, fromDate, days };
+          expect(generateSlots(i)).toEqual(referenceSlots(i));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('cuts each weekly window into whole slots in Beijing time, evening marked', () => {
     const slots = generateSlots({ hours, exceptions: [], slotMinutes: 30, fromDate: TUE, days: 2 });
     expect(slots.map((s) => [s.date, s.startsAt.toISOString(), s.capacity, s.evening])).toEqual([
