@@ -21,10 +21,10 @@ import type { AppEnv, Deps } from '../_app/context';
 import type { RatelimitPolicyName } from '../_redis';
 import { ApiError } from '../_lib/errors';
 import { refuseWhenLimited } from '../_lib/rate-limit';
-import { sessionAuth } from '../_me/get-me';
+import { type LiveSession, sessionAuth } from '../_me/get-me';
 import { verifyToken } from './tokens';
 
-type Live = NonNullable<Awaited<ReturnType<typeof sessionAuth>>>;
+type Live = LiveSession;
 type Cached = { live: Live; at: number };
 const MAX_ENTRIES = 10_000;
 /** Per app instance (keyed by its deps), so test apps never share sessions. */
@@ -39,8 +39,16 @@ function cacheOf(deps: Deps) {
   return cache;
 }
 
-/** Work a route starts as soon as the token is verified, while the session is checked. */
-export type EarlyWork = (c: Context<AppEnv>, userId: string) => Promise<unknown>;
+/**
+ * Work a route starts as soon as the token is verified, instead of waiting for the session check:
+ * its `value` is the route's (c.var.early). It may check the session in the same round trip
+ * (`session`: the live session, or null when it is not live — the request is then refused as
+ * TOKEN_INVALID); when it gives no `session`, or fails, the session is checked as usual.
+ */
+export type EarlyWork = (
+  c: Context<AppEnv>,
+  token: { userId: string; sessionId: string },
+) => Promise<{ value: unknown; session?: LiveSession | null } | undefined>;
 
 const authMiddleware = (writesMayChangeProfiles: boolean, limit?: RatelimitPolicyName, early?: EarlyWork) =>
   createMiddleware<AppEnv>(async (c, next) => {
@@ -59,15 +67,17 @@ const authMiddleware = (writesMayChangeProfiles: boolean, limit?: RatelimitPolic
     // session has then spent one of its user's tokens.
     const limiting = limit ? deps.redis.rateLimit(limit, sub) : undefined;
     limiting?.catch(() => {}); // awaited below; not unhandled if the session check throws first
-    if (early) {
-      const work = early(c, sub);
-      work.catch(() => {});
-      c.set('early', work);
-    }
+    const work = early?.(c, { userId: sub, sessionId: sid }).catch(() => undefined);
+    if (work)
+      c.set(
+        'early',
+        work.then((w) => w?.value),
+      );
     const hit = read && ttl > 0 ? cache.get(key) : undefined;
     let live = hit && Date.now() - hit.at < ttl ? hit.live : null;
     if (!live) {
-      live = await sessionAuth(deps.db, sub, sid);
+      const checked = work ? (await work)?.session : undefined;
+      live = checked !== undefined ? checked : await sessionAuth(deps.db, sub, sid);
       if (!live) {
         cache.delete(key);
         throw new ApiError('TOKEN_INVALID');

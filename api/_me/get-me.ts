@@ -6,7 +6,7 @@
  * `sessionAuth` is what a write is authorised with, loaded fresh for every write: the live session
  * and the memberships' ids and roles, without the names, flags and join requests the profile shows.
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { maskPhone } from '../../shared/format';
 import { UUID_RE } from '../../shared/schemas/common';
 import type { TMe, TMembership } from '../../shared/schemas/me';
@@ -70,17 +70,40 @@ type AuthRow = { id: string; display_name: string; memberships: AuthMembership[]
  * (batchedLookup, api/_lib/coalesce.ts) — 200 villagers opening the calendar at the same moment
  * make a few lookups, not 200 — and none is answered by a lookup sent before it arrived.
  */
-const sessionsStatement = preparedSql(
-  () => sql`select s.id as session_id, u.id, u.display_name,
-      coalesce((
+/** The memberships (ids and roles) of the user `u`, as a json array. */
+const authMemberships = sql`coalesce((
         select json_agg(json_build_object(
           'id', m.id, 'role', m.role, 'villageId', m.village_id, 'townId', m.town_id,
           'countyId', m.county_id, 'gridId', m.grid_id
         ) order by m.created_at, m.id)
-        from memberships m where m.user_id = u.id), '[]'::json) as memberships
+        from memberships m where m.user_id = u.id), '[]'::json)`;
+
+const sessionsStatement = preparedSql(
+  () => sql`select s.id as session_id, u.id, u.display_name, ${authMemberships} as memberships
     from sessions s join users u on u.id = s.user_id
     where s.id = any(${sql.placeholder('ids')}::uuid[]) and s.revoked_at is null and s.expires_at > now()`,
 );
+
+/**
+ * The same check as a column of another statement (a route's own read, so that checking the
+ * session costs no round trip of its own): json {id, display_name, memberships} of the user when
+ * the session is theirs and live, else null. Read it with `liveFromColumn`.
+ */
+export function liveSessionColumn(sessionId: SQL, userId: SQL): SQL {
+  return sql`(select json_build_object('id', u.id, 'display_name', u.display_name,
+        'memberships', ${authMemberships})
+      from sessions s join users u on u.id = s.user_id
+      where s.id = ${sessionId} and s.user_id = ${userId} and s.revoked_at is null and s.expires_at > now())`;
+}
+
+export type LiveSession = { id: string; displayName: string; memberships: AuthMembership[] };
+
+/** What sessionAuth answers, from a liveSessionColumn value. */
+export function liveFromColumn(v: AuthRow | string | null): LiveSession | null {
+  if (v === null) return null;
+  const row = jsonValue(v);
+  return { id: row.id, displayName: row.display_name, memberships: jsonValue(row.memberships) };
+}
 type SessionRow = AuthRow & { session_id: string };
 
 const liveSessions = batchedLookup(async (db: Db, ids: string[]) => {
@@ -90,14 +113,10 @@ const liveSessions = batchedLookup(async (db: Db, ids: string[]) => {
 });
 
 /** The user and their memberships (ids and roles only) if the session is live, else null. */
-export async function sessionAuth(
-  db: Db,
-  userId: string,
-  sessionId: string,
-): Promise<{ id: string; displayName: string; memberships: AuthMembership[] } | null> {
+export async function sessionAuth(db: Db, userId: string, sessionId: string): Promise<LiveSession | null> {
   // Only a uuid may join a batch: one malformed id would fail everybody's lookup.
   if (!UUID_RE.test(sessionId)) return null;
   const row = await liveSessions(db, sessionId);
   if (!row || row.id !== userId) return null;
-  return { id: row.id, displayName: row.display_name, memberships: jsonValue(row.memberships) };
+  return liveFromColumn(row);
 }

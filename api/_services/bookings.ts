@@ -28,6 +28,7 @@ import type { TBook, TBooking, TMyBookings, TWaitlistEntry } from '../../shared/
 import type { Db, Tx } from '../_db/client';
 import { constraintOf, pgCode } from '../_db/errors';
 import { jsonValue, preparedSql } from '../_db/prepared';
+import { type LiveSession, liveFromColumn, liveSessionColumn } from '../_me/get-me';
 import { batchedLookup, inTurns } from '../_lib/coalesce';
 import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { audit } from '../_lib/audit';
@@ -125,11 +126,14 @@ async function validSlot(db: Q, service: ServiceRow, startsAt: Date, now: Date) 
 /**
  * The booking's first read, built once (api/_db/prepared.ts), for a batch of bookings: for each,
  * the active service with what a booking needs of it and its rules, the slot's row if it has one,
- * and the booking an earlier attempt of this same request made. Bookings arriving at the same moment
- * (a slot opening at 8:00) share one read (batchedLookup: never a read sent before they arrived).
+ * and the booking an earlier attempt of this same request made; and whether the request's session
+ * is live (the auth middleware's check, in the same round trip). Bookings arriving at the same
+ * moment (a slot opening at 8:00) share one read (batchedLookup: never a read sent before they
+ * arrived). A service not found still gives its row (id null), with the session.
  */
 const bookingReads = preparedSql(
-  () => sql`select q.k, s.id, s.name, s.icon, s.served_by, s.materials, s.bookable, s.slot_minutes,
+  () => sql`select q.k, ${liveSessionColumn(sql`q.session_id`, sql`q.user_id`)} as live,
+      s.id, s.name, s.icon, s.served_by, s.materials, s.bookable, s.slot_minutes,
       s.cutoff_minutes, ${rulesColumnsOf(sql`s.id`, sql`q.date`)},
       (select json_build_object('capacity', t.capacity, 'booked', t.booked, 'held', t.held,
           'cancelled', t.cancelled)
@@ -138,8 +142,8 @@ const bookingReads = preparedSql(
         where b.user_id = q.user_id and b.request_key = q.request_key and b.service_id = s.id) as again_id
     from json_to_recordset(${sql.placeholder('items')}::json)
       as q(k text, service_id uuid, village_id uuid, starts_at timestamptz, user_id uuid, request_key text,
-        date text)
-    join services s on s.id = q.service_id and s.village_id = q.village_id and s.active`,
+        date text, session_id uuid)
+    left join services s on s.id = q.service_id and s.village_id = q.village_id and s.active`,
 );
 const bookingRead = batchedLookup(async (db: Db, keys: string[]) => {
   const items = keys.map((k) => ({ k, ...(JSON.parse(k) as object) }));
@@ -153,6 +157,7 @@ function bookingReadKey(
   startsAt: Date,
   userId: string,
   requestKey: string | undefined,
+  sessionId: string | undefined,
 ) {
   return JSON.stringify({
     service_id: serviceId,
@@ -161,43 +166,44 @@ function bookingReadKey(
     user_id: userId,
     request_key: requestKey ?? null,
     date: beijingDate(startsAt),
+    session_id: sessionId ?? null,
   });
 }
 
-export type PrefetchedRead = {
-  key: string;
-  read: Promise<{ ok: true; row: BookingReadRow | undefined } | { ok: false }>;
-};
+export type PrefetchedRead = { key: string; row: BookingReadRow | undefined };
 
 /**
- * Starts a booking's read before its session has been checked, from the raw request and the
- * token's (verified) user id, so that the two lookups wait together instead of one after the
- * other. Nothing of it is used until the request is authenticated and validated, and only when
- * the validated request makes the same key (book above); a request it cannot read (a malformed
- * id, no startsAt) gets no prefetch, and a failed read is read again by book.
+ * A booking's read, started before its session has been checked, from the raw request and the
+ * token's (verified) ids: the read checks the session too (requireAuthLimited takes `session` as
+ * its check), so a booking makes one round trip where it made two. Nothing of the read is used
+ * until the request is authenticated and validated, and only when the validated request makes the
+ * same key (book above). A request it cannot read (a malformed id, no startsAt) gets no prefetch
+ * and its session is checked as usual; a failed read throws (the session is then checked as usual
+ * and book reads again).
  */
-export function prefetchBookingRead(
+export async function prefetchBookingRead(
   db: Db,
   raw: { villageId?: string; serviceId?: string; startsAt?: unknown; requestKey?: string },
-  userId: string,
-): PrefetchedRead | undefined {
+  token: { userId: string; sessionId: string },
+): Promise<{ value: PrefetchedRead; session: LiveSession | null } | undefined> {
   const { villageId, serviceId, startsAt } = raw;
+  const { userId, sessionId } = token;
   if (!villageId || !serviceId || !UUID_RE.test(villageId) || !UUID_RE.test(serviceId)) return undefined;
-  if (!UUID_RE.test(userId) || typeof startsAt !== 'string') return undefined;
+  if (!UUID_RE.test(userId) || !UUID_RE.test(sessionId) || typeof startsAt !== 'string') return undefined;
   const at = new Date(startsAt);
   if (Number.isNaN(at.getTime())) return undefined;
-  const key = bookingReadKey(serviceId, villageId, at, userId, raw.requestKey);
-  return {
-    key,
-    read: bookingRead(db, key).then(
-      (row) => ({ ok: true as const, row }),
-      () => ({ ok: false as const }),
-    ),
-  };
+  const key = bookingReadKey(serviceId, villageId, at, userId, raw.requestKey, sessionId);
+  const row = await bookingRead(db, key);
+  // No row only for a key the statement could not read; the session is then checked as usual.
+  if (!row) return undefined;
+  return { value: { key, row }, session: liveFromColumn(row.live) };
 }
 
 type BookingReadRow = {
-  id: string;
+  /** The request's session when live (liveSessionColumn), else null. */
+  live: Parameters<typeof liveFromColumn>[0];
+  /** Null: no such active service in this village. */
+  id: string | null;
   name: string;
   icon: ServiceRow['icon'];
   served_by: string;
@@ -277,10 +283,12 @@ export async function book(
   db: Db,
   c: Caller & {
     serviceId: string;
+    /** The request's session, when it has one (its read checks it too). */
+    sessionId?: string;
     requestKey?: string;
     /** Awaited before anything is written (the rate limit): throws to refuse. */
     admit?: () => Promise<void>;
-    /** The read prefetchBookingRead started before the request was authenticated. */
+    /** The read prefetchBookingRead made while the request was authenticated. */
     prefetched?: PrefetchedRead;
   },
   input: TBook,
@@ -290,10 +298,9 @@ export async function book(
   // One plain read. A full or cancelled slot is answered from it without a lock; the statement
   // below still decides. Taken from the read started while the session was checked when that
   // read was for exactly this request.
-  const key = bookingReadKey(c.serviceId, c.villageId, startsAt, c.userId, c.requestKey);
-  const early = c.prefetched?.key === key ? await c.prefetched.read : undefined;
-  const f = early?.ok ? early.row : await bookingRead(db, key);
-  if (!f) return Err('NOT_FOUND');
+  const key = bookingReadKey(c.serviceId, c.villageId, startsAt, c.userId, c.requestKey, c.sessionId);
+  const f = c.prefetched?.key === key ? c.prefetched.row : await bookingRead(db, key);
+  if (!f?.id) return Err('NOT_FOUND');
   const service: ServiceFields = {
     id: f.id,
     name: f.name,

@@ -80,17 +80,17 @@ const write = {
 };
 /**
  * Booking keeps its Idempotency-Key on the booking itself (unique per person): a retry finds it.
- * Its read starts while the session is checked (prefetchBookingRead).
+ * Its read starts as soon as the token is verified, and checks the session too (prefetchBookingRead).
  */
 const bookWrite = {
   security: SECURED,
   middleware: [
-    requireAuthLimited('write:default', async (c, userId) => {
+    requireAuthLimited('write:default', async (c, token) => {
       const body = (await c.req.json().catch(() => undefined)) as { startsAt?: unknown } | undefined;
       return prefetchBookingRead(
         c.get('deps').db,
         { ...c.req.param(), startsAt: body?.startsAt, requestKey: c.req.header('idempotency-key') },
-        userId,
+        token,
       );
     }),
   ],
@@ -373,6 +373,7 @@ export function serviceRoutes() {
         {
           ...caller(c, villageId),
           serviceId,
+          sessionId: c.get('auth').sessionId,
           requestKey,
           admit: c.get('admit'),
           prefetched: (await c.get('early')) as PrefetchedRead | undefined,

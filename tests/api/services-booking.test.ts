@@ -6,7 +6,14 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, serviceBookings, serviceSlots, services } from '../../api/_db/schema';
+import {
+  auditLog,
+  memberships,
+  serviceBookings,
+  serviceSlots,
+  services,
+  sessions,
+} from '../../api/_db/schema';
 import { RATELIMIT_POLICIES } from '../../api/_redis';
 import { cancelBooking, reschedule } from '../../api/_services/bookings';
 import { listSlots } from '../../api/_services/slots';
@@ -439,6 +446,48 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
       });
       expect(bad.status).toBe(400);
       expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    });
+
+    it('the session check made by the booking read is current: an expired session, a villager who left', async () => {
+      const [, expired, left] = await plainVillagers(t.db, a.village.id, 3, [a.villager, ...people]);
+      const path = `${base}/services/${serviceId}/bookings`;
+      const own = async (userId: string) =>
+        (await t.request('POST', '/api/auth/dev', { body: { userId } })).body.token as string;
+      // Expired in the database while the token itself is still valid: 401, nothing written.
+      const expiredToken = await own(expired!);
+      await t.db
+        .update(sessions)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(sessions.userId, expired!));
+      const e = await t.request('POST', path, {
+        token: expiredToken,
+        headers: key(),
+        body: { startsAt: slotAt(7, '10:00') },
+      });
+      expect([e.status, e.body.error?.code]).toEqual([401, 'TOKEN_INVALID']);
+      // Moved to another village after signing in: this village's service is not found for them.
+      const leftToken = await own(left!);
+      const before = await t.request('POST', path, {
+        token: leftToken,
+        headers: key(),
+        body: { startsAt: slotAt(7, '11:00') },
+      });
+      expect(before.status).toBe(201);
+      await t.db
+        .update(memberships)
+        .set({ villageId: a.other.id })
+        .where(and(eq(memberships.userId, left!), eq(memberships.villageId, a.village.id)));
+      const after = await t.request('POST', path, {
+        token: leftToken,
+        headers: key(),
+        body: { startsAt: slotAt(7, '12:00') },
+      });
+      expect([after.status, after.body.error?.code]).toEqual([404, 'NOT_FOUND']);
+      const rows = await t.db.select().from(serviceBookings).where(eq(serviceBookings.serviceId, serviceId));
+      expect(rows.filter((r) => r.userId === expired)).toHaveLength(0);
+      expect(rows.filter((r) => r.userId === left).map((r) => r.startsAt.toISOString())).toEqual([
+        slotAt(7, '11:00'),
+      ]);
     });
 
     it('booking is rate limited per person: past the limit a 429 with Retry-After, nothing written', async () => {
