@@ -240,6 +240,37 @@ describe('paced load and the raw client', () => {
       server.close();
     }
   });
+
+  it('RawClient stamps answers read together before the caller works on any of them', async () => {
+    const server = http.createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const client = new RawClient(`http://127.0.0.1:${port}`);
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) {}
+    };
+    try {
+      await client.preconnect(5, '/warm');
+      const taken: number[] = [];
+      const all = Promise.all(
+        Array.from({ length: 5 }, () =>
+          client.request('GET', '/x', {}).then((res) => {
+            taken.push(performance.now());
+            busy(10); // the caller's work on this answer
+            return res;
+          }),
+        ),
+      );
+      busy(100); // this process is busy while the server answers: all five are read in one turn
+      const stamps = (await all).map((a) => a.at);
+      expect(Math.max(...stamps) - Math.min(...stamps)).toBeLessThan(5);
+      expect(Math.max(...taken) - Math.min(...taken)).toBeGreaterThanOrEqual(40);
+    } finally {
+      client.close();
+      server.close();
+    }
+  });
 });
 
 describe('temp database', async () => {

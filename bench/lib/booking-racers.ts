@@ -19,15 +19,21 @@ async function call(
   client: RawClient,
   path: string,
   opts: { method?: string; headers: Record<string, string>; body?: string },
-): Promise<{ status: number; body: unknown }> {
+): Promise<{ status: number; body: unknown; at: number; queuedMs: number }> {
   const res = await client.request(opts.method ?? 'GET', path, opts.headers, opts.body);
-  return { status: res.status, body: JSON.parse(res.body) };
+  // How long the answer waited, once read, for this process to get to it (the racers share one
+  // event loop; a phone does not).
+  const queuedMs = performance.now() - res.at;
+  return { status: res.status, body: JSON.parse(res.body), at: res.at, queuedMs };
 }
 
 export type RaceInput = { base: string; tokens: string[]; starts: string[] };
 export type RaceOutput = {
+  /** From sending the request to reading the whole answer from the socket (raw-http's `at`). */
   bookingMs: number[];
   readMs: number[];
+  /** How long answers, once read, waited for the racers' process to take them up. */
+  queuedMs: number[];
   answers: Record<string, number>;
   booked: number;
   raceMs: number;
@@ -48,6 +54,7 @@ export async function race(
 ): Promise<RaceOutput> {
   const bookingMs: number[] = [];
   const readMs: number[] = [];
+  const queuedMs: number[] = [];
   const answers: Record<string, number> = {};
   let booked = 0;
   const url = new URL(base);
@@ -71,8 +78,9 @@ export async function race(
         const t1 = performance.now();
         const cal = await call(client, `${prefix}/slots?days=3`, { headers });
         const { items } = cal.body as { items: { startsAt: string; status: string }[] };
-        readMs.push(performance.now() - t1);
-        trace?.push(['read', round, t1 - t0, performance.now() - t1]);
+        readMs.push(cal.at - t1);
+        queuedMs.push(cal.queuedMs);
+        trace?.push(['read', round, t1 - t0, cal.at - t1]);
         if (cal.status !== 200) {
           answers[`slots ${cal.status}`] = (answers[`slots ${cal.status}`] ?? 0) + 1;
           return;
@@ -87,8 +95,9 @@ export async function race(
           body: JSON.stringify({ startsAt }),
         });
         const body = res.body as { error?: { code: string } };
-        bookingMs.push(performance.now() - t2);
-        trace?.push(['book', round, t2 - t0, performance.now() - t2, res.status]);
+        bookingMs.push(res.at - t2);
+        queuedMs.push(res.queuedMs);
+        trace?.push(['book', round, t2 - t0, res.at - t2, res.status]);
         const k = res.status === 201 ? 'booked' : `${res.status} ${body.error?.code}`;
         answers[k] = (answers[k] ?? 0) + 1;
         if (res.status === 201) {
@@ -105,6 +114,7 @@ export async function race(
   return {
     bookingMs,
     readMs,
+    queuedMs,
     answers,
     booked,
     raceMs: performance.now() - t0,

@@ -48,7 +48,7 @@ function phase(opts: PacedOptions, client: RawClient, durationS: number, tally?:
       client.request('GET', path, headers).then(
         (res) => {
           if (tally) {
-            const ms = performance.now() - due;
+            const ms = res.at - due;
             if (ms > timeoutMs) tally.timeouts++;
             else {
               tally.times.push(ms);

@@ -224,6 +224,7 @@ export const booking: Scenario = {
     const {
       bookingMs,
       readMs,
+      queuedMs,
       answers,
       booked,
       raceMs,
@@ -272,6 +273,14 @@ export const booking: Scenario = {
       booking_p50_ms: round(p(sorted, 50)),
       booking_p99_ms: bookingP99,
       booking_requests: bookingMs.length,
+      // Not in the latencies above: how long answers, once read, waited for the racers' process.
+      racer_queue_p99_ms: round(
+        p(
+          [...queuedMs].sort((a, b) => a - b),
+          99,
+        ),
+      ),
+      racer_queue_max_ms: round(Math.max(0, ...queuedMs)),
       booking_answers: answers,
       booking_errors: bookingErrors,
       race_ms: Math.round(raceMs),
