@@ -80,20 +80,34 @@ describe('batchedLookup', () => {
     return { rows, lookups, read };
   }
 
-  it('sends a lone request at once, and gathers the keys that arrive meanwhile into one lookup', async () => {
+  it('gathers the requests of one turn into one lookup, sent when the turn ends', async () => {
     const t = table();
     const get = batchedLookup(t.read);
     const owner = {};
-    const first = get(owner, 'a');
-    expect(t.lookups.map((l) => l.keys)).toEqual([['a']]);
-    const rest = [get(owner, 'b'), get(owner, 'c'), get(owner, 'b'), get(owner, 'zz')];
-    expect(t.lookups).toHaveLength(1);
-    t.lookups[0]!.release();
-    expect(await first).toBe(1);
+    const all = [get(owner, 'a'), get(owner, 'b'), get(owner, 'c'), get(owner, 'b'), get(owner, 'zz')];
+    expect(t.lookups).toHaveLength(0); // not before the turn ends
     await tick();
-    expect(t.lookups[1]!.keys).toEqual(['b', 'c', 'zz']); // each key once
+    expect(t.lookups.map((l) => l.keys)).toEqual([['a', 'b', 'c', 'zz']]); // each key once
+    t.lookups[0]!.release();
+    expect(await Promise.all(all)).toEqual([1, 2, 3, 2, undefined]);
+  });
+
+  it('a later turn does not wait for a lookup in flight, up to four at once; then it waits for one', async () => {
+    const t = table();
+    const get = batchedLookup(t.read);
+    const owner = {};
+    const answers: Promise<number | undefined>[] = [];
+    for (let turn = 0; turn < 6; turn++) {
+      answers.push(get(owner, 'a'));
+      await tick();
+    }
+    expect(t.lookups).toHaveLength(4); // turns 5 and 6 wait, together
     t.lookups[1]!.release();
-    expect(await Promise.all(rest)).toEqual([2, 3, 2, undefined]);
+    await tick();
+    expect(t.lookups).toHaveLength(5);
+    expect(t.lookups[4]!.keys).toEqual(['a']);
+    for (const l of t.lookups) l.release();
+    expect(await Promise.all(answers)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   it('never answers a request with a lookup sent before it arrived', async () => {
@@ -101,13 +115,15 @@ describe('batchedLookup', () => {
     const get = batchedLookup(t.read);
     const owner = {};
     const early = get(owner, 'a');
-    t.rows.set('a', 10); // changed while the first lookup is in flight…
-    const late = get(owner, 'a'); // …so this request waits for a lookup of its own
-    t.lookups[0]!.release();
-    expect(await early).toBe(1);
     await tick();
+    t.rows.set('a', 10); // changed while the first lookup is in flight…
+    const late = get(owner, 'a'); // …so this request gets a lookup of its own
+    await tick();
+    expect(t.lookups).toHaveLength(2);
     t.lookups[1]!.release();
     expect(await late).toBe(10);
+    t.lookups[0]!.release();
+    expect(await early).toBe(1);
   });
 
   it('a failed lookup fails only its own requests; the next batch goes out; owners are apart', async () => {
@@ -115,12 +131,13 @@ describe('batchedLookup', () => {
     const get = batchedLookup(t.read);
     const [x, y] = [{}, {}];
     const a = get(x, 'a');
-    const b = get(x, 'b');
     const other = get(y, 'c');
-    expect(t.lookups).toHaveLength(2); // one per owner, at once
+    await tick();
+    const b = get(x, 'b');
+    await tick();
+    expect(t.lookups.map((l) => l.keys)).toEqual([['a'], ['c'], ['b']]); // one per owner and turn
     t.lookups[0]!.fail(new Error('db down'));
     await expect(a).rejects.toThrow('db down');
-    await tick();
     t.lookups[2]!.release();
     expect(await b).toBe(2);
     t.lookups[1]!.release();
