@@ -17,11 +17,8 @@ import {
   beijingDate,
   bookingCode,
   bookingRefusal,
-  findSlot,
   isEvening,
-  type TServiceException,
   type TSlotSpec,
-  type TWeeklyHours,
 } from '../../shared/services/rules';
 import { UUID_RE } from '../../shared/schemas/common';
 import type { TBook, TBooking, TMyBookings, TWaitlistEntry } from '../../shared/services/schemas';
@@ -33,9 +30,9 @@ import { batchedLookup, inTurns } from '../_lib/coalesce';
 import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { audit } from '../_lib/audit';
 import { Err, Ok, type Outcome } from '../_lib/errors';
-import { type ServiceRow, findService, rulesColumnsOf, rulesOf } from './catalogue';
+import { type ServiceRow, findService, rulesColumnsOf } from './catalogue';
 import { tellRescheduled } from './notices';
-import { ensureSlot, passOn, specAt, takePlace } from './slots';
+import { ensureSlot, passOn, slotUnderRules, specAt, takePlace } from './slots';
 
 type Q = Db | Tx;
 type BookingRow = typeof serviceBookings.$inferSelect;
@@ -134,7 +131,7 @@ async function validSlot(db: Q, service: ServiceRow, startsAt: Date, now: Date) 
 const bookingReads = preparedSql(
   () => sql`select q.k, ${liveSessionColumn(sql`q.session_id`, sql`q.user_id`)} as live,
       s.id, s.name, s.icon, s.served_by, s.materials, s.bookable, s.slot_minutes,
-      s.cutoff_minutes, ${rulesColumnsOf(sql`s.id`, sql`q.date`)},
+      s.cutoff_minutes, ${rulesColumnsOf(sql`s.id`, sql`q.date`, { text: true })},
       (select json_build_object('capacity', t.capacity, 'booked', t.booked, 'held', t.held,
           'cancelled', t.cancelled)
         from service_slots t where t.service_id = s.id and t.starts_at = q.starts_at) as slot,
@@ -211,8 +208,9 @@ type BookingReadRow = {
   bookable: boolean;
   slot_minutes: number;
   cutoff_minutes: number;
-  hours: TWeeklyHours[] | string;
-  exceptions: TServiceException[] | string;
+  /** The rules as JSON text (slotUnderRules keeps each date's slots by it). */
+  hours: string;
+  exceptions: string;
   slot: SlotBrief | string | null;
   again_id: string | null;
 };
@@ -313,7 +311,7 @@ export async function book(
   if (!f.bookable) return Err('SERVICE_NOT_OFFERED', '这项服务不用预约，可以请村里代办');
   const refusal = bookingRefusal(startsAt, now);
   if (refusal) return Err(refusal);
-  const spec = findSlot(rulesOf(f, f.slot_minutes), startsAt);
+  const spec = slotUnderRules(f, startsAt);
   if (!spec) return Err('SLOT_CLOSED');
   const known = f.slot === null ? null : jsonValue(f.slot);
   if (known?.cancelled) return Err('SLOT_CLOSED');

@@ -62,22 +62,47 @@ function templatesOf(specs: TSlotSpec[]): SlotTemplate[] {
   }));
 }
 
+/** A bounded memo: at most `size` entries, the oldest made goes first. */
+function memo<V>(size: number) {
+  const entries = new Map<string, V>();
+  return (key: string, make: () => V): V => {
+    let v = entries.get(key);
+    if (v === undefined) {
+      v = make();
+      if (entries.size >= size) entries.delete(entries.keys().next().value!);
+      entries.set(key, v);
+    }
+    return v;
+  };
+}
+
+/** A service's rules as JSON text, as a statement read them (rulesColumnsOf with `text`). */
+export type RulesText = { slot_minutes: number; hours: string; exceptions: string };
+
 /**
  * The calendar's templates by the rules' text as the database gave it (and the dates asked for):
  * rules change seldom and are read on every calendar read, so making the slots and their text
- * once per set of rules leaves a read only the merge. Bounded; the oldest set goes first.
+ * once per set of rules leaves a read only the merge.
  */
-const templateCache = new Map<string, SlotTemplate[]>();
-const TEMPLATE_CACHE_SIZE = 512;
-function cachedTemplates(row: CalendarRow, from: string, days: number): SlotTemplate[] {
-  const key = `${row.slot_minutes}|${from}|${days}|${String(row.hours)}|${String(row.exceptions)}`;
-  let t = templateCache.get(key);
-  if (!t) {
-    t = templatesOf(generateSlots({ ...rulesOf(row, row.slot_minutes), fromDate: from, days }));
-    if (templateCache.size >= TEMPLATE_CACHE_SIZE) templateCache.delete(templateCache.keys().next().value!);
-    templateCache.set(key, t);
-  }
-  return t;
+const templateMemo = memo<SlotTemplate[]>(512);
+function cachedTemplates(row: RulesText, from: string, days: number): SlotTemplate[] {
+  return templateMemo(`${row.slot_minutes}|${from}|${days}|${row.hours}|${row.exceptions}`, () =>
+    templatesOf(generateSlots({ ...rulesOf(row, row.slot_minutes), fromDate: from, days })),
+  );
+}
+
+/**
+ * The generated slot starting at `startsAt` under these rules, or undefined (not an opening time):
+ * findSlot, with each date's slots made once per set of rules (every booking asks).
+ */
+const daySlotsMemo = memo<Map<number, TSlotSpec>>(512);
+export function slotUnderRules(row: RulesText, startsAt: Date): TSlotSpec | undefined {
+  const date = beijingDate(startsAt);
+  const day = daySlotsMemo(`${row.slot_minutes}|${date}|${row.hours}|${row.exceptions}`, () => {
+    const specs = generateSlots({ ...rulesOf(row, row.slot_minutes), fromDate: date, days: 1 });
+    return new Map(specs.map((s) => [s.startsAt.getTime(), s]));
+  });
+  return day.get(startsAt.getTime());
 }
 
 /** Generated slots merged with their rows (by start, epoch ms): places left, full, cancelled. Started ones are left out. */
@@ -165,11 +190,8 @@ const calendarStatement = preparedSql(
     where s.id = ${sql.placeholder('serviceId')} and s.village_id = ${sql.placeholder('villageId')} and s.active`,
 );
 
-type CalendarRow = {
-  slot_minutes: number;
-  /** As text: the key of the templates (parsed only when they are made). */
-  hours: string;
-  exceptions: string;
+/** The rules as text: the key of the templates (parsed only when they are made). */
+type CalendarRow = RulesText & {
   slots: [number, number, number, number, boolean][] | string;
 };
 
