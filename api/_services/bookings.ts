@@ -316,7 +316,6 @@ export async function book(
   const known = f.slot === null ? null : jsonValue(f.slot);
   if (known?.cancelled) return Err('SLOT_CLOSED');
   if (known && known.booked + known.held >= known.capacity) return Err('SLOT_FULL');
-  await c.admit?.();
   const materials = new Set(service.materials);
   const again = c.requestKey ? `${c.userId}|${c.requestKey}` : undefined;
   return slotTurn(db, `${service.id}|${spec.startsAt.toISOString()}`, async (burst, ticket, issued) => {
@@ -327,6 +326,11 @@ export async function book(
     // this request waited, so that is its answer.
     if (ticket <= burst.fullThrough) return Err('SLOT_FULL');
     if (ticket <= burst.closedThrough) return Err('SLOT_CLOSED');
+    // About to write: now the rate limit decides (asked since the token was verified, so it has
+    // usually answered by now). Awaited in the turn, so that this request joined the slot's queue
+    // as soon as its read came back: were the slot to fill meanwhile, it is answered 已约满 above
+    // without waiting for Redis or asking the database.
+    await c.admit?.();
     const waiting = issued();
     const placed = await placeBooking(db, c, input, service, spec, materials, now);
     if (placed.outcome.ok && again) burst.made.set(again, placed.outcome.value);
@@ -344,7 +348,9 @@ export async function book(
  * - a copy of a request that booked (two taps, a retry sent at once) gets the same booking;
  * - when a booking finds the slot full (or takes its last place), those that were already waiting
  *   when it was sent are answered 已约满 without a round trip: the slot was full at a moment while
- *   they waited. Later arrivals still ask the database (a place may have been freed since).
+ *   they waited. Later arrivals still ask the database (a place may have been freed since);
+ * - the rate limit is awaited by the one whose turn it is, just before its statement: a request
+ *   answered 已约满 in the queue never waits for Redis.
  */
 const slotTurn = inTurns<{
   fullThrough: number;

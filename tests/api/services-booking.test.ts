@@ -15,7 +15,7 @@ import {
   sessions,
 } from '../../api/_db/schema';
 import { RATELIMIT_POLICIES } from '../../api/_redis';
-import { cancelBooking, reschedule } from '../../api/_services/bookings';
+import { book as bookOp, cancelBooking, reschedule } from '../../api/_services/bookings';
 import { listSlots } from '../../api/_services/slots';
 import { beijingDate, weekdayOf } from '../../shared/services/rules';
 import { expectRefusedForAllBut } from '../support/access';
@@ -235,6 +235,37 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
       const other = people.slice(0, 6).find((p) => p !== winner)!;
       const next = await book(other, startsAt, { sid: single });
       expect(next.status).toBe(201);
+    });
+
+    it('bookings queued behind the one that takes the last place get 已约满 without waiting for their rate limit', async () => {
+      const single = await createTestService(t, a, { name: '单人限流', capacity: 1 });
+      const startsAt = slotAt(4, '10:00');
+      const input = { startsAt, note: '', materialsChecked: [] };
+      let admitted = 0;
+      const caller = (userId: string) => ({
+        userId,
+        villageId: a.village.id,
+        requestId: 'test',
+        serviceId: single,
+      });
+      // The first one's limit answers after 50 ms; the others' never would.
+      const first = bookOp(
+        t.db,
+        {
+          ...caller(people[0]!),
+          admit: () => new Promise<void>((r) => setTimeout(() => r(void admitted++), 50)),
+        },
+        input,
+      );
+      const rest = people
+        .slice(1, 6)
+        .map((p) => bookOp(t.db, { ...caller(p), admit: () => new Promise<void>(() => {}) }, input));
+      const [won, ...lost] = await Promise.all([first, ...rest]);
+      expect(won!.ok).toBe(true);
+      expect(lost.map((o) => (o.ok ? 'booked' : o.error.code))).toEqual(new Array(5).fill('SLOT_FULL'));
+      expect(admitted).toBe(1);
+      const rows = await t.db.select().from(serviceBookings).where(eq(serviceBookings.serviceId, single));
+      expect(rows.map((r) => r.userId)).toEqual([people[0]]);
     });
 
     it('the calendar follows every change at once: a booking, a cancellation, time passing, new hours, a closed day', async () => {
