@@ -167,7 +167,12 @@ function bookingReadKey(
   });
 }
 
-export type PrefetchedRead = { key: string; row: BookingReadRow | undefined };
+export type PrefetchedRead = {
+  key: string;
+  row: BookingReadRow | undefined;
+  /** performance.now() when the read was asked: a moment the request had arrived by. */
+  at: number;
+};
 
 /**
  * A booking's read, started before its session has been checked, from the raw request and the
@@ -190,10 +195,11 @@ export async function prefetchBookingRead(
   const at = new Date(startsAt);
   if (Number.isNaN(at.getTime())) return undefined;
   const key = bookingReadKey(serviceId, villageId, at, userId, raw.requestKey, sessionId);
+  const asked = performance.now();
   const row = await bookingRead(db, key);
   // No row only for a key the statement could not read; the session is then checked as usual.
   if (!row) return undefined;
-  return { value: { key, row }, session: liveFromColumn(row.live) };
+  return { value: { key, row, at: asked }, session: liveFromColumn(row.live) };
 }
 
 type BookingReadRow = {
@@ -297,7 +303,10 @@ export async function book(
   // below still decides. Taken from the read started while the session was checked when that
   // read was for exactly this request.
   const key = bookingReadKey(c.serviceId, c.villageId, startsAt, c.userId, c.requestKey, c.sessionId);
-  const f = c.prefetched?.key === key ? c.prefetched.row : await bookingRead(db, key);
+  const early = c.prefetched?.key === key ? c.prefetched : undefined;
+  // A moment this request had arrived by (see slotTurn).
+  const arrived = early?.at ?? performance.now();
+  const f = early ? early.row : await bookingRead(db, key);
   if (!f?.id) return Err('NOT_FOUND');
   const service: ServiceFields = {
     id: f.id,
@@ -318,24 +327,25 @@ export async function book(
   if (known && known.booked + known.held >= known.capacity) return Err('SLOT_FULL');
   const materials = new Set(service.materials);
   const again = c.requestKey ? `${c.userId}|${c.requestKey}` : undefined;
-  return slotTurn(db, `${service.id}|${spec.startsAt.toISOString()}`, async (burst, ticket, issued) => {
+  return slotTurn(db, `${service.id}|${spec.startsAt.toISOString()}`, async (burst) => {
     // A copy of a request that booked while this one waited (two taps, a retry): the same booking.
     const first = again ? burst.made.get(again) : undefined;
     if (first) return Ok({ ...first, replay: true as const });
-    // Waiting here while an earlier booking found the slot full (or cancelled): it was full while
-    // this request waited, so that is its answer.
-    if (ticket <= burst.fullThrough) return Err('SLOT_FULL');
-    if (ticket <= burst.closedThrough) return Err('SLOT_CLOSED');
+    // An earlier booking's statement, sent after this request arrived, found the slot full (or
+    // cancelled): it was full at a moment while this request was being answered, so that is its
+    // answer.
+    if (arrived < burst.fullSentAt) return Err('SLOT_FULL');
+    if (arrived < burst.closedSentAt) return Err('SLOT_CLOSED');
     // About to write: now the rate limit decides (asked since the token was verified, so it has
     // usually answered by now). Awaited in the turn, so that this request joined the slot's queue
     // as soon as its read came back: were the slot to fill meanwhile, it is answered 已约满 above
     // without waiting for Redis or asking the database.
     await c.admit?.();
-    const waiting = issued();
+    const sentAt = performance.now();
     const placed = await placeBooking(db, c, input, service, spec, materials, now);
     if (placed.outcome.ok && again) burst.made.set(again, placed.outcome.value);
-    if (placed.fullAfter) burst.fullThrough = Math.max(burst.fullThrough, waiting);
-    if (placed.closed) burst.closedThrough = Math.max(burst.closedThrough, waiting);
+    if (placed.fullAfter) burst.fullSentAt = Math.max(burst.fullSentAt, sentAt);
+    if (placed.closed) burst.closedSentAt = Math.max(burst.closedSentAt, sentAt);
     return placed.outcome;
   });
 }
@@ -346,18 +356,21 @@ export async function book(
  * 8:00, ten bookings for each slot took every connection, and all other requests queued behind
  * them. Within a burst:
  * - a copy of a request that booked (two taps, a retry sent at once) gets the same booking;
- * - when a booking finds the slot full (or takes its last place), those that were already waiting
- *   when it was sent are answered 已约满 without a round trip: the slot was full at a moment while
- *   they waited. Later arrivals still ask the database (a place may have been freed since);
+ * - when a booking's statement finds the slot full (or takes its last place), the bookings that had
+ *   arrived before it was sent are answered 已约满 without a round trip: the slot was full at a
+ *   moment while they were being answered (after they arrived, before they are answered) — also
+ *   those whose read was still out then and that queued later. Bookings that arrived after it was
+ *   sent still ask the database (a place may have been freed since);
  * - the rate limit is awaited by the one whose turn it is, just before its statement: a request
  *   answered 已约满 in the queue never waits for Redis.
  */
 const slotTurn = inTurns<{
-  fullThrough: number;
-  closedThrough: number;
+  /** When the latest statement that found the slot full (or cancelled) was sent (performance.now()). */
+  fullSentAt: number;
+  closedSentAt: number;
   /** Bookings made in this burst, by person and request key. */
   made: Map<string, TBooking>;
-}>(() => ({ fullThrough: 0, closedThrough: 0, made: new Map() }));
+}>(() => ({ fullSentAt: Number.NEGATIVE_INFINITY, closedSentAt: Number.NEGATIVE_INFINITY, made: new Map() }));
 
 async function placeBooking(
   db: Db,
