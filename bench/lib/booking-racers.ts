@@ -34,6 +34,8 @@ export type RaceOutput = {
   readMs: number[];
   /** How long answers, once read, waited for the racers' process to take them up. */
   queuedMs: number[];
+  /** Bookings timed as before raw-http's `at`: when the racers' process took the answer up. */
+  bookingTakenMs: number[];
   answers: Record<string, number>;
   booked: number;
   raceMs: number;
@@ -55,6 +57,7 @@ export async function race(
   const bookingMs: number[] = [];
   const readMs: number[] = [];
   const queuedMs: number[] = [];
+  const bookingTakenMs: number[] = [];
   const answers: Record<string, number> = {};
   let booked = 0;
   const url = new URL(base);
@@ -96,6 +99,7 @@ export async function race(
         });
         const body = res.body as { error?: { code: string } };
         bookingMs.push(res.at - t2);
+        bookingTakenMs.push(res.at + res.queuedMs - t2);
         queuedMs.push(res.queuedMs);
         trace?.push(['book', round, t2 - t0, res.at - t2, res.status]);
         const k = res.status === 201 ? 'booked' : `${res.status} ${body.error?.code}`;
@@ -115,6 +119,7 @@ export async function race(
     bookingMs,
     readMs,
     queuedMs,
+    bookingTakenMs,
     answers,
     booked,
     raceMs: performance.now() - t0,
