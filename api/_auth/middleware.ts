@@ -24,8 +24,7 @@ import { refuseWhenLimited } from '../_lib/rate-limit';
 import { type LiveSession, sessionAuth } from '../_me/get-me';
 import { verifyToken } from './tokens';
 
-type Live = LiveSession;
-type Cached = { live: Live; at: number };
+type Cached = { live: LiveSession; at: number };
 const MAX_ENTRIES = 10_000;
 /** Per app instance (keyed by its deps), so test apps never share sessions. */
 const caches = new WeakMap<Deps, Map<string, Cached>>();
@@ -74,7 +73,7 @@ const authMiddleware = (writesMayChangeProfiles: boolean, limit?: RatelimitPolic
         work.then((w) => w?.value),
       );
     const hit = read && ttl > 0 ? cache.get(key) : undefined;
-    let live = hit && Date.now() - hit.at < ttl ? hit.live : null;
+    let live: LiveSession | null = hit && Date.now() - hit.at < ttl ? hit.live : null;
     if (!live) {
       const checked = work ? (await work)?.session : undefined;
       live = checked !== undefined ? checked : await sessionAuth(deps.db, sub, sid);
@@ -109,8 +108,9 @@ export const requireAuthNoProfileChange = authMiddleware(false);
  * requireAuthNoProfileChange and rateLimit(policy, 'user') in one step, for a hot write: the Redis
  * call runs while the session is checked and while the route reads; the route awaits
  * `c.var.admit()` before it writes (a 429 then, with nothing written). An answer that writes
- * nothing (已约满 from the route's read) does not wait for Redis. `early` starts work (a read)
- * while the session is checked; the route may use it (c.var.early) once it is authenticated.
+ * nothing (已约满 from the route's read) does not wait for Redis. `early` starts work (a read) as
+ * soon as the token is verified, and may check the session itself (see EarlyWork); the route may
+ * use it (c.var.early) once it is authenticated.
  */
 export const requireAuthLimited = (policy: RatelimitPolicyName, early?: EarlyWork) =>
   authMiddleware(false, policy, early);
