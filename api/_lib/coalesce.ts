@@ -121,22 +121,16 @@ export function batchedLookup<O extends object, V>(
 /**
  * Calls with the same key run one at a time, in the order they came, on this instance; calls with
  * different keys do not wait for each other. The calls of one burst (from the first call on a key
- * until its queue is empty again) share a `state` object, made by `init`. Each call gets its
- * ticket (1, 2, … in the order the calls came within the burst) and `issued()`, the number of
- * tickets given so far: those calls are all waiting while this one runs.
+ * until its queue is empty again) share a `state` object, made by `init`.
  *
  * For writes that would otherwise queue on one row lock inside PostgreSQL, each holding a pooled
  * connection while it waits. Scoped per owner, like the reads above.
  */
 export function inTurns<S extends object>(init: () => S) {
-  type Queue = { tail: Promise<unknown>; state: S; tickets: number };
+  type Queue = { tail: Promise<unknown>; state: S };
   /** Per owner (e.g. a database handle): two instances in one process never share a queue. */
   const owners = new WeakMap<object, Map<string, Queue>>();
-  return <T>(
-    owner: object,
-    key: string,
-    fn: (state: S, ticket: number, issued: () => number) => Promise<T>,
-  ): Promise<T> => {
+  return <T>(owner: object, key: string, fn: (state: S) => Promise<T>): Promise<T> => {
     let queues = owners.get(owner);
     if (!queues) {
       queues = new Map();
@@ -145,12 +139,11 @@ export function inTurns<S extends object>(init: () => S) {
     const byKey = queues;
     let q = byKey.get(key);
     if (!q) {
-      q = { tail: Promise.resolve(), state: init(), tickets: 0 };
+      q = { tail: Promise.resolve(), state: init() };
       byKey.set(key, q);
     }
     const queue = q;
-    const ticket = ++queue.tickets;
-    const run = queue.tail.then(() => fn(queue.state, ticket, () => queue.tickets));
+    const run = queue.tail.then(() => fn(queue.state));
     const tail = run.then(
       () => undefined,
       () => undefined,

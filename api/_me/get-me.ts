@@ -64,12 +64,6 @@ export async function getMe(db: Db, userId: string, sessionId?: string): Promise
 
 type AuthRow = { id: string; display_name: string; memberships: AuthMembership[] | string };
 
-/**
- * The session check every write (and every read the instance has no copy for) makes, built once
- * (api/_db/prepared.ts), for a batch of sessions: requests arriving together share one lookup
- * (batchedLookup, api/_lib/coalesce.ts) — 200 villagers opening the calendar at the same moment
- * make a few lookups, not 200 — and none is answered by a lookup sent before it arrived.
- */
 /** The memberships (ids and roles) of the user `u`, as a json array. */
 const authMemberships = sql`coalesce((
         select json_agg(json_build_object(
@@ -78,10 +72,19 @@ const authMemberships = sql`coalesce((
         ) order by m.created_at, m.id)
         from memberships m where m.user_id = u.id), '[]'::json)`;
 
+/** Sessions `s` with their users `u`, where the session is live (not revoked, not expired). */
+const liveSessionsWhere = (which: SQL) => sql`from sessions s join users u on u.id = s.user_id
+    where ${which} and s.revoked_at is null and s.expires_at > now()`;
+
+/**
+ * The session check every write (and every read the instance has no copy for) makes, built once
+ * (api/_db/prepared.ts), for a batch of sessions: requests arriving together share one lookup
+ * (batchedLookup, api/_lib/coalesce.ts) — 200 villagers opening the calendar at the same moment
+ * make a few lookups, not 200 — and none is answered by a lookup sent before it arrived.
+ */
 const sessionsStatement = preparedSql(
   () => sql`select s.id as session_id, u.id, u.display_name, ${authMemberships} as memberships
-    from sessions s join users u on u.id = s.user_id
-    where s.id = any(${sql.placeholder('ids')}::uuid[]) and s.revoked_at is null and s.expires_at > now()`,
+    ${liveSessionsWhere(sql`s.id = any(${sql.placeholder('ids')}::uuid[])`)}`,
 );
 
 /**
@@ -92,14 +95,16 @@ const sessionsStatement = preparedSql(
 export function liveSessionColumn(sessionId: SQL, userId: SQL): SQL {
   return sql`(select json_build_object('id', u.id, 'display_name', u.display_name,
         'memberships', ${authMemberships})
-      from sessions s join users u on u.id = s.user_id
-      where s.id = ${sessionId} and s.user_id = ${userId} and s.revoked_at is null and s.expires_at > now())`;
+      ${liveSessionsWhere(sql`s.id = ${sessionId} and s.user_id = ${userId}`)})`;
 }
+
+/** A liveSessionColumn value as the driver gives it. */
+export type LiveSessionColumn = AuthRow | string | null;
 
 export type LiveSession = { id: string; displayName: string; memberships: AuthMembership[] };
 
 /** What sessionAuth answers, from a liveSessionColumn value. */
-export function liveFromColumn(v: AuthRow | string | null): LiveSession | null {
+export function liveFromColumn(v: LiveSessionColumn): LiveSession | null {
   if (v === null) return null;
   const row = jsonValue(v);
   return { id: row.id, displayName: row.display_name, memberships: jsonValue(row.memberships) };

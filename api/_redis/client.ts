@@ -24,6 +24,7 @@ import {
 } from './ratelimit-policies';
 import { NodeRedis } from './requester';
 import { withScriptCompat } from './script-compat';
+import { BoundedMap } from '../_lib/bounded-map';
 
 export type RedisLogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type RedisLog = (level: RedisLogLevel, msg: string, fields?: Record<string, unknown>) => void;
@@ -177,22 +178,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, op: string): Promise<T> {
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
-
-/** A Map that forgets its oldest entries past `max` (for the library's ephemeral block cache). */
-class BoundedMap<K, V> extends Map<K, V> {
-  constructor(private readonly max: number) {
-    super();
-  }
-  override set(key: K, value: V): this {
-    super.set(key, value);
-    while (this.size > this.max) {
-      const oldest = this.keys().next();
-      if (oldest.done) break;
-      this.delete(oldest.value);
-    }
-    return this;
-  }
-}
 
 export function createRedisPort(opts: RedisPortOptions): RedisPort {
   const { log } = opts;

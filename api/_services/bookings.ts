@@ -25,7 +25,7 @@ import type { TBook, TBooking, TMyBookings, TWaitlistEntry } from '../../shared/
 import type { Db, Tx } from '../_db/client';
 import { constraintOf, pgCode } from '../_db/errors';
 import { jsonValue, preparedSql } from '../_db/prepared';
-import { type LiveSession, liveFromColumn, liveSessionColumn } from '../_me/get-me';
+import { type LiveSession, type LiveSessionColumn, liveFromColumn, liveSessionColumn } from '../_me/get-me';
 import { batchedLookup, inTurns } from '../_lib/coalesce';
 import { serviceBookings, serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { audit } from '../_lib/audit';
@@ -204,7 +204,7 @@ export async function prefetchBookingRead(
 
 type BookingReadRow = {
   /** The request's session when live (liveSessionColumn), else null. */
-  live: Parameters<typeof liveFromColumn>[0];
+  live: LiveSessionColumn;
   /** Null: no such active service in this village. */
   id: string | null;
   name: string;
@@ -300,8 +300,8 @@ export async function book(
 ): Promise<Outcome<TBooking & { replay?: true }>> {
   const startsAt = new Date(input.startsAt);
   // One plain read. A full or cancelled slot is answered from it without a lock; the statement
-  // below still decides. Taken from the read started while the session was checked when that
-  // read was for exactly this request.
+  // below still decides. Taken from the read that checked the session (prefetchBookingRead) when
+  // that read was for exactly this request.
   const key = bookingReadKey(c.serviceId, c.villageId, startsAt, c.userId, c.requestKey, c.sessionId);
   const early = c.prefetched?.key === key ? c.prefetched : undefined;
   // A moment this request had arrived by (see slotTurn).

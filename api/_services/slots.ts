@@ -21,6 +21,7 @@ import type { TSlot } from '../../shared/services/schemas';
 import type { Db, Tx } from '../_db/client';
 import { jsonValue, preparedSql } from '../_db/prepared';
 import { serviceSlots, serviceWaitlist, services } from '../_db/schema';
+import { BoundedMap } from '../_lib/bounded-map';
 import { coalescedRead } from '../_lib/coalesce';
 import { Err, Ok, type Outcome } from '../_lib/errors';
 import { type ServiceRow, loadRules, rulesColumnsOf, rulesOf } from './catalogue';
@@ -64,12 +65,11 @@ function templatesOf(specs: TSlotSpec[]): SlotTemplate[] {
 
 /** A bounded memo: at most `size` entries, the oldest made goes first. */
 function memo<V>(size: number) {
-  const entries = new Map<string, V>();
+  const entries = new BoundedMap<string, V>(size);
   return (key: string, make: () => V): V => {
     let v = entries.get(key);
     if (v === undefined) {
       v = make();
-      if (entries.size >= size) entries.delete(entries.keys().next().value!);
       entries.set(key, v);
     }
     return v;

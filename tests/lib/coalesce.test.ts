@@ -182,40 +182,31 @@ describe('inTurns', () => {
     expect(await b1).toBe('one');
   });
 
-  it('tickets follow arrival; issued() counts those waiting; a burst shares state, the next starts fresh', async () => {
-    const turn = inTurns(() => ({ seen: [] as number[] }));
-    const log: [number, number][] = [];
+  it('calls run in the order they came; a burst shares state, the next starts fresh', async () => {
+    const turn = inTurns(() => ({ seen: [] as string[] }));
     let release!: () => void;
     const gate = new Promise<void>((r) => {
       release = r;
     });
     const owner = {};
-    const first = turn(owner, 'k', async (state, ticket, issued) => {
-      state.seen.push(ticket);
+    const first = turn(owner, 'k', async (state) => {
+      state.seen.push('first');
       await gate; // the others arrive meanwhile
-      log.push([ticket, issued()]);
       return state;
     });
-    const rest = [2, 3].map(() =>
-      turn(owner, 'k', async (state, ticket, issued) => {
-        state.seen.push(ticket);
-        log.push([ticket, issued()]);
+    const rest = ['second', 'third'].map((name) =>
+      turn(owner, 'k', async (state) => {
+        state.seen.push(name);
         return state;
       }),
     );
     release();
     const states = await Promise.all([first, ...rest]);
-    expect(log).toEqual([
-      [1, 3],
-      [2, 3],
-      [3, 3],
-    ]);
     expect(new Set(states).size).toBe(1);
-    expect(states[0]!.seen).toEqual([1, 2, 3]);
+    expect(states[0]!.seen).toEqual(['first', 'second', 'third']);
     await tick();
-    // The queue emptied: a new burst, new state, tickets from 1 again.
-    const next = await turn(owner, 'k', async (state, ticket) => ({ state, ticket }));
-    expect(next.ticket).toBe(1);
-    expect(next.state.seen).toEqual([]);
+    // The queue emptied: a new burst, new state.
+    const next = await turn(owner, 'k', async (state) => state);
+    expect(next.seen).toEqual([]);
   });
 });
