@@ -39,9 +39,30 @@ export const SECURED = [{ bearer: [] }];
  */
 export type AnyRouteResponse = never;
 
+/** JSON text of answers many requests share, made by the first reply that sends it. */
+const sharedText = new WeakMap<object, string | null>();
+
+/**
+ * Marks a value that many requests are answered with (a coalesced read's, api/_lib/coalesce.ts)
+ * so that `reply` turns it into JSON once, not once per request. It must not change afterwards.
+ */
+export function shared<T extends object>(value: T): T {
+  sharedText.set(value, null);
+  return value;
+}
+
 /** Outcome → Response: the value as JSON with `status`, or the failure in the one error shape. */
 export function reply<T>(c: Context<AppEnv>, outcome: Outcome<T>, status: 200 | 201 = 200): AnyRouteResponse {
-  if (outcome.ok) return c.json(outcome.value as object, status) as AnyRouteResponse;
+  if (outcome.ok) {
+    const value = outcome.value as object;
+    let text = sharedText.get(value);
+    if (text === undefined) return c.json(value, status) as AnyRouteResponse;
+    if (text === null) {
+      text = JSON.stringify(value);
+      sharedText.set(value, text);
+    }
+    return c.body(text, status, { 'Content-Type': 'application/json' }) as AnyRouteResponse;
+  }
   return c.json(
     errorBody(outcome.error, c.get('requestId')),
     statusOf(outcome.error.code),

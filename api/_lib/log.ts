@@ -13,11 +13,20 @@ export function createLogger(
   base: LogFields = {},
   write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
 ): Logger {
-  const min = ORDER[level];
+  return makeLogger(ORDER[level], [base], write);
+}
+
+/**
+ * A logger whose fields are the layers' (later ones win), merged only when a line is written:
+ * every request makes a child with its id, and most of them log nothing at warn.
+ */
+function makeLogger(min: number, layers: LogFields[], write: (line: string) => void): Logger {
   const log = ((lvl: LogLevel, msg: string, fields?: LogFields) => {
     if (ORDER[lvl] < min) return;
-    write(JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...base, ...fields }));
+    write(
+      JSON.stringify(Object.assign({ level: lvl, time: new Date().toISOString(), msg }, ...layers, fields)),
+    );
   }) as Logger;
-  log.child = (fields) => createLogger(level, { ...base, ...fields }, write);
+  log.child = (fields) => makeLogger(min, [...layers, fields], write);
   return log;
 }

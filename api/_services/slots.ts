@@ -24,6 +24,7 @@ import { serviceSlots, serviceWaitlist, services } from '../_db/schema';
 import { BoundedMap } from '../_lib/bounded-map';
 import { coalescedRead } from '../_lib/coalesce';
 import { Err, Ok, type Outcome } from '../_lib/errors';
+import { shared } from '../_lib/http';
 import { type ServiceRow, loadRules, rulesColumnsOf, rulesOf } from './catalogue';
 import { offerPlace } from './notices';
 
@@ -167,8 +168,11 @@ export async function listSlots(
 }
 
 const sharedSlots = coalescedRead(
-  (db: Db, _key: string, villageId: string, serviceId: string, from: string, days: number) =>
-    computeSlots(db, villageId, serviceId, from, days, new Date()),
+  async (db: Db, _key: string, villageId: string, serviceId: string, from: string, days: number) => {
+    const out = await computeSlots(db, villageId, serviceId, from, days, new Date());
+    // Every request of the batch is answered with this one value: made into JSON once.
+    return out.ok ? Ok(shared(out.value)) : out;
+  },
 );
 
 /**

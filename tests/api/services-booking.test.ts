@@ -320,6 +320,32 @@ describe.skipIf(DB_UNAVAILABLE)('services: catalogue, slots and bookings', () =>
       expect(await calendar()).toEqual([]);
     });
 
+    it('calendar reads answered together share one answer, made into JSON once, and the next read sees a booking', async () => {
+      const sid = await createTestService(t, a, { name: '同读办事', capacity: 1 });
+      const at = slotAt(8, '10:00');
+      const day = beijingDate(new Date(at));
+      const token = await t.loginAs(people[3]!);
+      const read = () => t.request('GET', `${base}/services/${sid}/slots?from=${day}&days=1`, { token });
+      const together = await Promise.all(Array.from({ length: 6 }, read));
+      for (const res of together) {
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toContain('application/json');
+        expect(res.body).toEqual(together[0]!.body);
+      }
+      expect(together[0]!.body.items.find((x: { startsAt: string }) => x.startsAt === at)).toMatchObject({
+        free: 1,
+        status: 'open',
+      });
+      expect((await book(people[3]!, at, { sid })).status).toBe(201);
+      const after = await Promise.all([read(), read()]);
+      for (const res of after) {
+        expect(res.body.items.find((x: { startsAt: string }) => x.startsAt === at)).toMatchObject({
+          free: 0,
+          status: 'full',
+        });
+      }
+    });
+
     it('a malformed Idempotency-Key is refused before anything is written', async () => {
       const startsAt = slotAt(2, '11:00');
       const res = await book(people[6]!, startsAt, { headers: { 'idempotency-key': 'no spaces!' } });
