@@ -14,14 +14,11 @@
  * A call has `deadline()` ms, all of it, then the socket is dropped. A request that fails before
  * any reply on a reused keep-alive socket (closed by the server meanwhile) is sent once more.
  *
- * Single commands asked in one turn of the event loop go out together at the end of that turn, as
- * one `/pipeline` request (a lone one as itself); while `maxInFlight` requests (one per socket) are
- * out, they wait and go together when one of those comes back. An Upstash pipeline is not atomic:
- * each command runs on its own, in order, and has its own reply or error — the same as sending
- * them one by one. So a burst of N calls (200 bookings at 8:00, each taking a rate-limit token)
- * costs a handful of round trips instead of N. (Before, each call went out at once while a socket
- * was free: in the booking race about one HTTP request per booking, each costing the server and
- * Redis's front a request's work.)
+ * Single commands sent while `maxInFlight` requests (one per socket) are already out wait, and go
+ * together as one `/pipeline` request when one of those comes back. An Upstash pipeline is not atomic: each
+ * command runs on its own, in order, and has its own reply or error — the same as sending them one
+ * by one. So a burst of N calls (200 bookings at 8:00, each taking a rate-limit token) costs a
+ * handful of round trips instead of N, and a call alone goes out at once as before.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -157,22 +154,6 @@ export function nodeRequester(opts: NodeRequesterOptions) {
     else w.reject(value);
   };
 
-  let scheduled = false;
-  /**
-   * The end of a turn of the event loop: what was asked in it goes out together; what must wait
-   * for a request to come back (all `maxInFlight` are out) waits at most until its deadline.
-   */
-  const flushTurn = () => {
-    scheduled = false;
-    flush();
-    const now = Date.now();
-    for (const w of waiting) {
-      if (w.done || w.timer) continue;
-      const ms = w.until - now;
-      w.timer = setTimeout(() => settle(w, false, new RedisTimeoutError(`no answer within ${ms} ms`)), ms);
-    }
-  };
-
   /** Sends the waiting commands as one pipeline (a lone one as itself) while a request may go. */
   const flush = () => {
     while (inFlight < maxInFlight) {
@@ -232,16 +213,20 @@ export function nodeRequester(opts: NodeRequesterOptions) {
         }
       }
       return new Promise<UpstashResponse<T>>((resolve, reject) => {
-        waiting.push({
+        const w: Waiter = {
           command: r.body,
           until: Date.now() + deadline,
           resolve: resolve as Waiter['resolve'],
           reject,
           done: false,
-        });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flushTurn);
+        };
+        waiting.push(w);
+        flush();
+        if (waiting.includes(w)) {
+          w.timer = setTimeout(
+            () => settle(w, false, new RedisTimeoutError(`no answer within ${deadline} ms`)),
+            deadline,
+          );
         }
       });
     },
