@@ -22,17 +22,18 @@ import type { RatelimitPolicyName } from '../_redis';
 import { ApiError } from '../_lib/errors';
 import { refuseWhenLimited } from '../_lib/rate-limit';
 import { type LiveSession, sessionAuth } from '../_me/get-me';
+import { BoundedMap } from '../_lib/bounded-map';
 import { verifyToken } from './tokens';
 
 type Cached = { live: LiveSession; at: number };
 const MAX_ENTRIES = 10_000;
 /** Per app instance (keyed by its deps), so test apps never share sessions. */
-const caches = new WeakMap<Deps, Map<string, Cached>>();
+const caches = new WeakMap<Deps, BoundedMap<string, Cached>>();
 
 function cacheOf(deps: Deps) {
   let cache = caches.get(deps);
   if (!cache) {
-    cache = new Map();
+    cache = new BoundedMap(MAX_ENTRIES);
     caches.set(deps, cache);
   }
   return cache;
@@ -82,7 +83,6 @@ const authMiddleware = (writesMayChangeProfiles: boolean, limit?: RatelimitPolic
         throw new ApiError('TOKEN_INVALID');
       }
       if (read && ttl > 0) {
-        if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
         cache.set(key, { live, at: Date.now() });
       }
     }

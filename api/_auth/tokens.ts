@@ -6,6 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ErrorCode } from '../../shared/errors';
+import { BoundedMap } from '../_lib/bounded-map';
 
 export type TokenClaims = { sub: string; sid: string; exp: number; iat: number };
 
@@ -29,8 +30,7 @@ export async function signToken(secret: string, userId: string, sessionId: strin
  * text under the same secret always verifies the same). Every request carries its token and the
  * HMAC was about a tenth of a calendar read's server CPU; a copy skips it, expiry is still checked.
  */
-const verified = new Map<string, { secret: string; claims: TokenClaims }>();
-const MAX_VERIFIED = 10_000;
+const verified = new BoundedMap<string, { secret: string; claims: TokenClaims }>(10_000);
 
 export function verifyToken(
   secret: string,
@@ -43,7 +43,6 @@ export function verifyToken(
   }
   const checked = checkToken(secret, token);
   if (checked.ok) {
-    if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value as string);
     verified.set(token, { secret, claims: checked.claims });
   }
   return checked;

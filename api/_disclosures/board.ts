@@ -30,18 +30,14 @@ import {
 import { coalescedRead } from '../_lib/coalesce';
 import { sha256Hex } from './chain';
 import { villageDue } from './schedule';
+import { BoundedMap } from '../_lib/bounded-map';
 
 export const BOARD_TTL_S = 30;
 const MEMORY_MAX = 500;
 
 /** A cached value with its ETag and its JSON, serialised once (the board is served as these bytes). */
 type Cached<T> = { value: T; etag: string; at: number; body: string };
-const memory = new Map<string, Cached<unknown>>();
-
-function remember(key: string, c: Cached<unknown>) {
-  if (memory.size >= MEMORY_MAX) memory.delete(memory.keys().next().value as string);
-  memory.set(key, c);
-}
+const memory = new BoundedMap<string, Cached<unknown>>(MEMORY_MAX);
 
 /** The version stamp of everything public about a village: its chain head. */
 async function readHead(db: Db, villageId: string) {
@@ -75,13 +71,13 @@ async function cached<T>(
   const fromRedis = await deps.redis.cacheGet<Omit<Cached<T>, 'body'>>(key);
   if (fromRedis && now - fromRedis.at < BOARD_TTL_S * 1000) {
     const c = { ...fromRedis, body: JSON.stringify(fromRedis.value) };
-    remember(key, c);
+    memory.set(key, c);
     return c;
   }
   const value = await build();
   const body = JSON.stringify(value);
   const c: Cached<T> = { value, etag: `"${sha256Hex(body).slice(0, 32)}"`, at: now, body };
-  remember(key, c);
+  memory.set(key, c);
   await deps.redis.cacheSet(key, { value, etag: c.etag, at: now }, BOARD_TTL_S);
   return c;
 }

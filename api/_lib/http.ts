@@ -39,15 +39,15 @@ export const SECURED = [{ bearer: [] }];
  */
 export type AnyRouteResponse = never;
 
-/** JSON text of answers many requests share, made by the first reply that sends it. */
-const sharedText = new WeakMap<object, string | null>();
+/** JSON text of answers many requests share. */
+const sharedText = new WeakMap<object, string>();
 
 /**
- * Marks a value that many requests are answered with (a coalesced read's, api/_lib/coalesce.ts)
- * so that `reply` turns it into JSON once, not once per request. It must not change afterwards.
+ * Marks a value that many requests are answered with (a coalesced read's, api/_lib/coalesce.ts):
+ * it is made into JSON here, once, and `reply` sends that text to each of them.
  */
 export function shared<T extends object>(value: T): T {
-  sharedText.set(value, null);
+  sharedText.set(value, JSON.stringify(value));
   return value;
 }
 
@@ -55,12 +55,8 @@ export function shared<T extends object>(value: T): T {
 export function reply<T>(c: Context<AppEnv>, outcome: Outcome<T>, status: 200 | 201 = 200): AnyRouteResponse {
   if (outcome.ok) {
     const value = outcome.value as object;
-    let text = sharedText.get(value);
+    const text = sharedText.get(value);
     if (text === undefined) return c.json(value, status) as AnyRouteResponse;
-    if (text === null) {
-      text = JSON.stringify(value);
-      sharedText.set(value, text);
-    }
     return c.body(text, status, { 'Content-Type': 'application/json' }) as AnyRouteResponse;
   }
   return c.json(

@@ -6,6 +6,7 @@
  *
  * Memory is bounded: at most `maxKeys` identifiers, least recently used evicted first.
  */
+import { BoundedMap } from '../_lib/bounded-map';
 
 export type LimitDecision = { success: boolean; limit: number; remaining: number; reset: number };
 
@@ -17,7 +18,7 @@ export type MemoryRatelimiter = {
 };
 
 export function createMemoryRatelimiter(maxKeys = 10_000): MemoryRatelimiter {
-  const buckets = new Map<string, Bucket>();
+  const buckets = new BoundedMap<string, Bucket>(maxKeys);
   return {
     limit(key, limit, windowMs, now = Date.now()) {
       const window = Math.floor(now / windowMs);
@@ -29,11 +30,6 @@ export function createMemoryRatelimiter(maxKeys = 10_000): MemoryRatelimiter {
       const success = previous + b.current < limit;
       if (success) b.current += 1;
       buckets.set(key, b);
-      while (buckets.size > maxKeys) {
-        const oldest = buckets.keys().next();
-        if (oldest.done) break;
-        buckets.delete(oldest.value);
-      }
       return {
         success,
         limit,

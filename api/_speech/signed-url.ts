@@ -9,6 +9,7 @@
  * (and any CDN) can cache it. The audio says nothing the caller could not already read.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { BoundedMap } from '../_lib/bounded-map';
 
 const STEP_S = 300;
 
@@ -32,21 +33,20 @@ function computeSign(secret: string, file: string, exp: number): string {
  * URL (the expiry steps by 5 minutes), so its HMAC is computed once, not once per fetch. Bounded;
  * the oldest entries go first.
  */
-const signatures = new Map<Buffer, Map<string, string>>();
+const signatures = new Map<Buffer, BoundedMap<string, string>>();
 const SIGNATURES_MAX = 5_000;
 
 function sign(secret: string, file: string, exp: number): string {
   const key = keyOf(secret);
   let known = signatures.get(key);
   if (!known) {
-    known = new Map();
+    known = new BoundedMap(SIGNATURES_MAX);
     signatures.set(key, known);
   }
   const id = `${file}:${exp}`;
   let sig = known.get(id);
   if (sig === undefined) {
     sig = computeSign(secret, file, exp);
-    if (known.size >= SIGNATURES_MAX) known.delete(known.keys().next().value as string);
     known.set(id, sig);
   }
   return sig;
