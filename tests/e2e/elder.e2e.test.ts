@@ -10,7 +10,7 @@
  * ≥ 44 px (elder and x1.4). Screenshots: tests/e2e/screenshots/elder-<page>-{normal,x1.4}.png.
  *
  * PAGES is the one list: a new page is one more line (lead: add the merged pages here).
- * The shared demo cadre's elder-mode choice is restored at the end.
+ * The shared demo cadre's and town officer's elder-mode choices are restored after their pages.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,8 +41,11 @@ type E2EPage = {
   name: string;
   /** Hash route of the h5 build. */
   path: string | ((c: Ctx) => string);
-  /** Who looks at it: nobody signed in, or the showcase cadre of 东坪村 (who may open every page). */
-  as: 'anon' | 'cadre';
+  /**
+   * Who looks at it: nobody signed in, the showcase cadre of 东坪村 (who may open every village
+   * page), or the demo town officer (the town's pages). Pages of one person follow each other.
+   */
+  as: 'anon' | 'cadre' | 'town';
   /** Taps to reach a view that has no route of its own (e.g. a disclosure opened in place). */
   open?: (page: Page, mode: string) => Promise<void>;
 };
@@ -209,6 +212,8 @@ export const PAGES: E2EPage[] = [
     as: 'cadre',
   },
   { name: 'matters-inbox', path: '/subpackages/matters/inbox/index', as: 'cadre' },
+  // 乡镇 (the town officer)
+  { name: 'disclosure-town', path: '/subpackages/disclosure-admin/town/index', as: 'town' },
 ];
 
 type Mode = { name: 'normal' | 'elder' | 'x1.4'; defaultFontPx: number; elderChosen: boolean };
@@ -400,6 +405,7 @@ async function smallTargets(page: Page) {
 
 describe.skipIf(missing !== null)('elder mode and accessibility on every page (h5)', () => {
   let cadre: DevUser;
+  let town: DevUser;
   let ctx: Ctx;
   const found: Record<string, { axe: unknown[]; layout: string[]; targets: string[] }> = {};
 
@@ -408,6 +414,8 @@ describe.skipIf(missing !== null)('elder mode and accessibility on every page (h
     const res = await fetch(`${BASE}/api/auth/dev-users`);
     const { users } = (await res.json()) as { users: DevUser[] };
     cadre = users.find((u) => u.roles.some((r) => r.role === 'cadre' && r.villageName === '东坪村'))!;
+    town = users.find((u) => u.roles.some((r) => r.role === 'town_officer'))!;
+    expect(town, 'demo data: a town officer').toBeDefined();
     const login = await fetch(`${BASE}/api/auth/dev`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -501,43 +509,50 @@ describe.skipIf(missing !== null)('elder mode and accessibility on every page (h
         });
       }, 60_000);
 
-      afterAll(async () => {
-        if (mode.elderChosen && page) {
-          // Leave the shared demo cadre as found.
-          await page.evaluate(async () => {
-            const raw = localStorage.getItem('cmcy.token') ?? '';
-            const token = (JSON.parse(raw) as { data: string }).data;
-            await fetch('/api/me', {
-              method: 'PATCH',
-              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-              body: JSON.stringify({ elderMode: false }),
-            });
+      /** Who the page is signed in as (a person's pages follow each other in PAGES). */
+      let signedIn: DevUser | undefined;
+      /** Sets the signed-in person's own elder-mode choice (PATCH /api/me with the page's token). */
+      const chooseElder = (on: boolean) =>
+        page.evaluate(async (elderMode) => {
+          const token = (JSON.parse(localStorage.getItem('cmcy.token') ?? '') as { data: string }).data;
+          await fetch('/api/me', {
+            method: 'PATCH',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ elderMode }),
           });
-        }
+        }, on);
+
+      afterAll(async () => {
+        // Leave the shared demo person signed in last as found (the one before was restored when
+        // the next signed in).
+        if (mode.elderChosen && page && signedIn) await chooseElder(false);
         await context?.close();
         if (dir) rmSync(dir, { recursive: true, force: true });
       });
 
-      let signedIn = false;
+      /** Signs the page in as `who`, signing out whoever was (their elder-mode choice restored). */
+      const signIn = async (who: DevUser) => {
+        if (signedIn === who) return;
+        if (signedIn) {
+          if (mode.elderChosen) await chooseElder(false);
+          // Signed out on this phone: the token gone, the app started again.
+          await page.evaluate(() => localStorage.removeItem('cmcy.token'));
+          await go(page, '/pages/login/index');
+          await page.reload();
+        }
+        await go(page, '/pages/login/index');
+        await page.locator(`[data-testid="dev-user-${who.id}"]`).click();
+        await page.getByText(`${who.displayName}，您好`).waitFor();
+        if (mode.elderChosen) {
+          await chooseElder(true);
+          await page.reload();
+        }
+        signedIn = who;
+      };
+
       for (const p of PAGES) {
         it(`${p.name}`, async () => {
-          if (p.as === 'cadre' && !signedIn) {
-            await go(page, '/pages/login/index');
-            await page.locator(`[data-testid="dev-user-${cadre.id}"]`).click();
-            await page.getByText(`${cadre.displayName}，您好`).waitFor();
-            if (mode.elderChosen) {
-              await page.evaluate(async () => {
-                const token = (JSON.parse(localStorage.getItem('cmcy.token') ?? '') as { data: string }).data;
-                await fetch('/api/me', {
-                  method: 'PATCH',
-                  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-                  body: JSON.stringify({ elderMode: true }),
-                });
-              });
-              await page.reload();
-            }
-            signedIn = true;
-          }
+          if (p.as !== 'anon') await signIn(p.as === 'town' ? town : cadre);
           const route = typeof p.path === 'function' ? p.path(ctx) : p.path;
           await go(page, route);
           if (p.open) await p.open(page, mode.name);
@@ -546,7 +561,7 @@ describe.skipIf(missing !== null)('elder mode and accessibility on every page (h
           const fontScale = await screen.evaluate((el) =>
             getComputedStyle(el).getPropertyValue('--font-scale'),
           );
-          if (p.as === 'cadre' || mode.name !== 'elder') {
+          if (p.as !== 'anon' || mode.name !== 'elder') {
             expect(elderOn, 'elder mode as the mode says').toBe(mode.name !== 'normal');
           }
           if (mode.name === 'x1.4') expect(Number(fontScale)).toBeGreaterThanOrEqual(1.4);
@@ -569,6 +584,7 @@ describe.skipIf(missing !== null)('elder mode and accessibility on every page (h
 
       if (mode.name === 'normal') {
         it('朗读 on the notice page: with no browser voice, the server speaks it and the sentence is highlighted', async () => {
+          await signIn(cadre);
           await go(page, `/pages/notice/index?villageId=${ctx.villageId}&id=${ctx.noticeId}`);
           const button = page.locator('.screen:visible [data-testid="read-aloud-button"]');
           const answered = page.waitForResponse(
