@@ -4,7 +4,8 @@
  * by how much of it still overlaps, plus the current window's count), so a policy means the same
  * thing on both paths — except that each instance counts on its own.
  *
- * Memory is bounded: at most `maxKeys` identifiers, least recently used evicted first.
+ * Memory is bounded: at most `maxKeys` identifiers; past that, the one first counted is forgotten
+ * (BoundedMap: a later count does not move an identifier's place).
  */
 import { BoundedMap } from '../_lib/bounded-map';
 
